@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`. Both create or update .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test system-deps bench clean
+
+$(STAMP): pyproject.toml
+	@bash scripts/install-system-deps.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/cadence-coach demo
+
+test: $(STAMP)
+	@bash scripts/run-tests.sh $(BIN)/python
+
+bench: $(STAMP)
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

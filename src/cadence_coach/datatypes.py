@@ -1,0 +1,205 @@
+"""The records that flow between pipeline stages.
+
+Data path: a source yields :class:`RawPacket` s (bytes as the sensor sent them), a decoder turns them
+into :class:`SampleBlock` s (physical units, one timestamp per sample), the gait engine turns blocks into
+:class:`StepEvent` s, and the coach turns steps into :class:`Cue` s.
+
+Time: every time in these records is in seconds on the *session time base*: the host's monotonic clock,
+with 0 at the start of the session (or recording). Sample times are reconstructed from the sensor's
+own clock, not from packet arrival.
+
+Units follow docs/conventions: SI inside (s, m, m/s^2, rad/s, Pa); fields meant for people carry their
+display unit in the name (``cadence_spm``, ``impact_g``, ``strike_angle_deg``, ``grade_pct``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+GRAVITY = 9.80665
+"""Standard gravity, m/s^2."""
+
+
+class Placement(str, Enum):
+    """Where a sensor is worn."""
+
+    FOOT = "foot"
+    SHANK = "shank"
+    TRUNK = "trunk"
+    HEAD = "head"
+
+
+class Side(str, Enum):
+    """Which side of the body a sensor (or a step) belongs to."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class RawPacket:
+    """One notification (or one row batch of an imported file) exactly as it was received.
+
+    Attributes:
+        sensor: index of the sensor in the session's sensor list (recording header).
+        t_host: arrival time on the session time base, s.
+        characteristic: GATT characteristic UUID the payload came from (lower-case, 128-bit form).
+        payload: the bytes as received.
+    """
+
+    sensor: int
+    t_host: float
+    characteristic: str
+    payload: bytes
+
+
+@dataclass(slots=True)
+class SampleBlock:
+    """Consecutive samples of one sensor, decoded to physical units.
+
+    Attributes:
+        sensor: index of the sensor in the session's sensor list.
+        t: sample times on the session time base, s, shape (n,), strictly increasing.
+        acc: specific force in the sensor frame, m/s^2, shape (n, 3), or None if not measured.
+            At rest it reads +9.81 along the sensor axis that points up.
+        gyro: angular rate in the sensor frame, rad/s, shape (n, 3), or None if not measured.
+        baro_pa: barometric pressure, Pa, shape (n,), NaN where the sensor gave no reading; or None.
+        t_arrival: when the block became available to the host (packet arrival), s. Steps the
+            engine emits while processing this block carry it as ``detected_at``.
+        gap_before: True if samples were lost between the previous block and this one.
+        acc_range: full-scale range of the accelerometer, m/s^2 (readings at it are clipped), or inf.
+        gyro_range: full-scale range of the gyroscope, rad/s, or inf.
+    """
+
+    sensor: int
+    t: np.ndarray
+    acc: np.ndarray | None = None
+    gyro: np.ndarray | None = None
+    baro_pa: np.ndarray | None = None
+    t_arrival: float = float("nan")
+    gap_before: bool = False
+    acc_range: float = float("inf")
+    gyro_range: float = float("inf")
+
+    def __len__(self) -> int:
+        return int(self.t.shape[0])
+
+
+class StrikeClass(str, Enum):
+    """Foot strike pattern by strike angle (Altman & Davis 2012)."""
+
+    HEEL = "heel"
+    MID = "mid"
+    FORE = "fore"
+
+
+@dataclass(slots=True)
+class StepEvent:
+    """One detected step (from initial contact to the next initial contact of the other foot).
+
+    Times are on the session time base. Fields that could not be measured for this step are None.
+
+    Attributes:
+        t_ic_s: initial contact (foot strike), s.
+        detected_at_s: stream time at which the engine emitted this step, s. Latency = this - t_ic_s.
+        sensor: index of the sensor that saw the step.
+        side: foot of the step when known.
+        t_to_s: toe-off that ended this foot's stance, s.
+        step_time_s: time since the previous step's initial contact (either foot), s.
+        cadence_spm: cadence, steps per minute counting both feet.
+        contact_s: ground contact time, s.
+        flight_s: flight time (no foot on the ground) before the next contact, s.
+        impact_g: peak acceleration magnitude shortly after contact, g (standard gravity).
+        strike_angle_deg: foot pitch relative to the ground at contact, degrees, + = toes up.
+        strike: strike class from ``strike_angle_deg``.
+        stride_m: length of this foot's last stride (two steps), m.
+        speed_mps: average speed over that stride, m/s.
+        grade_pct: smoothed running grade, percent, negative downhill.
+        trunk_pitch_deg: forward lean of the trunk (+ forward) or head pitch (+ down), degrees.
+    """
+
+    t_ic_s: float
+    detected_at_s: float
+    sensor: int = 0
+    side: Side | None = None
+    t_to_s: float | None = None
+    step_time_s: float | None = None
+    cadence_spm: float | None = None
+    contact_s: float | None = None
+    flight_s: float | None = None
+    impact_g: float | None = None
+    strike_angle_deg: float | None = None
+    strike: StrikeClass | None = None
+    stride_m: float | None = None
+    speed_mps: float | None = None
+    grade_pct: float | None = None
+    trunk_pitch_deg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A coaching cue the coach decided to give.
+
+    Attributes:
+        t_s: decision time on the session time base, s.
+        cue_id: stable identifier, e.g. ``shorten_stride`` (see docs/coaching.md).
+        text: the phrase to speak.
+        reason: the figures that triggered it, for the session log.
+        priority: higher wins when cues compete.
+    """
+
+    t_s: float
+    cue_id: str
+    text: str
+    reason: str = ""
+    priority: int = 0
+    figures: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SensorInfo:
+    """What a session knows about one sensor; stored in the recording header.
+
+    Attributes:
+        profile: firmware profile name (firmware_profiles/<profile>.toml).
+        placement: where it is worn.
+        side: which side, when it matters (feet, shanks) and is known.
+        name: advertised device name.
+        address: device address (BLE MAC or platform UUID), or a description for imported files.
+        characteristics: GATT characteristic UUIDs this sensor's packets come from; a packet's
+            ``characteristic`` is one of them.
+    """
+
+    profile: str
+    placement: Placement
+    side: Side | None = None
+    name: str = ""
+    address: str = ""
+    characteristics: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict (for the recording header)."""
+        return {
+            "profile": self.profile,
+            "placement": self.placement.value,
+            "side": self.side.value if self.side else None,
+            "name": self.name,
+            "address": self.address,
+            "characteristics": list(self.characteristics),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> "SensorInfo":
+        """Inverse of :meth:`to_json`; raises ValueError/KeyError on bad content."""
+        side = d.get("side")
+        return cls(
+            profile=str(d["profile"]),
+            placement=Placement(d["placement"]),
+            side=Side(side) if side else None,
+            name=str(d.get("name", "")),
+            address=str(d.get("address", "")),
+            characteristics=tuple(str(c) for c in d.get("characteristics", ())),
+        )

@@ -1,0 +1,161 @@
+"""Open IMU stream: the packet layout for DIY foot pods (ESP32 / nRF52 + ICM-42688, LSM6DSO, ...).
+
+It is also the simulator's default wire format. All fields little-endian (docs/open-imu-stream.md)::
+
+    offset size type  field
+    0      1    u8    version, 1
+    1      1    u8    flags: bit0 gyroscope present, bit1 pressure present
+    2      2    u16   packet sequence counter, +1 per packet, wraps at 65536
+    4      4    u32   sensor time of frame 0, microseconds, wraps (about 71.6 min)
+    8      4    u32   sample period, nanoseconds
+    12     1    u8    accelerometer full scale, +-g
+    13     2    u16   gyroscope full scale, +-degrees/s
+    15     1    u8    frame count N
+    16     N*F        frames: int16 ax, ay, az [, gx, gy, gz]; F = 6 or 12 bytes; LSB = full scale / 32768
+    ...    4    u32   pressure at the last frame, 1/100 Pa (only when flag bit1)
+
+A packet fills at most MTU - 3 bytes: :func:`frames_per_packet` tells how many frames fit.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..datatypes import GRAVITY
+
+VERSION = 1
+FLAG_GYRO = 0x01
+FLAG_PRESSURE = 0x02
+HEADER = struct.Struct("<BBHIIBHB")
+HEADER_SIZE = HEADER.size  # 16
+PRESSURE = struct.Struct("<I")
+SERVICE_UUID = "6e4f0001-8a3c-4b8e-9c2d-0c0ade1c0ac0"
+"""The open IMU service (a project-chosen 128-bit UUID)."""
+DATA_UUID = "6e4f0002-8a3c-4b8e-9c2d-0c0ade1c0ac0"
+"""Notify characteristic carrying the packets."""
+CONTROL_UUID = "6e4f0003-8a3c-4b8e-9c2d-0c0ade1c0ac0"
+"""Write characteristic: 0x01 start, 0x00 stop."""
+
+_FULL = 32768.0
+
+
+class DecodeError(ValueError):
+    """A payload that does not follow the layout (too short, bad version, inconsistent length)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImuPacket:
+    """One decoded open IMU packet.
+
+    Attributes:
+        sequence: packet counter (wraps at 65536).
+        t0_us: sensor time of the first frame, microseconds (wraps at 2**32).
+        period_s: sample period, s.
+        acc: specific force, m/s^2, shape (n, 3).
+        gyro: angular rate, rad/s, shape (n, 3), or None.
+        pressure_pa: pressure at the last frame, Pa, or None.
+        acc_range: accelerometer full scale, m/s^2.
+        gyro_range: gyroscope full scale, rad/s.
+    """
+
+    sequence: int
+    t0_us: int
+    period_s: float
+    acc: np.ndarray
+    gyro: np.ndarray | None
+    pressure_pa: float | None
+    acc_range: float
+    gyro_range: float
+
+
+def frame_size(has_gyro: bool) -> int:
+    """Bytes per frame."""
+    return 12 if has_gyro else 6
+
+
+def frames_per_packet(mtu: int, has_gyro: bool = True, has_pressure: bool = False) -> int:
+    """How many frames fit in one notification for an ATT MTU (payload = MTU - 3 bytes), max 255."""
+    room = mtu - 3 - HEADER_SIZE - (PRESSURE.size if has_pressure else 0)
+    return max(0, min(255, room // frame_size(has_gyro)))
+
+
+def parse(payload: bytes) -> ImuPacket:
+    """Decode one packet. Raises :class:`DecodeError` if the payload does not follow the layout."""
+    if len(payload) < HEADER_SIZE:
+        raise DecodeError(f"open IMU packet too short: {len(payload)} bytes, header needs {HEADER_SIZE}")
+    version, flags, seq, t0_us, period_ns, acc_fs_g, gyro_fs_dps, n = HEADER.unpack_from(payload)
+    if version != VERSION:
+        raise DecodeError(f"open IMU version {version} not supported")
+    if period_ns == 0 or acc_fs_g == 0:
+        raise DecodeError("open IMU packet with zero sample period or accelerometer range")
+    has_gyro = bool(flags & FLAG_GYRO)
+    has_pressure = bool(flags & FLAG_PRESSURE)
+    if has_gyro and gyro_fs_dps == 0:
+        raise DecodeError("open IMU packet with gyroscope but zero gyroscope range")
+    width = 6 if has_gyro else 3
+    expected = HEADER_SIZE + n * 2 * width + (PRESSURE.size if has_pressure else 0)
+    if len(payload) != expected:
+        raise DecodeError(f"open IMU packet is {len(payload)} bytes, its header says {expected}")
+    raw = np.frombuffer(payload, dtype="<i2", count=n * width, offset=HEADER_SIZE).reshape(n, width)
+    acc_range = acc_fs_g * GRAVITY
+    acc = raw[:, :3] * (acc_range / _FULL)
+    gyro = None
+    gyro_range = math.inf
+    if has_gyro:
+        gyro_range = math.radians(gyro_fs_dps)
+        gyro = raw[:, 3:] * (gyro_range / _FULL)
+    pressure = None
+    if has_pressure:
+        (p,) = PRESSURE.unpack_from(payload, expected - PRESSURE.size)
+        pressure = p / 100.0
+    return ImuPacket(seq, t0_us, period_ns * 1e-9, acc, gyro, pressure, acc_range, gyro_range)
+
+
+def encode(
+    sequence: int,
+    t0_us: int,
+    period_s: float,
+    acc: np.ndarray,
+    gyro: np.ndarray | None = None,
+    pressure_pa: float | None = None,
+    acc_range_g: int = 32,
+    gyro_range_dps: int = 4000,
+) -> bytes:
+    """Encode frames into one packet, clipping to the full-scale ranges as a real sensor would.
+
+    Args:
+        sequence: packet counter (taken modulo 65536).
+        t0_us: sensor time of the first frame, microseconds (taken modulo 2**32).
+        period_s: sample period, s.
+        acc: specific force, m/s^2, shape (n, 3).
+        gyro: angular rate, rad/s, shape (n, 3), or None.
+        pressure_pa: pressure at the last frame, Pa, or None.
+        acc_range_g: accelerometer full scale, +-g.
+        gyro_range_dps: gyroscope full scale, +-degrees/s.
+    """
+    acc = np.asarray(acc, dtype=np.float64)
+    n = acc.shape[0]
+    if n > 255:
+        raise ValueError("at most 255 frames per packet")
+    flags = (FLAG_GYRO if gyro is not None else 0) | (FLAG_PRESSURE if pressure_pa is not None else 0)
+    cols = [acc / (acc_range_g * GRAVITY)]
+    if gyro is not None:
+        cols.append(np.asarray(gyro, dtype=np.float64) / math.radians(gyro_range_dps))
+    scaled = np.rint(np.hstack(cols) * _FULL)
+    frames = np.clip(scaled, -32768, 32767).astype("<i2")
+    header = HEADER.pack(
+        VERSION,
+        flags,
+        sequence % 65536,
+        int(t0_us) % 2**32,
+        int(round(period_s * 1e9)),
+        acc_range_g,
+        gyro_range_dps if gyro is not None else 0,
+        n,
+    )
+    tail = b"" if pressure_pa is None else PRESSURE.pack(int(round(pressure_pa * 100.0)))
+    return header + frames.tobytes() + tail

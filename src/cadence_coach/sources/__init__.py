@@ -1,0 +1,1 @@
+"""Where packets come from: recordings, the simulator, imported files, BLE sensors."""

@@ -1,0 +1,271 @@
+"""Session recordings: an append-only file of raw packets (format in docs/recording-format.md).
+
+Layout::
+
+    magic  b"CCREC\\x00\\r\\n"                    8 bytes
+    header u32 length, then that many bytes of UTF-8 JSON (format version, sensors, start time...)
+    records, each:  u32 body length | u32 CRC-32 of body | body
+        body = u8 kind | payload
+        kind 1 (packet): u8 sensor | u8 characteristic index | i64 host time, ns | packet bytes
+        kind 2 (event):  UTF-8 JSON object, e.g. {"event": "gap", "sensor": 0, "t_s": 12.3, ...}
+
+The writer buffers records and writes them to the file at least every ``flush_interval_s`` (default
+0.5 s), so a process killed mid-session loses at most that much; with ``fsync=True`` it also survives
+a power cut up to the last flush. The reader stops quietly at a truncated or torn last record and counts
+(and skips) records whose CRC does not match.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+
+from ..datatypes import RawPacket, SensorInfo
+from ..errors import UserError
+
+MAGIC = b"CCREC\x00\r\n"
+FORMAT_VERSION = 1
+KIND_PACKET = 1
+KIND_EVENT = 2
+_U32 = struct.Struct("<I")
+_RECORD_HEAD = struct.Struct("<II")  # body length, crc32
+_PACKET_HEAD = struct.Struct("<BBBq")  # kind, sensor, characteristic index, t_ns
+MAX_BODY = 1 << 20  # no packet is anywhere near 1 MiB: a longer length means a torn or corrupt record
+
+
+@dataclass(slots=True)
+class RecordingHeader:
+    """What a recording says about itself.
+
+    Attributes:
+        sensors: the sensors, in packet ``sensor`` index order.
+        started_at: wall-clock start, ISO 8601 with time zone.
+        source: what produced it ("ble", "simulator", "csv-import", ...).
+        meta: anything else worth keeping (simulator scenario and seed, app version...).
+    """
+
+    sensors: list[SensorInfo]
+    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    source: str = "ble"
+    meta: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "format_version": FORMAT_VERSION,
+            "started_at": self.started_at,
+            "source": self.source,
+            "sensors": [s.to_json() for s in self.sensors],
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> "RecordingHeader":
+        return cls(
+            sensors=[SensorInfo.from_json(s) for s in d["sensors"]],
+            started_at=str(d.get("started_at", "")),
+            source=str(d.get("source", "")),
+            meta=dict(d.get("meta", {})),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """A non-packet record: a gap, a disconnect, a reconnect, a marker."""
+
+    t_s: float
+    data: dict
+
+
+class RecordingWriter:
+    """Appends packets and events to a recording; use as a context manager.
+
+    Args:
+        path: file to create (an existing file is refused, so nothing recorded is overwritten).
+        header: the recording header.
+        flush_interval_s: longest time a record stays in memory before it is written, s.
+        fsync: also fsync on every flush (survives power loss, costs SD-card writes).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        header: RecordingHeader,
+        flush_interval_s: float = 0.5,
+        fsync: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self.header = header
+        self.flush_interval_s = flush_interval_s
+        self.fsync = fsync
+        self._channels = [
+            {uuid: i for i, uuid in enumerate(s.characteristics)} for s in header.sensors
+        ]
+        self._file: BinaryIO = open(self.path, "xb")
+        head = json.dumps(header.to_json(), separators=(",", ":")).encode()
+        self._file.write(MAGIC + _U32.pack(len(head)) + head)
+        self._pending: list[bytes] = []
+        self._last_flush = time.monotonic()
+        self.flush()
+        self.packets_written = 0
+
+    def write_packet(self, packet: RawPacket) -> None:
+        """Append one packet (its characteristic must be one the header lists for its sensor)."""
+        try:
+            channel = self._channels[packet.sensor][packet.characteristic]
+        except (IndexError, KeyError):
+            raise ValueError(
+                f"packet from sensor {packet.sensor} characteristic {packet.characteristic} "
+                "is not declared in the recording header"
+            ) from None
+        body = _PACKET_HEAD.pack(KIND_PACKET, packet.sensor, channel, round(packet.t_host * 1e9))
+        self._append(body + packet.payload)
+        self.packets_written += 1
+
+    def write_event(self, t_s: float, **data: object) -> None:
+        """Append an event record, e.g. ``write_event(t, event="gap", sensor=0, lost_packets=3)``."""
+        body = json.dumps({"t_s": t_s, **data}, separators=(",", ":")).encode()
+        self._append(bytes([KIND_EVENT]) + body)
+
+    def _append(self, body: bytes) -> None:
+        self._pending.append(_RECORD_HEAD.pack(len(body), zlib.crc32(body)) + body)
+        if time.monotonic() - self._last_flush >= self.flush_interval_s:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write buffered records to the file (and fsync if asked)."""
+        if self._pending:
+            self._file.write(b"".join(self._pending))
+            self._pending.clear()
+        self._file.flush()
+        if self.fsync:
+            os.fsync(self._file.fileno())
+        self._last_flush = time.monotonic()
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self.flush()
+            self._file.close()
+
+    def __enter__(self) -> "RecordingWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class RecordingReader:
+    """Reads a recording: the header at once, packets and events lazily.
+
+    Raises :class:`UserError` (one clear line) if the file is missing or not a recording.
+
+    Attributes:
+        corrupt_records: records skipped because their CRC did not match.
+        truncated: True if the file ended inside a record (a session that was killed).
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        try:
+            self._file: BinaryIO = open(self.path, "rb")
+        except FileNotFoundError:
+            raise UserError(f"{self.path}: no such file") from None
+        except IsADirectoryError:
+            raise UserError(f"{self.path}: is a directory, not a recording") from None
+        except PermissionError:
+            raise UserError(f"{self.path}: permission denied") from None
+        if self._file.read(len(MAGIC)) != MAGIC:
+            self._file.close()
+            raise UserError(f"{self.path}: not a cadence-coach recording (bad magic bytes)")
+        raw_len = self._file.read(4)
+        if len(raw_len) < 4:
+            self._file.close()
+            raise UserError(f"{self.path}: recording header is truncated")
+        (n,) = _U32.unpack(raw_len)
+        raw = self._file.read(n)
+        try:
+            d = json.loads(raw)
+            if d.get("format_version") != FORMAT_VERSION:
+                raise UserError(
+                    f"{self.path}: recording format version {d.get('format_version')} is not supported"
+                )
+            self.header = RecordingHeader.from_json(d)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._file.close()
+            raise UserError(f"{self.path}: corrupt recording header ({exc})") from None
+        self._data_start = self._file.tell()
+        self._uuids = [s.characteristics for s in self.header.sensors]
+        self.corrupt_records = 0
+        self.truncated = False
+
+    def records(self) -> Iterator[RawPacket | RecordedEvent]:
+        """Packets and events in file order. Stops at a truncated last record."""
+        self.corrupt_records = 0
+        self.truncated = False
+        f = self._file
+        f.seek(self._data_start)
+        chunk = b""
+        pos = 0
+        eof = False
+        while True:
+            while len(chunk) - pos >= _RECORD_HEAD.size:
+                length, crc = _RECORD_HEAD.unpack_from(chunk, pos)
+                if length == 0 or length > MAX_BODY:
+                    self.truncated = True  # a torn length field: nothing after it can be framed
+                    return
+                end = pos + _RECORD_HEAD.size + length
+                if end > len(chunk):
+                    break
+                body = chunk[pos + _RECORD_HEAD.size : end]
+                pos = end
+                item = self._parse(body) if zlib.crc32(body) == crc else None
+                if item is None:
+                    self.corrupt_records += 1
+                else:
+                    yield item
+            if eof:
+                self.truncated = pos < len(chunk)
+                return
+            more = f.read(1 << 20)
+            eof = not more
+            chunk = chunk[pos:] + more
+            pos = 0
+
+    def packets(self) -> Iterator[RawPacket]:
+        """Only the packets, in file order."""
+        for item in self.records():
+            if isinstance(item, RawPacket):
+                yield item
+
+    def _parse(self, body: bytes) -> RawPacket | RecordedEvent | None:
+        kind = body[0]
+        if kind == KIND_PACKET and len(body) >= _PACKET_HEAD.size:
+            _, sensor, channel, t_ns = _PACKET_HEAD.unpack_from(body)
+            try:
+                uuid = self._uuids[sensor][channel]
+            except IndexError:
+                return None
+            return RawPacket(sensor, t_ns * 1e-9, uuid, body[_PACKET_HEAD.size :])
+        if kind == KIND_EVENT:
+            try:
+                data = json.loads(body[1:])
+                return RecordedEvent(float(data.pop("t_s")), data)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                return None
+        return None
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> "RecordingReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
