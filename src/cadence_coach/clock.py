@@ -1,91 +1,70 @@
 """Sensor clock to host clock.
 
 A sensor stamps samples with its own clock (a counter in microseconds, a frame clock in ns...). The host
-sees each packet arrive some time after its last sample was taken: radio wait for the next connection
-event, stack and scheduling delays; never before. So ``arrival - sensor_time`` is the clock offset plus a
-non-negative delay, and its lower envelope over recent packets estimates the offset (plus the smallest
-delay seen). A sliding-window minimum follows slow drift between the two crystals.
+sees each packet arrive some time after its last sample was taken (the wait for the next BLE connection
+event, stack and scheduling delays), never before. So ``arrival - sensor_time`` is the clock offset plus
+a non-negative delay, and its lower envelope estimates the offset (plus the smallest delay seen).
 
-The mapping is slewed, not stepped, when the estimate moves, so reconstructed sample times stay strictly
-increasing.
+The envelope is a *leaky minimum*: it follows a new lower point at once and otherwise rises by at most
+``leak`` seconds per second, which tracks crystal drift (tens of ppm) without being pulled up by late
+packets. The offset actually applied comes down toward a lower envelope at most ``slew`` seconds per
+second, so reconstructed sample times stay strictly increasing. Both recurrences have closed forms as
+running minima/maxima, so a batch of packets is mapped without a Python loop.
 """
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 
 
-class WrapCounter:
-    """Unwraps a counter of ``bits`` bits into a monotonically growing integer.
+def unwrap_counter(raw: np.ndarray, bits: int, last: int | None) -> np.ndarray:
+    """Unwrap a counter of ``bits`` bits given the last unwrapped value (or None at the start).
 
-    Steps backwards by less than half the range are treated as reordering, not as a wrap.
+    Steps are taken modulo 2**bits as signed: a step back by less than half the range stays a step back
+    (a repeated or reordered packet), so callers can drop it.
     """
-
-    def __init__(self, bits: int) -> None:
-        self.modulus = 1 << bits
-        self._last: int | None = None
-        self._base = 0
-
-    def unwrap(self, value: int) -> int:
-        """The unwrapped value of a raw counter reading."""
-        if self._last is not None:
-            delta = (value - self._last) % self.modulus
-            if delta > self.modulus // 2:  # small step back: reordered or repeated, not a wrap
-                return self._base + value - self.modulus if value > self._last else self._base + value
-            if value < self._last:
-                self._base += self.modulus
-        self._last = value
-        return self._base + value
+    raw = np.asarray(raw, dtype=np.int64)
+    mod = 1 << bits
+    ref = int(raw[0]) if last is None else int(last)
+    step = np.diff(raw, prepend=ref % mod) % mod
+    step = np.where(step >= mod // 2, step - mod, step)
+    return ref + np.cumsum(step)
 
 
 class ClockSync:
     """Maps sensor time (s, unwrapped) to the session time base (s).
 
     Args:
-        window_s: length of the sliding window of the offset's lower envelope, s.
-        slew: largest fraction by which the mapping may stretch or compress time while it converges
-            to a new offset estimate (0.05 = 50 ms per second).
+        leak: how fast the offset envelope may rise, s per s (above any crystal drift).
+        slew: how fast the applied offset may fall toward a new envelope, s per s (< 1).
     """
 
-    def __init__(self, window_s: float = 30.0, slew: float = 0.05) -> None:
-        self.window_s = window_s
+    def __init__(self, leak: float = 1e-4, slew: float = 0.05) -> None:
+        self.leak = leak
         self.slew = slew
-        self._candidates: deque[tuple[float, float]] = deque()  # (arrival, offset), offsets increasing
-        self._offset: float | None = None  # offset currently applied
-        self._last_sensor_t: float | None = None
+        self._u = np.inf  # min of (offset - leak * arrival) so far
+        self._v = -np.inf  # max of (applied + slew * arrival) so far
+        self._last: tuple[float, float] | None = None  # (sensor time, applied offset) of the last packet
 
-    def observe(self, sensor_t_last: float, arrival: float) -> None:
-        """Record that a packet whose last sample was taken at ``sensor_t_last`` arrived at ``arrival``."""
-        off = arrival - sensor_t_last
-        while self._candidates and self._candidates[-1][1] >= off:
-            self._candidates.pop()
-        self._candidates.append((arrival, off))
-        while self._candidates[0][0] < arrival - self.window_s:
-            self._candidates.popleft()
+    def map(self, packet_sensor_t: np.ndarray, packet_arrival: np.ndarray, sample_sensor_t: np.ndarray) -> np.ndarray:
+        """Session times of a batch's samples.
 
-    @property
-    def target_offset(self) -> float:
-        """Current lower-envelope estimate of ``host - sensor``, s."""
-        return self._candidates[0][1]
-
-    def to_host(self, sensor_t: np.ndarray) -> np.ndarray:
-        """Session times of increasing sensor times (all later than any passed before), s."""
-        target = self.target_offset
-        if self._offset is None or self._last_sensor_t is None:
-            self._offset = target
-            self._last_sensor_t = float(sensor_t[0])
-        # Move the applied offset toward the target at most `slew` seconds per second of sensor time.
-        span = max(float(sensor_t[-1]) - self._last_sensor_t, 0.0)
-        max_step = self.slew * span
-        start = self._offset
-        end = start + float(np.clip(target - start, -max_step, max_step))
-        if span > 0:
-            frac = np.clip((sensor_t - self._last_sensor_t) / span, 0.0, 1.0)
-            offsets = start + (end - start) * frac
+        Args:
+            packet_sensor_t: sensor time of each packet's last sample, s, increasing.
+            packet_arrival: arrival time of each packet, s.
+            sample_sensor_t: sensor time of every sample of the batch, s, increasing, later than any
+                earlier batch's.
+        """
+        off = packet_arrival - packet_sensor_t
+        u = np.minimum.accumulate(np.concatenate([[self._u], off - self.leak * packet_arrival]))[1:]
+        target = u + self.leak * packet_arrival
+        v = np.maximum.accumulate(np.concatenate([[self._v], target + self.slew * packet_arrival]))[1:]
+        applied = v - self.slew * packet_arrival
+        self._u, self._v = float(u[-1]), float(v[-1])
+        if self._last is None:
+            knots_t, knots_o = packet_sensor_t, applied
         else:
-            offsets = np.full(sensor_t.shape, start)
-        self._offset = end
-        self._last_sensor_t = float(sensor_t[-1])
-        return sensor_t + offsets
+            knots_t = np.concatenate([[self._last[0]], packet_sensor_t])
+            knots_o = np.concatenate([[self._last[1]], applied])
+        self._last = (float(packet_sensor_t[-1]), float(applied[-1]))
+        return sample_sensor_t + np.interp(sample_sensor_t, knots_t, knots_o)

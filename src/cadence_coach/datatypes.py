@@ -72,6 +72,8 @@ class SampleBlock:
         gap_before: True if samples were lost between the previous block and this one.
         acc_range: full-scale range of the accelerometer, m/s^2 (readings at it are clipped), or inf.
         gyro_range: full-scale range of the gyroscope, rad/s, or inf.
+        arrival: per-sample arrival times, s, shape (n,), when the block joins several packets (bulk
+            decoding of a recording); None means every sample arrived at ``t_arrival``.
     """
 
     sensor: int
@@ -83,9 +85,16 @@ class SampleBlock:
     gap_before: bool = False
     acc_range: float = float("inf")
     gyro_range: float = float("inf")
+    arrival: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.t.shape[0])
+
+    def arrival_times(self) -> np.ndarray:
+        """When each sample became available to the host, s."""
+        if self.arrival is not None:
+            return self.arrival
+        return np.full(self.t.shape, self.t_arrival)
 
 
 class StrikeClass(str, Enum):

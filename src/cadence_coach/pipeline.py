@@ -39,7 +39,7 @@ class SensorCounters:
 class PipelineOutput:
     """What one fed packet or block produced."""
 
-    block: SampleBlock | None = None
+    blocks: list[SampleBlock] = field(default_factory=list)
     steps: list[StepEvent] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
 
@@ -72,18 +72,26 @@ class Pipeline:
     def lost_packets(self) -> int:
         return sum(s.lost_packets for s in self.streams)
 
-    def feed_packet(self, packet: RawPacket) -> PipelineOutput:
-        """Decode one packet and run the later stages on its samples."""
-        if not 0 <= packet.sensor < len(self.streams):
-            return PipelineOutput()
-        self.counters[packet.sensor].packets += 1
-        block = self.streams[packet.sensor].feed(packet)
-        if block is None:
-            return PipelineOutput()
-        return self.feed_block(block)
+    def feed_packets(self, packets: list[RawPacket]) -> PipelineOutput:
+        """Decode packets (live: one; replay and analyze: a batch) and run the later stages."""
+        out = PipelineOutput()
+        by_sensor: dict[int, list[RawPacket]] = {}
+        for p in packets:
+            if 0 <= p.sensor < len(self.streams):
+                by_sensor.setdefault(p.sensor, []).append(p)
+        for sensor, group in by_sensor.items():
+            self.counters[sensor].packets += len(group)
+            for block in self.streams[sensor].feed_many(group):
+                self._run_block(block, out)
+        return out
 
     def feed_block(self, block: SampleBlock) -> PipelineOutput:
-        """Run the stages after decoding on one block of samples."""
+        """Run the stages after decoding on one block of samples (sources that decode themselves)."""
+        out = PipelineOutput()
+        self._run_block(block, out)
+        return out
+
+    def _run_block(self, block: SampleBlock, out: PipelineOutput) -> None:
         c = self.counters[block.sensor]
         c.samples += len(block)
         c.gaps += int(block.gap_before)
@@ -91,4 +99,4 @@ class Pipeline:
             c.first_t = float(block.t[0])
         c.last_t = float(block.t[-1])
         self.rings[block.sensor].push_block(block)
-        return PipelineOutput(block=block)
+        out.blocks.append(block)

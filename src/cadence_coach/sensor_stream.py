@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .clock import ClockSync, WrapCounter
+from .clock import ClockSync, unwrap_counter
 from .datatypes import RawPacket, SampleBlock
 from .decoders import open_imu
 
@@ -27,65 +27,92 @@ class SensorStream(Protocol):
     lost_packets: int
     """Packets detected as missing from the sensor's counters."""
 
-    def feed(self, packet: RawPacket) -> SampleBlock | None:
-        """Decode one packet; None if it held no samples or was malformed."""
+    def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock]:
+        """Decode consecutive packets of this sensor; one block per run of samples without a gap."""
         ...
 
 
 class OpenImuStream:
-    """Decodes the open IMU stream (decoders/open_imu.py) of one sensor."""
+    """Decodes the open IMU stream (decoders/open_imu.py) of one sensor, a batch of packets at a time."""
 
     def __init__(self, sensor: int) -> None:
         self.sensor = sensor
         self.malformed = 0
         self.lost_packets = 0
-        self._seq = WrapCounter(16)
-        self._time = WrapCounter(32)
         self._clock = ClockSync()
         self._last_seq: int | None = None
+        self._last_t0: int | None = None
         self._next_sensor_t: float | None = None
 
-    def feed(self, packet: RawPacket) -> SampleBlock | None:
-        try:
-            pkt = open_imu.parse(packet.payload)
-        except open_imu.DecodeError as exc:
-            self.malformed += 1
-            if self.malformed <= 3 or self.malformed % 1000 == 0:
-                log.warning("sensor %d: malformed packet #%d skipped: %s", self.sensor, self.malformed, exc)
-            return None
-        n = pkt.acc.shape[0]
-        if n == 0:
-            return None
-        seq = self._seq.unwrap(pkt.sequence)
-        if self._last_seq is not None and seq <= self._last_seq:
-            return None  # duplicate or late: its samples are already past
-        gap = False
-        if self._last_seq is not None and seq > self._last_seq + 1:
-            self.lost_packets += seq - self._last_seq - 1
-            gap = True
-        self._last_seq = seq
-        t0 = self._time.unwrap(pkt.t0_us) * 1e-6
-        sensor_t = t0 + np.arange(n) * pkt.period_s
-        if self._next_sensor_t is not None and t0 > self._next_sensor_t + 0.5 * pkt.period_s:
-            gap = True
-        self._next_sensor_t = float(sensor_t[-1]) + pkt.period_s
-        self._clock.observe(float(sensor_t[-1]), packet.t_host)
-        t = self._clock.to_host(sensor_t)
+    def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock]:
+        batch = open_imu.parse_batch([p.payload for p in packets])
+        if batch.rejected:
+            self._count_malformed(batch.rejected)
+        if batch.index.size == 0:
+            return []
+        seq = unwrap_counter(batch.sequence, 16, self._last_seq)
+        t0 = unwrap_counter(batch.t0_us, 32, self._last_t0)
+        # Drop repeated or late packets: their samples are already past.
+        prior = -np.inf if self._last_seq is None else self._last_seq
+        keep = seq > np.maximum.accumulate(np.concatenate([[prior], seq[:-1]]))
+        if not keep.all():
+            frame_keep = np.repeat(keep, batch.n_frames)
+            batch_acc = batch.acc[frame_keep]
+            batch_gyro = None if batch.gyro is None else batch.gyro[frame_keep]
+            seq, t0 = seq[keep], t0[keep]
+            n, period = batch.n_frames[keep], batch.period_s[keep]
+            index, pressure = batch.index[keep], batch.pressure_pa[keep]
+            if seq.size == 0:
+                return []
+        else:
+            batch_acc, batch_gyro = batch.acc, batch.gyro
+            n, period, index, pressure = batch.n_frames, batch.period_s, batch.index, batch.pressure_pa
+        prev_seq = np.concatenate([[seq[0] - 1 if self._last_seq is None else self._last_seq], seq[:-1]])
+        lost = seq - prev_seq - 1
+        self.lost_packets += int(lost.sum())
+        self._last_seq, self._last_t0 = int(seq[-1]), int(t0[-1])
+        # Sensor time of every sample: packet start + frame index * period.
+        t0_s = t0 * 1e-6
+        first_frame = np.concatenate([[0], np.cumsum(n)[:-1]])
+        frame_in_packet = np.arange(int(n.sum())) - np.repeat(first_frame, n)
+        sensor_t = np.repeat(t0_s, n) + frame_in_packet * np.repeat(period, n)
+        last_t = t0_s + (n - 1) * period
+        expected_t0 = np.concatenate([[np.nan if self._next_sensor_t is None else self._next_sensor_t], last_t[:-1] + period[:-1]])
+        gap = (lost > 0) | (t0_s > expected_t0 + 0.5 * period)
+        self._next_sensor_t = float(last_t[-1] + period[-1])
+        arrival = np.array([packets[i].t_host for i in index])
+        t = self._clock.map(last_t, arrival, sensor_t)
         baro = None
-        if pkt.pressure_pa is not None:
-            baro = np.full(n, np.nan)
-            baro[-1] = pkt.pressure_pa
-        return SampleBlock(
-            sensor=self.sensor,
-            t=t,
-            acc=pkt.acc,
-            gyro=pkt.gyro,
-            baro_pa=baro,
-            t_arrival=packet.t_host,
-            gap_before=gap,
-            acc_range=pkt.acc_range,
-            gyro_range=pkt.gyro_range,
-        )
+        if not np.all(np.isnan(pressure)):
+            baro = np.full(sensor_t.size, np.nan)
+            baro[first_frame + n - 1] = pressure
+        arr_per_sample = np.repeat(arrival, n)
+        blocks = []
+        cuts = np.flatnonzero(gap)
+        bounds = [0, *first_frame[cuts[cuts > 0]].tolist(), sensor_t.size]
+        gap_first = bool(gap[0])
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            blocks.append(
+                SampleBlock(
+                    sensor=self.sensor,
+                    t=t[a:b],
+                    acc=batch_acc[a:b],
+                    gyro=None if batch_gyro is None else batch_gyro[a:b],
+                    baro_pa=None if baro is None else baro[a:b],
+                    t_arrival=float(arr_per_sample[b - 1]),
+                    gap_before=gap_first if a == 0 else True,
+                    acc_range=float(batch.acc_range[0]),
+                    gyro_range=float(batch.gyro_range[0]),
+                    arrival=arr_per_sample[a:b],
+                )
+            )
+        return blocks
+
+    def _count_malformed(self, k: int) -> None:
+        before = self.malformed
+        self.malformed += k
+        if before < 3 or self.malformed // 1000 > before // 1000:
+            log.warning("sensor %d: %d malformed packet(s) skipped (%d so far)", self.sensor, k, self.malformed)
 
 
 STREAMS = {"open_imu": OpenImuStream}

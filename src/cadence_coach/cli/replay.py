@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import UserError
+from ..datatypes import RawPacket
 from ..pipeline import Pipeline
 from ..sources.recording import RecordingReader
 from ..sources.replay import ReplaySource
@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     with RecordingReader(args.file) as reader:
         pipeline = Pipeline(reader.header.sensors)
         for item in ReplaySource(reader, args.speed):
-            if hasattr(item, "payload"):
-                pipeline.feed_packet(item)
+            if isinstance(item, RawPacket):
+                pipeline.feed_packets([item])
         for i, (info, c) in enumerate(zip(reader.header.sensors, pipeline.counters)):
             rate = f"{c.rate_hz:.1f} Hz" if c.rate_hz else "-"
             print(

@@ -1,0 +1,458 @@
+"""Online step detection and per-step figures for a foot-mounted IMU (accelerometer + gyroscope).
+
+The foot's gait cycle, seen by a shoe IMU whatever its mounting::
+
+    mid-stance (still) -> push-off (toes-down rotation, peak near toe-off) -> swing (toes-up rotation)
+    -> initial contact (impact: a sharp jump in acceleration) -> foot lowers to flat -> mid-stance ...
+
+Mounting is found from the signals: the pitch axis is the principal axis of the angular rate (the foot
+rotates mostly in the sagittal plane) and its sign is set so that the largest pitch excursion from
+mid-stance, reached at push-off, is toes-down. Gravity at each mid-stance gives the tilt for the stride
+integration (gait/strapdown.py). No axis flags are needed.
+
+Events, and when they are known (``detected_at``):
+- initial contact (IC): the onset of the impact, confirmed by the first sample whose acceleration
+  differs from 10 ms earlier by more than an adaptive threshold: 1-3 samples after contact. The step is
+  emitted then, with its timing, side and cadence.
+- mid-stance: still samples (low angular rate); the strike angle is the pitch rotation from IC to flat
+  (the foot is flat on the ground at mid-stance whatever the slope), the stride is integrated from the
+  previous mid-stance, and the grade follows from its rise over its length.
+- toe-off (TO): the peak toes-down rate of push-off (Falbriard et al. 2018); the step is then complete
+  (contact and flight time known) and is handed on as completed.
+
+All searches run on numpy slices; decisions depend only on samples up to the deciding one, so feeding the
+stream in blocks of any size gives the same events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from enum import Enum, auto
+
+import numpy as np
+
+from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent, StrikeClass
+from .history import SampleHistory
+from .strapdown import StrideTrajectory, integrate_stride
+
+W_STILL = 1.5
+"""Angular rate below which the foot counts as still (mid-stance), rad/s (86 deg/s)."""
+W_PUSH = 2.0
+"""Toes-down rate that marks the start of push-off after mid-stance, rad/s."""
+W_SWING = 3.0
+"""Toes-up rate that marks mid-swing, rad/s (walking reaches 5-7, running 10-17)."""
+IMPACT_SPAN_S = 0.010
+"""Acceleration change is measured over this span, s (rate independent)."""
+IMPACT_MIN_G, IMPACT_MAX_G, IMPACT_START_G = 0.8, 4.0, 1.5
+"""Bounds and initial value of the adaptive impact threshold, g of acceleration change per span."""
+IMPACT_FRACTION = 0.35
+"""Threshold as a fraction of the median recent impact jump."""
+MAX_CONTACT_WAIT_S = 0.8
+"""If no mid-stance follows an IC within this time, the cycle is abandoned, s."""
+MAX_SWING_S = 1.5
+"""If no IC follows mid-swing within this time, the cycle is abandoned, s."""
+MIN_STRIDE_S, MAX_STRIDE_S = 0.45, 2.5
+"""Plausible stride times (running at 260 steps/min to slow walking), s."""
+STRIKE_HEEL_DEG, STRIKE_FORE_DEG = 8.0, -1.6
+"""Strike classes by strike angle (Altman & Davis 2012), degrees."""
+STRIKE_HYSTERESIS_DEG = 4.0
+"""Half-width of the hysteresis band around the class limits, degrees."""
+AXIS_BOOT_S = 2.0
+"""Data needed before the pitch axis is first estimated, s."""
+HISTORY_S = 6.0
+"""How far back the detector can look, s."""
+
+
+class _Phase(Enum):
+    BOOT = auto()  # pitch axis unknown yet
+    SEEK_STILL = auto()  # waiting for a mid-stance without a known IC (start, after a gap)
+    STILL = auto()  # in mid-stance, waiting for push-off
+    PUSH = auto()  # push-off, waiting for the toes-down peak to pass (toe-off)
+    EARLY_SWING = auto()  # waiting for mid-swing
+    LATE_SWING = auto()  # after mid-swing, waiting for the impact of IC
+    CONTACT = auto()  # after IC, waiting for mid-stance
+
+
+@dataclass(slots=True)
+class FootStep:
+    """Everything the detector knows about one stance of this foot, filled in as it goes."""
+
+    event: StepEvent
+    ic_index: int
+    zv_index: int | None = None
+    completed: bool = False
+
+
+@dataclass(slots=True)
+class FootOutput:
+    """What one block produced: steps emitted at IC, and steps completed at toe-off."""
+
+    new: list[StepEvent] = field(default_factory=list)
+    completed: list[StepEvent] = field(default_factory=list)
+    strides: list[StrideTrajectory] = field(default_factory=list)
+
+
+class FootStepDetector:
+    """Detects steps of one foot-mounted IMU, online.
+
+    Args:
+        sensor: sensor index, copied into every event.
+        side: the foot, when known.
+    """
+
+    def __init__(self, sensor: int, side: Side | None = None) -> None:
+        self.sensor = sensor
+        self.side = side
+        self.hist: SampleHistory | None = None
+        self.dt = 0.0
+        self._span = 1
+        self.phase = _Phase.BOOT
+        self.pos = 0  # absolute index of the next sample to examine
+        self.left: np.ndarray | None = None  # pitch axis, sensor frame: + rotation = toes down
+        self._cov = np.zeros((3, 3))
+        self._impacts: deque[float] = deque(maxlen=9)
+        self._impact_thr = IMPACT_START_G * GRAVITY
+        self._mark = 0  # phase-specific index (still start, push peak, mid-swing...)
+        self._current: FootStep | None = None
+        self._prev_zv: tuple[int, np.ndarray] | None = None  # (index, still specific force)
+        self._last_ic_t: float | None = None
+        self._strike: StrikeClass | None = None
+        self.gaps = 0
+
+    # -- input ---------------------------------------------------------------------------------
+
+    def feed(self, block: SampleBlock) -> FootOutput:
+        """Process one block of samples; returns the events it produced."""
+        out = FootOutput()
+        if len(block) == 0 or block.gyro is None or block.acc is None:
+            return out
+        if self.hist is None:
+            self._start(block)
+        assert self.hist is not None
+        if block.gap_before and self.hist.size:
+            self._reset_after_gap(out)
+        self.hist.append(block)
+        if self.phase is _Phase.BOOT:
+            self._boot()
+        if self.phase is not _Phase.BOOT:
+            self._run(out)
+        return out
+
+    def _start(self, block: SampleBlock) -> None:
+        dt = float(np.median(np.diff(block.t))) if len(block) > 1 else 0.0
+        self.dt = dt if dt > 0 else 1 / 200
+        self._span = max(1, round(IMPACT_SPAN_S / self.dt))
+        self.hist = SampleHistory(int(HISTORY_S / self.dt))
+
+    def _reset_after_gap(self, out: FootOutput) -> None:
+        """Lost samples: end the cycle in progress so no step is made up across the gap."""
+        assert self.hist is not None
+        self.gaps += 1
+        self.pos = self.hist.end
+        self._abandon(out)
+        self._prev_zv = None
+        self._last_ic_t = None
+        if self.phase is not _Phase.BOOT:
+            self.phase = _Phase.SEEK_STILL
+
+    # -- mounting ------------------------------------------------------------------------------
+
+    def _boot(self) -> None:
+        """Estimate the pitch axis once enough active data is in."""
+        h = self.hist
+        assert h is not None
+        if h.size * self.dt < AXIS_BOOT_S:
+            return
+        rows = h.rows(h.end - int(AXIS_BOOT_S / self.dt), h.end)
+        gyro = h.gyro[rows]
+        if np.max(np.linalg.norm(gyro, axis=1)) < W_SWING:
+            return  # not moving yet
+        cov = gyro.T @ gyro / len(gyro)
+        axis = np.linalg.eigh(cov)[1][:, -1]
+        # Sign: pitch excursions from the stillest sample; the largest is toes-down (push-off).
+        quiet = int(np.argmin(np.linalg.norm(gyro, axis=1)))
+        angle = np.cumsum(gyro[quiet:] @ axis) * self.dt
+        if angle.size and abs(angle.min()) > abs(angle.max()):
+            axis = -axis
+        self.left = axis
+        self._cov = cov
+        self.phase = _Phase.SEEK_STILL
+        self.pos = h.base + rows.start
+
+    def _update_axis(self, start: int, stop: int) -> None:
+        """Refine the pitch axis with one stride of gyro data, keeping its sign."""
+        h = self.hist
+        assert h is not None and self.left is not None
+        g = h.gyro[h.rows(start, stop)]
+        if len(g) < 4:
+            return
+        self._cov = 0.8 * self._cov + 0.2 * (g.T @ g / len(g))
+        axis = np.linalg.eigh(self._cov)[1][:, -1]
+        self.left = axis if axis @ self.left >= 0 else -axis
+
+    # -- the state machine ------------------------------------------------------------------------
+
+    def _find(self, start: int, test, limit: int | None = None) -> int | None:
+        """First absolute index >= start (and < limit) whose rows satisfy ``test(rows) -> bool mask``."""
+        h = self.hist
+        assert h is not None
+        stop = h.end if limit is None else min(limit, h.end)
+        chunk = 256
+        i = max(start, h.base)
+        while i < stop:
+            j = min(i + chunk, stop)
+            mask = test(h.rows(i, j))
+            k = int(np.argmax(mask))
+            if mask[k]:
+                return i + k
+            i = j
+            chunk *= 2
+        return None
+
+    def _rate(self, rows: slice) -> np.ndarray:
+        """Pitch rate toward toes-down, rad/s."""
+        assert self.hist is not None and self.left is not None
+        return self.hist.gyro[rows] @ self.left
+
+    def _still(self, rows: slice) -> np.ndarray:
+        assert self.hist is not None
+        g = self.hist.gyro[rows]
+        return np.einsum("ij,ij->i", g, g) < W_STILL**2
+
+    def _jump(self, rows: slice) -> np.ndarray:
+        """Acceleration change over the last IMPACT_SPAN_S for each row (storage slice), m/s^2."""
+        h = self.hist
+        assert h is not None
+        n = rows.stop - rows.start
+        first = max(rows.start - self._span, 0)
+        a = h.acc[first : rows.stop]
+        d = np.zeros(n)
+        if a.shape[0] > self._span:
+            diff = np.linalg.norm(a[self._span :] - a[: -self._span], axis=1)
+            d[first + self._span - rows.start :] = diff
+        return d
+
+    def _run(self, out: FootOutput) -> None:
+        h = self.hist
+        assert h is not None
+        while self.pos < h.end:
+            before = (self.phase, self.pos)
+            step = getattr(self, f"_on_{self.phase.name.lower()}")
+            if not step(out):
+                break  # needs more samples
+            if (self.phase, self.pos) == before:
+                break
+
+    def _on_seek_still(self, out: FootOutput) -> bool:
+        i = self._find(self.pos, self._still)
+        if i is None:
+            self.pos = self.hist.end
+            return False
+        self._mark = i
+        self.pos = i
+        self.phase = _Phase.STILL
+        return True
+
+    def _on_still(self, out: FootOutput) -> bool:
+        i = self._find(self.pos, lambda r: self._rate(r) > W_PUSH)
+        if i is None:
+            self.pos = self.hist.end
+            return False
+        self._end_of_stance(self._mark, i, out)
+        self._mark = i
+        self.pos = i
+        self.phase = _Phase.PUSH
+        return True
+
+    def _on_push(self, out: FootOutput) -> bool:
+        i = self._find(self.pos, lambda r: self._rate(r) < 0.0)
+        if i is None:
+            self.pos = self.hist.end
+            return False
+        h = self.hist
+        rows = h.rows(self._mark, i)
+        if rows.stop > rows.start:
+            peak = self._mark + int(np.argmax(self._rate(rows)))
+            self._toe_off(peak, out)
+        self.pos = i
+        self.phase = _Phase.EARLY_SWING
+        return True
+
+    def _on_early_swing(self, out: FootOutput) -> bool:
+        limit = self.pos + int(MAX_SWING_S / self.dt)
+        i = self._find(self.pos, lambda r: self._rate(r) < -W_SWING, limit)
+        if i is None:
+            if self.hist.end >= limit:
+                self.phase = _Phase.SEEK_STILL  # no swing: standing, shuffling
+                return True
+            self.pos = self.hist.end
+            return False
+        self._mark = i
+        self.pos = i
+        self.phase = _Phase.LATE_SWING
+        return True
+
+    def _on_late_swing(self, out: FootOutput) -> bool:
+        thr = self._impact_thr
+        i = self._find(self.pos, lambda r: self._jump(r) > thr)
+        still = self._find(self.pos, self._still, i)
+        if still is not None:
+            # Reached mid-stance with no sharp impact (soft landing, clipped or slow walking):
+            # take the largest acceleration change since mid-swing as the contact, late.
+            h = self.hist
+            rows = h.rows(self._mark, still + 1)
+            jumps = self._jump(rows)
+            ic = self._mark + int(np.argmax(jumps))
+            self._initial_contact(float(h.t[ic - h.base]), ic, still, out)
+            self.pos = ic + 1
+            self.phase = _Phase.CONTACT
+            return True
+        if i is None:
+            self.pos = self.hist.end
+            return False
+        self._initial_contact(self._onset(i), i, i, out)
+        self.pos = i + 1
+        self.phase = _Phase.CONTACT
+        return True
+
+    def _on_contact(self, out: FootOutput) -> bool:
+        limit = self._current.ic_index + int(MAX_CONTACT_WAIT_S / self.dt) if self._current else None
+        # Skip the impact transient itself before looking for stillness.
+        start = max(self.pos, (self._current.ic_index if self._current else 0) + 2 * self._span)
+        i = self._find(start, self._still, limit)
+        if i is None:
+            if limit is not None and self.hist.end >= limit:
+                self._abandon(out)
+                self.phase = _Phase.SEEK_STILL
+                return True
+            self.pos = max(self.pos, self.hist.end - 1)
+            return False
+        self._mark = i
+        self.pos = i
+        self.phase = _Phase.STILL
+        return True
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def _onset(self, i: int) -> float:
+        """Contact time from the first sample over threshold: where the jump crossed a quarter of it."""
+        h = self.hist
+        lo = max(i - self._span, h.base + 1)
+        rows = h.rows(lo - 1, i + 1)
+        ref = h.acc[h.rows(lo - 1 - self._span, lo - self._span)]
+        base = ref[0] if len(ref) else h.acc[rows][0]
+        dev = np.linalg.norm(h.acc[rows] - base, axis=1)
+        level = 0.25 * self._impact_thr
+        t = h.t[rows]
+        above = np.flatnonzero(dev > level)
+        if above.size == 0 or above[0] == 0:
+            return float(h.t[i - h.base])
+        k = int(above[0])
+        frac = (level - dev[k - 1]) / max(dev[k] - dev[k - 1], 1e-9)
+        return float(t[k - 1] + frac * (t[k] - t[k - 1]))
+
+    def _initial_contact(self, t_ic: float, idx: int, confirmed_by: int, out: FootOutput) -> None:
+        """Emit the step whose contact is at ``t_ic`` (s; sample ``idx``), known at ``confirmed_by``."""
+        h = self.hist
+        self._abandon(out)
+        stride_time = None if self._last_ic_t is None else t_ic - self._last_ic_t
+        if stride_time is not None and not MIN_STRIDE_S <= stride_time <= MAX_STRIDE_S:
+            stride_time = None
+        self._last_ic_t = t_ic
+        ev = StepEvent(
+            t_ic_s=t_ic,
+            detected_at_s=float(h.arrival[confirmed_by - h.base]),
+            sensor=self.sensor,
+            side=self.side,
+        )
+        if stride_time is not None:
+            ev.step_time_s = stride_time / 2
+            ev.cadence_spm = 120.0 / stride_time
+        self._current = FootStep(ev, idx)
+        out.new.append(ev)
+        # Learn the impact size for the adaptive threshold.
+        rows = h.rows(idx, idx + self._span * 3)
+        peak_jump = float(np.max(self._jump(rows))) if rows.stop > rows.start else 0.0
+        if peak_jump > 0:
+            self._impacts.append(peak_jump)
+            med = float(np.median(self._impacts))
+            self._impact_thr = float(
+                np.clip(IMPACT_FRACTION * med, IMPACT_MIN_G * GRAVITY, IMPACT_MAX_G * GRAVITY)
+            )
+
+    def _end_of_stance(self, still_start: int, push: int, out: FootOutput) -> None:
+        """Mid-stance is over: strike angle, impact, stride integration and grade for this stance."""
+        h = self.hist
+        lo = max(still_start, push - int(0.5 / self.dt), h.base)
+        rows = h.rows(lo, push)
+        if rows.stop <= rows.start:
+            return
+        wn = np.linalg.norm(h.gyro[rows], axis=1)
+        zv = lo + int(np.argmin(wn))
+        quiet = wn < W_STILL
+        force = h.acc[rows][quiet].mean(axis=0) if quiet.any() else h.acc[rows].mean(axis=0)
+        cur = self._current
+        if cur is not None and h.holds(cur.ic_index):
+            cur.zv_index = zv
+            ev = cur.event
+            r = h.rows(cur.ic_index, zv + 1)
+            # Strike angle: rotation from contact to flat; start at the sub-sample IC time.
+            rate = self._rate(r)
+            t = h.t[r]
+            if len(t) > 1:
+                angle = np.trapezoid(rate, t) if hasattr(np, "trapezoid") else np.trapz(rate, t)
+                angle -= rate[0] * (ev.t_ic_s - t[0])
+                ev.strike_angle_deg = math.degrees(float(angle))
+                ev.strike = self._classify(ev.strike_angle_deg)
+            win = h.rows(cur.ic_index - 1, cur.ic_index + max(2, int(0.05 / self.dt)))
+            ev.impact_g = float(np.max(np.linalg.norm(h.acc[win], axis=1))) / GRAVITY
+        if self._prev_zv is not None and h.holds(self._prev_zv[0]):
+            start, prev_force = self._prev_zv
+            r = h.rows(start, zv + 1)
+            duration = h.t[r][-1] - h.t[r][0]
+            if MIN_STRIDE_S <= duration <= MAX_STRIDE_S:
+                traj = integrate_stride(h.t[r], h.acc[r], h.gyro[r], prev_force)
+                out.strides.append(traj)
+                if cur is not None:
+                    cur.event.stride_m = traj.length_m
+                    cur.event.speed_mps = traj.length_m / traj.duration_s
+                self._update_axis(start, zv + 1)
+        self._prev_zv = (zv, force)
+
+    def _abandon(self, out: FootOutput) -> None:
+        """Hand on the step in progress with what is known of it (its stance was not seen through)."""
+        if self._current is not None and not self._current.completed:
+            self._current.completed = True
+            out.completed.append(self._current.event)
+        self._current = None
+
+    def _toe_off(self, peak: int, out: FootOutput) -> None:
+        cur = self._current
+        if cur is None or cur.completed:
+            return
+        h = self.hist
+        ev = cur.event
+        ev.t_to_s = float(h.t[peak - h.base])
+        ev.contact_s = ev.t_to_s - ev.t_ic_s
+        if ev.step_time_s is not None:
+            ev.flight_s = max(0.0, ev.step_time_s - ev.contact_s)
+        cur.completed = True
+        out.completed.append(ev)
+        self._current = None
+
+    def _classify(self, angle_deg: float) -> StrikeClass:
+        """Strike class with hysteresis around the limits, so a runner near a limit does not flicker."""
+        prev = self._strike
+        h = STRIKE_HYSTERESIS_DEG / 2
+        heel_lim = STRIKE_HEEL_DEG - (h if prev is StrikeClass.HEEL else -h if prev else 0.0)
+        fore_lim = STRIKE_FORE_DEG + (h if prev is StrikeClass.FORE else -h if prev else 0.0)
+        if angle_deg > heel_lim:
+            cls = StrikeClass.HEEL
+        elif angle_deg < fore_lim:
+            cls = StrikeClass.FORE
+        else:
+            cls = StrikeClass.MID
+        self._strike = cls
+        return cls
