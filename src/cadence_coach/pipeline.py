@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .datatypes import Cue, RawPacket, SampleBlock, SensorInfo, StepEvent
 from .errors import UserError
+from .gait.engine import GaitEngine
 from .profiles import load_profile
 from .ringbuffer import StreamBuffer
 from .sensor_stream import SensorStream, make_stream
@@ -37,9 +38,19 @@ class SensorCounters:
 
 @dataclass(slots=True)
 class PipelineOutput:
-    """What one fed packet or block produced."""
+    """What one feed produced.
+
+    Attributes:
+        blocks: decoded sample blocks.
+        detected: steps confirmed at initial contact (their ``detected_at_s`` is now); the figures
+            that need the rest of the stance are still None.
+        steps: steps whose stance is over, with every figure the sensors allow (the same objects as
+            in an earlier ``detected``).
+        cues: coaching cues decided.
+    """
 
     blocks: list[SampleBlock] = field(default_factory=list)
+    detected: list[StepEvent] = field(default_factory=list)
     steps: list[StepEvent] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
 
@@ -61,6 +72,7 @@ class Pipeline:
                 self.streams.append(make_stream(profile.decoder, i))
             except KeyError:
                 raise UserError(f"firmware profile {info.profile!r}: no decoder {profile.decoder!r}") from None
+        self.engine = GaitEngine(sensors)
         self.rings = [StreamBuffer(int(ring_seconds * 1000)) for _ in sensors]
         self.counters = [SensorCounters() for _ in sensors]
 
@@ -100,3 +112,6 @@ class Pipeline:
         c.last_t = float(block.t[-1])
         self.rings[block.sensor].push_block(block)
         out.blocks.append(block)
+        gait = self.engine.feed(block)
+        out.detected.extend(gait.new)
+        out.steps.extend(gait.completed)

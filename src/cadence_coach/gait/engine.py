@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
+from .body import BodyStepDetector
 from .foot import FootStepDetector
 from .grade import GradeEstimator
 
@@ -30,23 +31,37 @@ class GaitEngine:
     """Online gait analysis for a session's sensors.
 
     Args:
-        sensors: the session's sensors; foot IMUs get a :class:`FootStepDetector`.
+        sensors: the session's sensors; foot IMUs get a :class:`FootStepDetector`, other placements
+            a :class:`BodyStepDetector`. When there are foot sensors, steps come from them only.
     """
 
     def __init__(self, sensors: list[SensorInfo]) -> None:
         self.sensors = sensors
-        self.detectors: dict[int, FootStepDetector] = {}
+        self.feet_detectors: dict[int, FootStepDetector] = {}
+        self.body_detectors: dict[int, BodyStepDetector] = {}
         for i, info in enumerate(sensors):
             if info.placement is Placement.FOOT:
-                self.detectors[i] = FootStepDetector(i, info.side)
-        self.feet = len(self.detectors)
+                self.feet_detectors[i] = FootStepDetector(i, info.side)
+            else:
+                self.body_detectors[i] = BodyStepDetector(i, info.placement, info.side)
+        self.feet = len(self.feet_detectors)
+        self._last_pitch: float | None = None
         self.grade = GradeEstimator()
         self._last_ic: dict[int, float] = {}
 
     def feed(self, block: SampleBlock) -> EngineOutput:
         """Process one block; returns the steps it confirmed and completed."""
         out = EngineOutput()
-        det = self.detectors.get(block.sensor)
+        body = self.body_detectors.get(block.sensor)
+        if body is not None:
+            for ev in body.feed(block).new:
+                if ev.trunk_pitch_deg is not None:
+                    self._last_pitch = ev.trunk_pitch_deg
+                if self.feet == 0:  # steps from the body sensor only when no foot sensor is worn
+                    out.new.append(ev)
+                    out.completed.append(ev)
+            return out
+        det = self.feet_detectors.get(block.sensor)
         if det is None:
             return out
         res = det.feed(block)
@@ -58,6 +73,8 @@ class GaitEngine:
             out.new.append(ev)
         for ev in res.completed:
             ev.grade_pct = self.grade.grade_pct
+            if ev.trunk_pitch_deg is None:
+                ev.trunk_pitch_deg = self._last_pitch
             out.completed.append(ev)
         return out
 

@@ -1,0 +1,124 @@
+"""A session: one source through the pipeline, to the coach, the voice, the view and the writers.
+
+Live BLE, replay and ``analyze`` all go through :class:`Session`; they differ only in where packets come
+from and which outputs are attached. Every output is optional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Iterable
+from typing import Protocol
+
+from .datatypes import Cue, RawPacket, SampleBlock, StepEvent
+from .pipeline import Pipeline, PipelineOutput
+from .sources.recording import RecordedEvent
+
+
+class StepSink(Protocol):
+    def write(self, step: StepEvent) -> None: ...
+
+
+class CueSink(Protocol):
+    def write(self, cue: Cue) -> None: ...
+
+
+class Coach(Protocol):
+    def feed(self, step: StepEvent) -> list[Cue]: ...
+
+
+class Speaker(Protocol):
+    def speak(self, cue_id: str, t_session_s: float) -> None: ...
+
+
+class View(Protocol):
+    def update(self, out: PipelineOutput) -> None: ...
+
+
+Item = RawPacket | SampleBlock | RecordedEvent
+
+
+class Session:
+    """Wires a pipeline to its consumers.
+
+    Args:
+        pipeline: the decoding and gait stages for the session's sensors.
+        coach: turns completed steps into cues.
+        speaker: speaks cues (never blocks).
+        view: the live terminal view.
+        step_sinks, cue_sinks: writers (steps.csv, cues.csv, session log).
+    """
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        coach: Coach | None = None,
+        speaker: Speaker | None = None,
+        view: View | None = None,
+        step_sinks: Iterable[StepSink] = (),
+        cue_sinks: Iterable[CueSink] = (),
+    ) -> None:
+        self.pipeline = pipeline
+        self.coach = coach
+        self.speaker = speaker
+        self.view = view
+        self.step_sinks = list(step_sinks)
+        self.cue_sinks = list(cue_sinks)
+        self.steps: list[StepEvent] = []
+        self.cues: list[Cue] = []
+        self.events: list[RecordedEvent] = []
+
+    def process(self, items: list[Item]) -> PipelineOutput:
+        """Run a batch of consecutive items (packets of any sensors, blocks, recorded events)."""
+        out = PipelineOutput()
+        packets: list[RawPacket] = []
+        for item in items:
+            if isinstance(item, RawPacket):
+                packets.append(item)
+                continue
+            if packets:
+                self._merge(out, self.pipeline.feed_packets(packets))
+                packets = []
+            if isinstance(item, SampleBlock):
+                self._merge(out, self.pipeline.feed_block(item))
+            else:
+                self.events.append(item)
+        if packets:
+            self._merge(out, self.pipeline.feed_packets(packets))
+        for step in out.steps:
+            self.steps.append(step)
+            for sink in self.step_sinks:
+                sink.write(step)
+            if self.coach is not None:
+                out.cues.extend(self.coach.feed(step))
+        for cue in out.cues:
+            self.cues.append(cue)
+            if self.speaker is not None:
+                self.speaker.speak(cue.cue_id, cue.t_s)
+            for sink in self.cue_sinks:
+                sink.write(cue)
+        if self.view is not None:
+            self.view.update(out)
+        return out
+
+    @staticmethod
+    def _merge(into: PipelineOutput, part: PipelineOutput) -> None:
+        into.blocks.extend(part.blocks)
+        into.detected.extend(part.detected)
+        into.steps.extend(part.steps)
+        into.cues.extend(part.cues)
+
+    def run(self, source: Iterable[Item], batch: int = 1) -> None:
+        """Process a synchronous source, ``batch`` items at a time (1 for live pacing)."""
+        buf: list[Item] = []
+        for item in source:
+            buf.append(item)
+            if len(buf) >= batch:
+                self.process(buf)
+                buf = []
+        if buf:
+            self.process(buf)
+
+    async def run_async(self, source: AsyncIterable[Item]) -> None:
+        """Process an asynchronous source (BLE, paced replay) item by item."""
+        async for item in source:
+            self.process([item])
