@@ -73,7 +73,7 @@ class Coach:
         )
         self.detector = DescentDetector(c.descent)
         self.rules = build_rules(c)
-        self.scheduler = CueScheduler(c.schedule, c.cues, {ArmsLowRule.fault: c.arms_low.every_s})
+        self.scheduler = CueScheduler(c.schedule, c.cues, {ArmsLowRule.fault: c.arms_low.every_s, EaseOffRule.fault: c.ease_off.every_s})
         self.summary = SessionSummary(c.baseline.flat_grade_pct, c.overstride.heel_strike_deg)
 
     @property

@@ -49,8 +49,9 @@ class ScheduleSettings:
     once per this long, s. fade_after_steps: steps without the fault after its cue that count as
     corrected. fade_factor: a corrected fault's cooldown is multiplied by this. max_cooldown_s: the
     cooldown never grows beyond this, s. confirmations: say "Good, keep that" once a cued fault is
-    corrected. confirmation_gap_s: at least this long between two confirmations, s. speak_on_flats:
-    allow the terrain-independent cues (eyes_up) outside descents.
+    corrected. confirmation_gap_s: at least this long between two confirmations, s. new_episode_s: a
+    fault that returns after being absent this long is a new episode, cued without waiting for its
+    cooldown, s. speak_on_flats: allow the terrain-independent cues (eyes_up) outside descents.
     """
 
     min_gap_s: float = 8.0
@@ -60,6 +61,7 @@ class ScheduleSettings:
     max_cooldown_s: float = 240.0
     confirmations: bool = True
     confirmation_gap_s: float = 60.0
+    new_episode_s: float = 30.0
     speak_on_flats: bool = False
 
 
@@ -153,7 +155,8 @@ class EaseOffSettings:
     """Steep grade (< steep_grade_pct held hold_s) or a speed surge on a descent.
 
     Surge: speed up more than surge_pct over surge_window_s while the grade is <= surge_grade_pct and
-    the whole window was on the descent. Grades in %, times in s.
+    the whole window was on the descent. A reminder: repeated at most every every_s while it holds.
+    Grades in %, times in s.
     """
 
     steep_grade_pct: float = -10.0
@@ -161,6 +164,7 @@ class EaseOffSettings:
     surge_pct: float = 12.0
     surge_window_s: float = 30.0
     surge_grade_pct: float = -5.0
+    every_s: float = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +284,7 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
     need(0.0 <= c.voice.volume <= 1.0, "voice.volume", "between 0 and 1")
     need(bool(c.voice.language.strip()), "voice.language", "a language code such as \"en\"")
     s = c.schedule
-    for key in ("min_gap_s", "cooldown_s", "max_cooldown_s", "confirmation_gap_s"):
+    for key in ("min_gap_s", "cooldown_s", "max_cooldown_s", "confirmation_gap_s", "new_episode_s"):
         need(getattr(s, key) >= 0, f"schedule.{key}", ">= 0")
     need(s.fade_after_steps >= 1, "schedule.fade_after_steps", ">= 1")
     need(s.fade_factor >= 1.0, "schedule.fade_factor", ">= 1")
@@ -310,5 +314,6 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
     need(c.arms_low.after_s >= 0 and c.arms_low.every_s > 0, "arms_low.after_s and every_s", ">= 0 and > 0")
     e = c.ease_off
     need(e.steep_grade_pct < 0 and e.surge_grade_pct < 0, "ease_off.steep_grade_pct and surge_grade_pct", "< 0")
-    need(e.hold_s >= 0 and e.surge_window_s > 0 and e.surge_pct > 0, "ease_off.hold_s, surge_window_s, surge_pct",
+    need(e.hold_s >= 0, "ease_off.hold_s", ">= 0")
+    need(e.surge_window_s > 0 and e.surge_pct > 0 and e.every_s > 0, "ease_off.surge_window_s, surge_pct, every_s",
          "> 0")

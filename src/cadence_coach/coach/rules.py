@@ -125,10 +125,12 @@ class OverstrideRule(Rule):
 
     def check(self, now: Situation) -> Finding | None:
         f, s = now.figures, self.s
-        speed = f.speed_mps
+        if not now.descent.active or f.cadence_spm is None or not self.enabled:
+            self._reset()
+            return None
+        speed, cadence = f.speed_mps, f.cadence_spm
         base_cadence = now.baseline.expected("cadence_spm", speed)
-        cadence = f.cadence_spm
-        if not now.descent.active or cadence is None or not base_cadence or not self.enabled:
+        if not base_cadence:
             self._reset()
             return None
         target = base_cadence * (1 + s.cadence_target_pct / 100)
@@ -256,11 +258,13 @@ class ArmsLowRule(Rule):
 class EaseOffRule(Rule):
     """Too fast or too steep: grade below ``steep_grade_pct`` held ``hold_s``, or, on a descent of at
     least ``surge_grade_pct`` that has lasted ``surge_window_s``, speed up more than ``surge_pct`` over
-    that window. Its condition is itself a descent, so it does not wait for descent confirmation.
+    that window. Its condition is itself a descent, so it does not wait for descent confirmation. A
+    reminder (the runner cannot correct the grade): repeated at most every ``every_s``, never faded.
     """
 
     fault = "ease_off"
     needs_descent = False
+    reminder = True
 
     def __init__(self, settings: EaseOffSettings) -> None:
         self.s = settings

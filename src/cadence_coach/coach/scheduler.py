@@ -4,6 +4,8 @@
 - Global gap: no cue within ``min_gap_s`` of the previous one.
 - Per-fault cooldown: a fault is cued at most once per cooldown (``cooldown_s``; the arms_low reminder
   uses its own interval). The cues of one rule (shorten_stride, quick_feet, land_midfoot) share one.
+- New episode: a fault that comes back after ``new_episode_s`` without it is cued without waiting for
+  its cooldown (only the global gap applies); one that flickers back sooner waits for its cooldown.
 - Fading: when a cued fault then stays away for ``fade_after_steps`` steps, the runner corrected it:
   its cooldown is multiplied by ``fade_factor`` (up to ``max_cooldown_s``), so it is cued less often as
   form holds. If a fault is cued again without having been corrected in between, its cooldown returns
@@ -34,6 +36,8 @@ class FaultTrack:
         cooldown_s: the current cooldown, s.
         last_cue_s: when it was last cued, s, or None.
         clear_steps: consecutive steps without the fault.
+        absent_since_s: since when the fault has been absent, s, or None while present.
+        new_episode: present again after a long absence and not cued yet.
         awaiting_fix: cued, and not yet absent for ``fade_after_steps`` steps since.
     """
 
@@ -41,6 +45,8 @@ class FaultTrack:
     cooldown_s: float
     last_cue_s: float | None = None
     clear_steps: int = 0
+    absent_since_s: float | None = None
+    new_episode: bool = False
     awaiting_fix: bool = False
 
 
@@ -97,7 +103,8 @@ class CueScheduler:
             if not self._allowed_here(rule, descending):
                 continue
             track = self._track(rule)
-            if track.last_cue_s is not None and t_s - track.last_cue_s < track.cooldown_s:
+            cooling = track.last_cue_s is not None and t_s - track.last_cue_s < track.cooldown_s
+            if cooling and not track.new_episode:
                 continue
             priority = self.cues[finding.cue_id].priority
             if best is None or priority > best[0]:
@@ -108,6 +115,7 @@ class CueScheduler:
             if track.awaiting_fix:
                 track.cooldown_s = track.base_cooldown_s
             track.last_cue_s = t_s
+            track.new_episode = False
             track.awaiting_fix = not rule.reminder
             self._correction = None
             return self._cue(t_s, finding.cue_id, finding.reason, finding.figures)
@@ -117,8 +125,13 @@ class CueScheduler:
         for rule, finding in results:
             track = self._track(rule)
             if finding is not None:
+                if track.absent_since_s is not None and t_s - track.absent_since_s >= self.s.new_episode_s:
+                    track.new_episode = track.last_cue_s is not None
                 track.clear_steps = 0
+                track.absent_since_s = None
                 continue
+            if track.absent_since_s is None:
+                track.absent_since_s = t_s
             track.clear_steps += 1
             if track.awaiting_fix and track.clear_steps >= self.s.fade_after_steps:
                 track.awaiting_fix = False

@@ -54,6 +54,7 @@ class PersonalBaseline:
         self.flat_steps = 0
         self._overall = {m: deque(maxlen=window_steps) for m in METRICS}
         self._bins: dict[int, dict[str, deque[float]]] = {}
+        self._tables: dict[str, tuple[list[float], list[float]]] = {}  # per metric, until next update
 
     @property
     def ready(self) -> bool:
@@ -70,6 +71,7 @@ class PersonalBaseline:
         if grade_pct is None or abs(grade_pct) >= self.flat_grade_pct:
             return
         self.flat_steps += 1
+        self._tables.clear()
         speed = step.speed_mps
         bin_values = None
         if speed is not None and math.isfinite(speed) and speed > 0:
@@ -108,13 +110,21 @@ class PersonalBaseline:
                 return at_speed
         return median(values)
 
+    def _table(self, metric: str) -> tuple[list[float], list[float]]:
+        """(median speed, median of ``metric``) of every bin with enough steps, by speed."""
+        table = self._tables.get(metric)
+        if table is None:
+            speeds, medians = [], []
+            for key in sorted(self._bins):
+                values = self._bins[key][metric]
+                if len(values) >= self.min_bin_steps:
+                    speeds.append(median(self._bins[key]["speed_mps"]))
+                    medians.append(median(values))
+            table = self._tables[metric] = (speeds, medians)
+        return table
+
     def _at_speed(self, metric: str, speed_mps: float) -> float | None:
-        speeds, medians = [], []
-        for key in sorted(self._bins):
-            values = self._bins[key][metric]
-            if len(values) >= self.min_bin_steps:
-                speeds.append(median(self._bins[key]["speed_mps"]))
-                medians.append(median(values))
+        speeds, medians = self._table(metric)
         if not speeds:
             return None
         if metric == "stride_m" and not speeds[0] <= speed_mps <= speeds[-1]:
