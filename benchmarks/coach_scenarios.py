@@ -18,6 +18,7 @@ Figures (overstride cues = shorten_stride, quick_feet, land_midfoot):
 - cues on flats/climbs: cues of any id at times labelled flat or climb, excluding the first
   SETTLE_S after a descent ends (the smoothed grade needs that long to show the change).
 - cues per 20 s: all cues / (run time / 20 s), and the same over time on descents only.
+- coach time per step: median over seeds of (time in Coach.feed / steps), microseconds.
 
 Targets: precision and recall >= 0.95, median delay <= 4 s, zero cues on flats/climbs, <= 1 cue per 20 s.
 Usage: python benchmarks/coach_scenarios.py [--seeds N]
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
 from dataclasses import dataclass
 from statistics import mean, median
 
@@ -168,11 +170,15 @@ def main() -> None:
     args = parser.parse_args()
     delays: list[float] = []
     scores = []
+    per_step_us: list[float] = []
     for seed in range(args.seeds):
         rng = np.random.default_rng(seed)
         legs = make_course(rng)
         coach = Coach()
-        cues = [cue for step in make_steps(rng, legs) for cue in coach.feed(step)]
+        steps = make_steps(rng, legs)
+        started = time.perf_counter()
+        cues = [cue for step in steps for cue in coach.feed(step)]
+        per_step_us.append(1e6 * (time.perf_counter() - started) / len(steps))
         scores.append(score(legs, cues, delays))
         sc = scores[-1]
         print(f"seed {seed}: {sc.episodes} episodes, {sc.episodes_cued} cued, {sc.overstride_cues} overstride cues "
@@ -187,6 +193,7 @@ def main() -> None:
     print(f"cues on flats/climbs:       {total.cues_on_flats}  (target 0)")
     print(f"cues per 20 s, whole runs:  {20 * total.cues / total.run_s:.2f}  (target <= 1)")
     print(f"cues per 20 s, on descents: {20 * total.cues_on_descents / total.descent_s:.2f}")
+    print(f"coach time per step:        {median(per_step_us):.0f} us (median over seeds)")
     print(f"mean run: {mean(sc.run_s for sc in scores) / 60:.1f} min, "
           f"{mean(sc.descent_s for sc in scores) / 60:.1f} min on descents")
 
