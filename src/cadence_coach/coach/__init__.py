@@ -1,0 +1,1 @@
+"""Coach: rules that turn step events into spoken cues, their schedule, configuration and summary."""

@@ -1,0 +1,65 @@
+"""cues.csv: one row per cue given, columns ``t_s,cue_id,text,reason``.
+
+``t_s`` is the cue time in seconds on the input's time base (0 = session or recording start), written
+with millisecond resolution. Rows are flushed as they are written, so a killed session keeps its cues.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from types import TracebackType
+from typing import Iterable, TextIO
+
+from ..datatypes import Cue
+from ..errors import UserError
+
+COLUMNS = ("t_s", "cue_id", "text", "reason")
+
+
+class CuesCsvWriter:
+    """Writes cues to a CSV file (header first); use as a context manager or call :meth:`close`.
+
+    Args:
+        path: file to create (replaced if it exists).
+
+    Raises:
+        UserError: the file cannot be created.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self._file: TextIO = self.path.open("w", newline="", encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot write cues to {self.path}: {exc.strerror or exc}") from None
+        self._csv = csv.writer(self._file)
+        self._csv.writerow(COLUMNS)
+        self._file.flush()
+        self.rows = 0
+
+    def write(self, cue: Cue) -> None:
+        """Append one cue."""
+        self._csv.writerow((f"{cue.t_s:.3f}", cue.cue_id, cue.text, cue.reason))
+        self._file.flush()
+        self.rows += 1
+
+    def close(self) -> None:
+        """Close the file."""
+        self._file.close()
+
+    def __enter__(self) -> CuesCsvWriter:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def write_cues_csv(path: str | Path, cues: Iterable[Cue]) -> int:
+    """Write ``cues`` to ``path`` as cues.csv; returns the number of rows written."""
+    with CuesCsvWriter(path) as writer:
+        for cue in cues:
+            writer.write(cue)
+        return writer.rows

@@ -1,0 +1,292 @@
+"""Coaching rules: each looks at the latest figures and says whether its fault is present now.
+
+A rule is a small object with ``check(situation) -> Finding | None``, called once per step. It returns
+a :class:`Finding` for every step its fault is present (after its own hold time or confirmation
+steps), not only when a cue should be spoken: the scheduler decides that, and uses the finding
+stream to tell a persisting fault from a corrected one.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+from ..gait.baseline import PersonalBaseline
+from ..gait.rolling import RollingFigures
+from .config import (
+    ArmsLowSettings,
+    EaseOffSettings,
+    EyesUpSettings,
+    LeanSettings,
+    OverstrideSettings,
+)
+from .descent import DescentState
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the rules look at for one step.
+
+    Attributes:
+        t_s: initial contact time of the step, s (session time base).
+        figures: rolling figures including this step.
+        baseline: the runner's flat-ground baseline.
+        descent: the descent state after this step.
+    """
+
+    t_s: float
+    figures: RollingFigures
+    baseline: PersonalBaseline
+    descent: DescentState
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A fault (or reminder) present at this step.
+
+    Attributes:
+        fault: the rule's name; cooldowns are kept per fault, so the cues of one rule share one.
+        cue_id: the cue that addresses it now.
+        reason: the figures that triggered it, for people.
+        figures: the same figures as numbers (units in the keys).
+    """
+
+    fault: str
+    cue_id: str
+    reason: str
+    figures: dict[str, float] = field(default_factory=dict)
+
+
+class Rule(ABC):
+    """Base of the rules.
+
+    Class attributes:
+        fault: the rule's name.
+        needs_descent: only spoken on a confirmed descent (unless the schedule allows flats).
+        reminder: a timed reminder, not a fault: it is not faded and not confirmed.
+    """
+
+    fault = ""
+    needs_descent = True
+    reminder = False
+
+    @abstractmethod
+    def check(self, now: Situation) -> Finding | None:
+        """The finding at this step, or None if the fault is absent."""
+
+
+class HeldCondition:
+    """Tracks since when a condition has been true; ``held(t)`` is how long, s (0 if false)."""
+
+    def __init__(self) -> None:
+        self.since_s: float | None = None
+
+    def update(self, t_s: float, true: bool, clear: bool = True) -> float:
+        """Record the condition at ``t_s``; when neither true nor ``clear``, the hold keeps running."""
+        if true:
+            if self.since_s is None:
+                self.since_s = t_s
+        elif clear:
+            self.since_s = None
+        return 0.0 if self.since_s is None else t_s - self.since_s
+
+
+def _over_pct(value: float | None, base: float | None) -> float | None:
+    if value is None or base is None or base <= 0:
+        return None
+    return 100.0 * (value / base - 1.0)
+
+
+class OverstrideRule(Rule):
+    """Overstriding on a descent.
+
+    Fires when, for ``confirm_steps`` steps in a row on a descent, the rolling cadence is below the
+    target (flat baseline at a similar speed + ``cadence_target_pct``) AND at least one of: strike angle
+    above ``heel_strike_deg`` (heel strike), stride longer than the flat baseline by more than
+    ``stride_over_baseline_pct``, impact more than ``impact_over_baseline_pct`` over the baseline.
+
+    The cue addresses the worst fault, each measured in units of its own threshold: cadence deficit /
+    ``cadence_target_pct`` -> quick_feet; stride excess / its threshold -> shorten_stride; strike angle
+    / ``heel_strike_deg`` or impact excess / its threshold -> land_midfoot. Only enabled cues compete.
+    """
+
+    fault = "overstride"
+
+    def __init__(self, settings: OverstrideSettings, enabled_cues: set[str]) -> None:
+        self.s = settings
+        self.enabled = enabled_cues & {"quick_feet", "shorten_stride", "land_midfoot"}
+        self._streak = 0
+        self._flagged = False
+
+    def _reset(self) -> None:
+        self._streak = 0
+        self._flagged = False
+
+    def check(self, now: Situation) -> Finding | None:
+        f, s = now.figures, self.s
+        if not now.descent.active or f.cadence_spm is None or not self.enabled:
+            self._reset()
+            return None
+        speed, cadence = f.speed_mps, f.cadence_spm
+        base_cadence = now.baseline.expected("cadence_spm", speed)
+        if not base_cadence:
+            self._reset()
+            return None
+        target = base_cadence * (1 + s.cadence_target_pct / 100)
+        if cadence >= target:
+            self._reset()
+            return None
+        severity = {"quick_feet": 100 * (target - cadence) / target / max(s.cadence_target_pct, 1e-9)}
+        faults: list[str] = []
+        strike = f.strike_angle_deg
+        heel_limit = s.heel_strike_deg - (s.strike_hysteresis_deg if self._flagged else 0.0)
+        if strike is not None and strike > heel_limit:
+            severity["land_midfoot"] = strike / s.heel_strike_deg
+            faults.append(f"strike {strike:+.0f} deg heel")
+        base_stride = now.baseline.expected("stride_m", speed)
+        stride_over = _over_pct(f.stride_m, base_stride)
+        if stride_over is not None and stride_over > s.stride_over_baseline_pct:
+            severity["shorten_stride"] = stride_over / max(s.stride_over_baseline_pct, 1e-9)
+            faults.append(f"stride {f.stride_m:.2f} m > flat {base_stride:.2f} m")
+        base_impact = now.baseline.expected("impact_g", speed)
+        impact_over = _over_pct(f.impact_g, base_impact)
+        if impact_over is not None and impact_over > s.impact_over_baseline_pct:
+            severity["land_midfoot"] = max(
+                severity.get("land_midfoot", 0.0), impact_over / max(s.impact_over_baseline_pct, 1e-9)
+            )
+            faults.append(f"impact {f.impact_g:.1f} g +{impact_over:.0f} % over flat")
+        if not faults:
+            self._reset()
+            return None
+        self._streak += 1
+        if self._streak < s.confirm_steps:
+            return None
+        self._flagged = True
+        cue_id = max((c for c in severity if c in self.enabled), key=severity.__getitem__, default=None)
+        if cue_id is None:
+            return None
+        grade = now.descent.grade_pct
+        reason = ", ".join(
+            [f"grade {grade:+.1f} %", f"cadence {cadence:.0f} < target {target:.0f} spm", *faults]
+        )
+        figures = {"grade_pct": grade, "cadence_spm": cadence, "target_cadence_spm": target,
+                   "strike_angle_deg": strike, "stride_m": f.stride_m, "baseline_stride_m": base_stride,
+                   "impact_g": f.impact_g, "baseline_impact_g": base_impact, "speed_mps": speed}
+        return Finding(self.fault, cue_id, reason, {k: v for k, v in figures.items() if v is not None})
+
+
+class EyesUpRule(Rule):
+    """Head pitched (or trunk flexed) more than ``pitch_down_deg`` down for longer than ``hold_s``.
+
+    Uses the rolling trunk/head pitch (+ = forward/down). The hold restarts only once the pitch falls
+    ``hysteresis_deg`` below the threshold, so one noisy step does not reset it.
+    """
+
+    fault = "eyes_up"
+
+    def __init__(self, settings: EyesUpSettings) -> None:
+        self.s = settings
+        self._down = HeldCondition()
+
+    def check(self, now: Situation) -> Finding | None:
+        pitch = now.figures.trunk_pitch_deg
+        if pitch is None:
+            self._down.update(now.t_s, False)
+            return None
+        held = self._down.update(
+            now.t_s, pitch > self.s.pitch_down_deg, clear=pitch < self.s.pitch_down_deg - self.s.hysteresis_deg
+        )
+        if held <= self.s.hold_s:
+            return None
+        return Finding(self.fault, "eyes_up", f"pitch {pitch:.0f} deg down for {held:.1f} s",
+                       {"pitch_down_deg": pitch, "held_s": held})
+
+
+def slope_lean_deg(grade_pct: float) -> float:
+    """Forward lean that keeps the body perpendicular to a slope of ``grade_pct`` percent, degrees."""
+    return math.degrees(math.atan(-grade_pct / 100.0))
+
+
+class LeanFromAnklesRule(Rule):
+    """Leaning back on a descent: trunk pitch more than ``behind_slope_deg`` behind the slope-matched
+    forward lean (:func:`slope_lean_deg`) for longer than ``hold_s``. Needs a trunk sensor's pitch.
+    """
+
+    fault = "lean_from_ankles"
+
+    def __init__(self, settings: LeanSettings) -> None:
+        self.s = settings
+        self._back = HeldCondition()
+
+    def check(self, now: Situation) -> Finding | None:
+        pitch, grade = now.figures.trunk_pitch_deg, now.descent.grade_pct
+        if not now.descent.active or pitch is None or grade is None:
+            self._back.update(now.t_s, False)
+            return None
+        matched = slope_lean_deg(grade)
+        behind = matched - pitch
+        held = self._back.update(now.t_s, behind > self.s.behind_slope_deg)
+        if held <= self.s.hold_s:
+            return None
+        return Finding(
+            self.fault, "lean_from_ankles",
+            f"grade {grade:+.1f} %, trunk {pitch:+.0f} deg vs slope lean {matched:+.0f} deg",
+            {"grade_pct": grade, "trunk_pitch_deg": pitch, "slope_lean_deg": matched},
+        )
+
+
+class ArmsLowRule(Rule):
+    """Reminder on a long descent: present once the descent has lasted ``after_s``; the scheduler
+    repeats it at most every ``every_s``.
+    """
+
+    fault = "arms_low"
+    reminder = True
+
+    def __init__(self, settings: ArmsLowSettings) -> None:
+        self.s = settings
+
+    def check(self, now: Situation) -> Finding | None:
+        d = now.descent
+        if not d.active or d.since_s is None or now.t_s - d.since_s < self.s.after_s:
+            return None
+        on_descent = now.t_s - d.since_s
+        return Finding(self.fault, "arms_low", f"{on_descent:.0f} s on this descent", {"descent_s": on_descent})
+
+
+class EaseOffRule(Rule):
+    """Too fast or too steep: grade below ``steep_grade_pct`` held ``hold_s``, or, on a descent of at
+    least ``surge_grade_pct`` that has lasted ``surge_window_s``, speed up more than ``surge_pct`` over
+    that window. Its condition is itself a descent, so it does not wait for descent confirmation. A
+    reminder (the runner cannot correct the grade): repeated at most every ``every_s``, never faded.
+    """
+
+    fault = "ease_off"
+    needs_descent = False
+    reminder = True
+
+    def __init__(self, settings: EaseOffSettings) -> None:
+        self.s = settings
+        self._steep = HeldCondition()
+
+    def check(self, now: Situation) -> Finding | None:
+        s, grade = self.s, now.figures.grade_pct
+        steep_held = self._steep.update(now.t_s, grade is not None and grade < s.steep_grade_pct)
+        if self._steep.since_s is not None and steep_held >= s.hold_s:
+            return Finding(self.fault, "ease_off", f"grade {grade:+.1f} % for {steep_held:.0f} s",
+                           {"grade_pct": grade, "held_s": steep_held})
+        d = now.descent
+        if not d.active or d.since_s is None or grade is None or grade > s.surge_grade_pct:
+            return None
+        if now.t_s - d.since_s < s.surge_window_s:
+            return None
+        surge = now.figures.speed_change_pct(s.surge_window_s)
+        if surge is None or surge <= s.surge_pct:
+            return None
+        speed = now.figures.speed_mps
+        return Finding(
+            self.fault, "ease_off",
+            f"speed {speed:.1f} m/s, +{surge:.0f} % in {s.surge_window_s:.0f} s on grade {grade:+.1f} %",
+            {"speed_mps": speed, "surge_pct": surge, "grade_pct": grade},
+        )
