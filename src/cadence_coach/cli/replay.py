@@ -6,6 +6,8 @@ import argparse
 import statistics
 import sys
 
+from ..coach.coach import Coach
+from ..coach.config import load_config
 from ..datatypes import StepEvent
 from ..pipeline import Pipeline, PipelineOutput
 from ..session import Session
@@ -70,7 +72,8 @@ def format_step(s: StepEvent) -> str:
 def run_replay(path: str, speed: float) -> int:
     """Replay ``path`` at ``speed`` with the plain view; prints a summary at the end."""
     with RecordingReader(path) as reader:
-        session = Session(Pipeline(reader.header.sensors), view=StepPrinter())
+        coach = Coach(load_config(None))
+        session = Session(Pipeline(reader.header.sensors), coach=coach, view=StepPrinter())
         session.run(ReplaySource(reader, speed), batch=256 if speed == 0 else 1)
         pipeline = session.pipeline
         print()
@@ -90,6 +93,7 @@ def run_replay(path: str, speed: float) -> int:
         if lat:
             print(f", detection latency median {statistics.median(lat):.1f} ms", end="")
         print()
+        print("\n".join(coach.summary.lines()))
         if reader.truncated or reader.corrupt_records:
             print(
                 f"note: recording ends in a truncated record: {reader.truncated}; "
