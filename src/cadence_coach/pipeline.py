@@ -58,7 +58,7 @@ class Pipeline:
         for i, info in enumerate(sensors):
             profile = load_profile(info.profile)
             try:
-                self.streams.append(make_stream(profile.decoder, i))
+                self.streams.append(make_stream(profile.decoder, i, profile))
             except KeyError:
                 raise UserError(f"firmware profile {info.profile!r}: no decoder {profile.decoder!r}") from None
         self.rings = [StreamBuffer(int(ring_seconds * 1000)) for _ in sensors]

@@ -8,34 +8,41 @@ packets are counted and skipped, never raised.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
 from .clock import ClockSync, WrapCounter
-from .datatypes import RawPacket, SampleBlock
+from .datatypes import PodReading, RawPacket, SampleBlock
 from .decoders import open_imu
+from .polar_pmd_stream import PolarPmdStream
+from .profiles import Profile
+from .rsc_stream import RscStream
 
 log = logging.getLogger(__name__)
 
 
 class SensorStream(Protocol):
-    """Turns one sensor's raw packets into sample blocks."""
+    """Turns one sensor's raw packets into sample blocks (or, for pods that compute them, readings)."""
 
     malformed: int
     """Packets that could not be decoded (counted, logged once in a while, skipped)."""
     lost_packets: int
     """Packets detected as missing from the sensor's counters."""
 
-    def feed(self, packet: RawPacket) -> SampleBlock | None:
-        """Decode one packet; None if it held no samples or was malformed."""
+    def feed(self, packet: RawPacket) -> SampleBlock | PodReading | None:
+        """Decode one packet; None if it held no samples or was malformed. Never raises for bad payloads."""
         ...
 
 
 class OpenImuStream:
-    """Decodes the open IMU stream (decoders/open_imu.py) of one sensor."""
+    """Decodes the open IMU stream (decoders/open_imu.py) of one sensor.
 
-    def __init__(self, sensor: int) -> None:
+    ``profile`` is accepted for a uniform constructor; open IMU packets describe their own rate and ranges.
+    """
+
+    def __init__(self, sensor: int, profile: Profile | None = None) -> None:
         self.sensor = sensor
         self.malformed = 0
         self.lost_packets = 0
@@ -88,10 +95,14 @@ class OpenImuStream:
         )
 
 
-STREAMS = {"open_imu": OpenImuStream}
+STREAMS: dict[str, Callable[[int, Profile | None], SensorStream]] = {
+    "open_imu": OpenImuStream,
+    "polar_pmd": PolarPmdStream,
+    "rsc": RscStream,
+}
 """Stream decoder class by the ``decoder`` name a firmware profile gives."""
 
 
-def make_stream(decoder: str, sensor: int) -> SensorStream:
-    """The stream decoder for a profile's decoder name; KeyError if unknown."""
-    return STREAMS[decoder](sensor)
+def make_stream(decoder: str, sensor: int, profile: Profile | None = None) -> SensorStream:
+    """The stream decoder for a profile's decoder name, configured by the profile; KeyError if unknown."""
+    return STREAMS[decoder](sensor, profile)

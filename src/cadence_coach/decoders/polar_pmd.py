@@ -326,6 +326,46 @@ def sample_timestamps_ns(frame_ns: int, previous_frame_ns: int, n: int, sample_r
     return [round(start + delta * i) for i in range(n - 1)] + [frame_ns]
 
 
+def encode_frame(
+    measurement: int,
+    timestamp_ns: int,
+    raw: np.ndarray,
+    frame_type: int,
+    compressed: bool,
+    resolution_bits: int = 16,
+) -> bytes:
+    """Encode a data frame from raw channel integers (for the simulator and tests; inverse of the parsers).
+
+    Args:
+        measurement: measurement type.
+        timestamp_ns: sensor time of the last sample, ns.
+        raw: integer samples, shape (n, channels): the values a raw frame stores, or for a compressed frame
+            the integers (float32 bit patterns for 32-bit float channels) its deltas reproduce.
+        frame_type: frame-type number (0-127).
+        compressed: write a delta-compressed frame (reference sample and blocks of up to 255 samples).
+        resolution_bits: channel width of a compressed frame, bits (raw frames: frame type 0/1/2 = 1/2/3 bytes).
+    """
+    raw = np.asarray(raw, dtype=np.int64)
+    header = HEADER.pack(measurement, timestamp_ns, frame_type | (COMPRESSED_BIT if compressed else 0))
+    if not compressed:
+        return header + _pack_ints(raw, frame_type + 1)
+    width = (resolution_bits + 7) // 8
+    out = bytearray(header + _pack_ints(raw[:1], width))
+    wrapped = (np.diff(raw, axis=0) + 2**31) % 2**32 - 2**31
+    for start in range(0, wrapped.shape[0], 255):
+        block = wrapped[start : start + 255]
+        bits = max(1, int(max(block.max(), -block.min() - 1)).bit_length() + 1)
+        unsigned = block.reshape(-1) & ((1 << bits) - 1)
+        flat = ((unsigned[:, None] >> np.arange(bits)) & 1).astype(np.uint8).reshape(-1)
+        out += bytes([bits, block.shape[0]]) + np.packbits(flat, bitorder="little").tobytes()
+    return bytes(out)
+
+
+def _pack_ints(values: np.ndarray, size: int) -> bytes:
+    unsigned = values.reshape(-1) & ((1 << (8 * size)) - 1)
+    return ((unsigned[:, None] >> (8 * np.arange(size))) & 0xFF).astype(np.uint8).tobytes()
+
+
 # --------------------------------------------------------------------------------------- control point
 
 
