@@ -10,8 +10,9 @@ Timing: a frame's timestamp is its last sample's sensor time. Earlier samples ar
 period measured between consecutive frames (as the Polar SDK does), or by the configured period after a
 gap. Each measurement type maps sensor time to the session time base with its own :class:`ClockSync`
 (same sensor clock and same radio path, so both converge to the same offset). A frame whose sensor time
-jumps by more than :data:`RESYNC_S` against the host clock (sensor reboot, corrupted timestamp) restarts
-that mapping; samples that would not be later than the last one emitted are dropped.
+jumps by more than :data:`RESYNC_S` against the host clock, or backwards by more than two frames (sensor
+reboot, corrupted timestamp), restarts that mapping; samples that would not be later than the last one
+emitted are dropped.
 
 Control point indications fed to :meth:`PolarPmdStream.feed` are parsed too: a successful start response
 carries the sensor's FACTOR setting, which then scales that measurement's frames.
@@ -116,7 +117,8 @@ class PolarPmdStream:
         spacing = ch.period_s
         if ch.last_frame_ns is not None:
             advance = (frame.timestamp_ns - ch.last_frame_ns) * 1e-9
-            if abs(advance - (arrival - ch.last_arrival)) > RESYNC_S:
+            backwards_jump = advance < -2 * ch.last_n * ch.period_s  # more than a repeated or late frame
+            if backwards_jump or abs(advance - (arrival - ch.last_arrival)) > RESYNC_S:
                 self.resyncs += 1
                 ch.clock = ClockSync()
                 gap = True

@@ -114,11 +114,14 @@ def _commands(path: Path, raw: dict, kind: str) -> tuple[bytes, ...]:
             continue
         builder = NAMED_COMMAND_BUILDERS.get(raw["decoder"])
         if builder is None:
-            raise UserError(f"{path}: command {entry!r} is not hex and decoder {raw['decoder']!r} has no named commands")
+            raise UserError(
+                f"{path}: malformed firmware profile (command {entry!r} is not hex and decoder "
+                f"{raw['decoder']!r} has no named commands)"
+            )
         try:
             out.append(builder(entry, raw))
         except ValueError as exc:
-            raise UserError(f"{path}: bad command {entry!r} ({exc})") from None
+            raise UserError(f"{path}: malformed firmware profile (command {entry!r}: {exc})") from None
     return tuple(out)
 
 
