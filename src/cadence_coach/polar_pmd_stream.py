@@ -170,10 +170,11 @@ class PolarPmdStream:
             return
         if not response.ok:
             self.control_errors += 1
-            log.warning(
-                "sensor %d: PMD command %d for measurement %d failed with status %d",
-                self.sensor, response.op_code, response.measurement, response.status,
-            )
+            if self.control_errors <= 3:
+                log.warning(
+                    "sensor %d: PMD command %d for measurement %d failed with status %d",
+                    self.sensor, response.op_code, response.measurement, response.status,
+                )
             return
         factor = settings.get(SettingType.FACTOR)
         if factor and math.isfinite(factor[0]) and factor[0] != 0:

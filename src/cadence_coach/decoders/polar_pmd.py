@@ -199,12 +199,14 @@ def parse_frame(payload: bytes, factors: Mapping[int, float] | None = None) -> P
     if not content:
         raise DecodeError("PMD frame without samples")
     factor = np.float32((factors or {}).get(measurement, 1.0))
-    if measurement == MeasurementType.ACC:
-        samples = _acc_samples(content, frame_type, compressed, factor)
-    elif measurement == MeasurementType.GYRO:
-        samples = _gyro_samples(content, frame_type, compressed, factor)
-    else:
-        raise DecodeError(f"PMD measurement type {measurement} is not decoded")
+    # float32 products may overflow to inf or meet NaN bit patterns, as on the sensor's SDK: not an error here
+    with np.errstate(over="ignore", invalid="ignore"):
+        if measurement == MeasurementType.ACC:
+            samples = _acc_samples(content, frame_type, compressed, factor)
+        elif measurement == MeasurementType.GYRO:
+            samples = _gyro_samples(content, frame_type, compressed, factor)
+        else:
+            raise DecodeError(f"PMD measurement type {measurement} is not decoded")
     return PmdFrame(measurement, timestamp_ns, frame_type, compressed, samples)
 
 
