@@ -97,6 +97,33 @@ class SampleBlock:
         return np.full(self.t.shape, self.t_arrival)
 
 
+@dataclass(frozen=True, slots=True)
+class PodReading:
+    """One measurement of a foot pod that computes speed and cadence itself (BLE Running Speed and Cadence).
+
+    Such pods send no samples, only their own estimates, about once a second; the pipeline routes these
+    readings past the gait engine. RSC carries no sensor clock, so ``t_s`` is the arrival time.
+
+    Attributes:
+        sensor: index of the sensor in the session's sensor list.
+        t_s: arrival time on the session time base, s.
+        speed_mps: instantaneous speed, m/s.
+        cadence_spm: cadence, steps per minute counting both feet (already doubled for pods that count
+            one foot, as their firmware profile says).
+        stride_m: instantaneous stride length as the pod reports it, m, or None if it does not.
+        total_distance_m: the pod's distance counter, m, or None if it does not report one.
+        running: True running, False walking, None if the pod does not report it.
+    """
+
+    sensor: int
+    t_s: float
+    speed_mps: float
+    cadence_spm: float
+    stride_m: float | None = None
+    total_distance_m: float | None = None
+    running: bool | None = None
+
+
 class StrikeClass(str, Enum):
     """Foot strike pattern by strike angle (Altman & Davis 2012)."""
 

@@ -1,6 +1,6 @@
 """The one data path every source feeds: packets -> sensor streams -> ring buffers -> gait -> coach.
 
-Live BLE, replay and the simulator hand raw packets to :meth:`Pipeline.feed_packet`; sources that already
+Live BLE, replay and the simulator hand raw packets to :meth:`Pipeline.feed_packets`; sources that already
 have samples in physical units (CSV import) hand blocks to :meth:`Pipeline.feed_block`. Both return what
 the later stages produced, so the caller (the session loop, ``analyze``, a test) decides what to show,
 speak or write.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .datatypes import Cue, RawPacket, SampleBlock, SensorInfo, StepEvent
+from .datatypes import Cue, PodReading, RawPacket, SampleBlock, SensorInfo, StepEvent
 from .errors import UserError
 from .gait.engine import GaitEngine
 from .profiles import load_profile
@@ -47,12 +47,14 @@ class PipelineOutput:
         steps: steps whose stance is over, with every figure the sensors allow (the same objects as
             in an earlier ``detected``).
         cues: coaching cues decided.
+        pod_readings: speed and cadence as computed by RSC foot pods (no samples to detect steps in).
     """
 
     blocks: list[SampleBlock] = field(default_factory=list)
     detected: list[StepEvent] = field(default_factory=list)
     steps: list[StepEvent] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
+    pod_readings: list[PodReading] = field(default_factory=list)
 
 
 class Pipeline:
@@ -69,7 +71,7 @@ class Pipeline:
         for i, info in enumerate(sensors):
             profile = load_profile(info.profile)
             try:
-                self.streams.append(make_stream(profile.decoder, i))
+                self.streams.append(make_stream(profile.decoder, i, profile))
             except KeyError:
                 raise UserError(f"firmware profile {info.profile!r}: no decoder {profile.decoder!r}") from None
         self.engine = GaitEngine(sensors)
@@ -93,8 +95,11 @@ class Pipeline:
                 by_sensor.setdefault(p.sensor, []).append(p)
         for sensor, group in by_sensor.items():
             self.counters[sensor].packets += len(group)
-            for block in self.streams[sensor].feed_many(group):
-                self._run_block(block, out)
+            for item in self.streams[sensor].feed_many(group):
+                if isinstance(item, PodReading):
+                    out.pod_readings.append(item)
+                else:
+                    self._run_block(item, out)
         return out
 
     def feed_block(self, block: SampleBlock) -> PipelineOutput:

@@ -8,34 +8,42 @@ packets are counted and skipped, never raised.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
 from .clock import ClockSync, unwrap_counter
-from .datatypes import RawPacket, SampleBlock
+from .datatypes import PodReading, RawPacket, SampleBlock
 from .decoders import open_imu
+from .polar_pmd_stream import PolarPmdStream
+from .profiles import Profile
+from .rsc_stream import RscStream
 
 log = logging.getLogger(__name__)
 
 
 class SensorStream(Protocol):
-    """Turns one sensor's raw packets into sample blocks."""
+    """Turns one sensor's raw packets into sample blocks (or, for pods that compute them, readings)."""
 
     malformed: int
     """Packets that could not be decoded (counted, logged once in a while, skipped)."""
     lost_packets: int
     """Packets detected as missing from the sensor's counters."""
 
-    def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock]:
-        """Decode consecutive packets of this sensor; one block per run of samples without a gap."""
+    def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock | PodReading]:
+        """Decode consecutive packets of this sensor: sample blocks (one per run of samples without a
+        gap) or pod readings. Never raises for bad payloads."""
         ...
 
 
 class OpenImuStream:
-    """Decodes the open IMU stream (decoders/open_imu.py) of one sensor, a batch of packets at a time."""
+    """Decodes the open IMU stream (decoders/open_imu.py) of one sensor, a batch of packets at a time.
 
-    def __init__(self, sensor: int) -> None:
+    ``profile`` is accepted for a uniform constructor; open IMU packets describe their own rate and ranges.
+    """
+
+    def __init__(self, sensor: int, profile: Profile | None = None) -> None:
         self.sensor = sensor
         self.malformed = 0
         self.lost_packets = 0
@@ -115,10 +123,14 @@ class OpenImuStream:
             log.warning("sensor %d: %d malformed packet(s) skipped (%d so far)", self.sensor, k, self.malformed)
 
 
-STREAMS = {"open_imu": OpenImuStream}
+STREAMS: dict[str, Callable[[int, Profile | None], SensorStream]] = {
+    "open_imu": OpenImuStream,
+    "polar_pmd": PolarPmdStream,
+    "rsc": RscStream,
+}
 """Stream decoder class by the ``decoder`` name a firmware profile gives."""
 
 
-def make_stream(decoder: str, sensor: int) -> SensorStream:
-    """The stream decoder for a profile's decoder name; KeyError if unknown."""
-    return STREAMS[decoder](sensor)
+def make_stream(decoder: str, sensor: int, profile: Profile | None = None) -> SensorStream:
+    """The stream decoder for a profile's decoder name, configured by the profile; KeyError if unknown."""
+    return STREAMS[decoder](sensor, profile)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..datatypes import GRAVITY
+from .errors import DecodeError as DecodeError  # re-exported: callers catch open_imu.DecodeError
 
 VERSION = 1
 FLAG_GYRO = 0x01
@@ -41,10 +42,6 @@ CONTROL_UUID = "6e4f0003-8a3c-4b8e-9c2d-0c0ade1c0ac0"
 """Write characteristic: 0x01 start, 0x00 stop."""
 
 _FULL = 32768.0
-
-
-class DecodeError(ValueError):
-    """A payload that does not follow the layout (too short, bad version, inconsistent length)."""
 
 
 @dataclass(frozen=True, slots=True)
