@@ -6,6 +6,7 @@ its rates and ranges, its default placement and its start/stop commands.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -60,3 +61,25 @@ def load_profile(name: str) -> Profile:
 def all_profiles() -> list[Profile]:
     """Every profile in :data:`PROFILE_DIR`, by name."""
     return [load_profile(p.stem) for p in sorted(PROFILE_DIR.glob("*.toml"))]
+
+
+def matches(profile: Profile, name: str | None, service_uuids: list[str] | tuple[str, ...]) -> bool:
+    """True if an advertisement (local name, advertised service UUIDs) fits the profile's [match] table.
+
+    A device matches when it advertises one of the profile's services, or its name fits one of the
+    profile's shell-style ``name_patterns`` (case-sensitive). 16-bit UUIDs such as ``"1814"`` compare
+    equal to their 128-bit Bluetooth base form.
+    """
+    match = profile.raw.get("match", {})
+    wanted = {full_uuid(u) for u in match.get("services", ())}
+    if wanted & {full_uuid(u) for u in service_uuids}:
+        return True
+    return bool(name) and any(fnmatch.fnmatchcase(name, p) for p in match.get("name_patterns", ()))
+
+
+def full_uuid(uuid: str) -> str:
+    """A UUID in lower-case 128-bit form; 16- and 32-bit short forms are expanded on the Bluetooth base."""
+    u = uuid.strip().lower()
+    if len(u) in (4, 8):
+        return f"{u:0>8}-0000-1000-8000-00805f9b34fb"
+    return u
