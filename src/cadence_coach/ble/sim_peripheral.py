@@ -64,7 +64,7 @@ class SimulatedSensor:
         seed: random seed of the loss model.
         address: the sensor's random static address, ``AA:BB:CC:DD:EE:FF``.
         advertising_interval_ms: advertising interval while not connected, ms.
-        record_sent: keep every payload sent in :attr:`sent` (for tests).
+        record_sent: keep every payload sent in :attr:`sent` and every one lost in :attr:`lost` (tests).
     """
 
     def __init__(
@@ -94,6 +94,7 @@ class SimulatedSensor:
         self.advertising_interval_ms = advertising_interval_ms
         self.counters = SensorCounters()
         self.sent: list[bytes] | None = [] if record_sent else None
+        self.lost: list[bytes] | None = [] if record_sent else None
         self.clock_origin = time.monotonic()
         """Host monotonic time at which sensor time is 0, s."""
         self._rng = random.Random(seed)
@@ -224,6 +225,8 @@ class SimulatedSensor:
                 _, payload = self._outbox.popleft()
                 if self.loss and self._rng.random() < self.loss:
                     self.counters.packets_lost += 1
+                    if self.lost is not None:
+                        self.lost.append(payload)
                     continue
                 await self._device.notify_subscriber(connection, self._data_chars[0], payload)
                 self.counters.packets_sent += 1
