@@ -161,7 +161,12 @@ class SimulatedSensor:
     async def attach(self, link: LocalLink) -> None:
         """Put the sensor on ``link``: power on its host stack and start advertising."""
         controller = Controller(self.name, link=link, public_address=self.address)
-        self._device = Device(name=self.name, address=hci.Address(self.address), host=Host(controller, AsyncPipeSink(controller)))
+        await self.attach_host(Host(controller, AsyncPipeSink(controller)))
+
+    async def attach_host(self, host: Host) -> None:
+        """Run the sensor on a bumble host: a virtual controller's, or a real one's for over-the-air tests
+        (``Host(transport.source, transport.sink)`` of ``bumble.transport.open_transport("usb:0")``)."""
+        self._device = Device(name=self.name, address=hci.Address(self.address), host=host)
         self._device.add_service(self._gatt_service())
         self._device.on(Device.EVENT_CONNECTION, self._on_connection)
         await self._device.power_on()
