@@ -24,7 +24,6 @@ from typing import Literal
 from bleak import BleakClient, BleakScanner
 from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.device import BLEDevice
-from bleak.backends.scanner import AdvertisementData
 from bleak.exc import BleakError
 
 from ..datatypes import RawPacket
@@ -255,7 +254,7 @@ class BleSensorReader:
                 try:
                     await self._connect_once()
                     break
-                except (BleakError, UserError, TimeoutError, OSError) as exc:
+                except Exception as exc:  # noqa: BLE001 - any backend failure: retry, the loop must not die
                     log.info("sensor %d: reconnect attempt %d failed: %s", self.sensor, attempts, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.backoff_max_s)
