@@ -97,6 +97,7 @@ class Voice:
         cache_dir: rendered-phrase cache, default ``~/.cache/cadence-coach/voice``.
         rate_hz: output sample rate, Hz.
         blocksize: frames per audio callback.
+        latency: PortAudio suggested output latency: "low", "high" or seconds.
         device: PortAudio output device (index or name), None for the default.
     """
 
@@ -111,6 +112,7 @@ class Voice:
         cache_dir: Path | str | None = None,
         rate_hz: int = DEFAULT_RATE_HZ,
         blocksize: int = DEFAULT_BLOCKSIZE,
+        latency: str | float = "low",
         device: int | str | None = None,
     ) -> None:
         try:
@@ -124,6 +126,7 @@ class Voice:
         self.metronome_spm = metronome_spm
         self.rate_hz = rate_hz
         self.blocksize = blocksize
+        self.latency = latency
         self.device = device
         self._renderer = PhraseRenderer(cache_dir, voice, rate_wpm)
         self._clips: dict[str, np.ndarray] = {}
@@ -156,6 +159,7 @@ class Voice:
         player = Player(
             self.rate_hz,
             self.blocksize,
+            latency=self.latency,
             device=self.device,
             metronome_spm=self.metronome_spm,
             on_unplayed=self._print,

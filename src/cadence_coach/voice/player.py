@@ -14,6 +14,7 @@ client's low-latency request only after its current period, so a fresh stream ca
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Any, Callable, Protocol
@@ -32,8 +33,24 @@ WARMUP_S = 0.1
 WARMUP_TIMEOUT_S = 3.0
 STALL_TIMEOUT_S = 2.5
 """A running stream whose callback has not run for this long counts as lost, s."""
+RT_PRIORITY = 10
+"""SCHED_FIFO priority asked for the callback thread (PulseAudio uses 5 for its own threads)."""
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 """Waits between reopen attempts, s; the last one repeats."""
+
+
+def raise_thread_priority() -> bool:
+    """Move the calling thread to real-time (SCHED_FIFO) scheduling if the system allows it.
+
+    PortAudio's ALSA back-end leaves its callback thread at normal priority; on a loaded machine the
+    thread then misses deadlines (underruns). Allowed for root or with an rtprio limit; otherwise the
+    thread stays as it is. Returns True if it worked.
+    """
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(RT_PRIORITY))
+    except (OSError, AttributeError):  # no permission, or not Linux
+        return False
+    return True
 
 
 class AudioUnavailable(Exception):
@@ -134,6 +151,7 @@ class Player:
         self._stream: OutputStream | None = None
         self._output_latency_s = 0.0
         self._heartbeat = 0.0
+        self._priority_tried = False
         self._failed = threading.Event()
         self._closing = threading.Event()
         self._supervisor: threading.Thread | None = None
@@ -154,6 +172,9 @@ class Player:
         return self._output_latency_s
 
     def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+        if not self._priority_tried:
+            self._priority_tried = True
+            raise_thread_priority()
         now = time.monotonic()
         self._heartbeat = now
         if status.output_underflow:
