@@ -5,6 +5,7 @@ import logging
 import threading
 import time
 import wave
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -64,8 +65,6 @@ class ScriptedEngine:
         self._pending = (text, filename)
 
     def runAndWait(self):
-        from pathlib import Path
-
         text, filename = self._pending
         kind = self.script.pop(0)
         self.log.append((text, kind))
@@ -238,7 +237,7 @@ def test_mixer_metronome_clicks_at_cadence_and_ducks_under_speech():
     assert np.all(blocks(mixer, 20, channels=1)[click.shape[0] :] == 0)
 
 
-def test_player_callback_counts_underruns_and_mixes(tmp_path):
+def test_player_callback_counts_underruns_and_mixes():
     player = Player(48000, 256)
     clip = tone(0.004, rate=48000)
     record = CueRecord("arms_low", 0.0, time.monotonic())
@@ -279,7 +278,7 @@ class FakeStream:
         self.active = False
 
 
-def test_player_reopens_after_device_loss(monkeypatch, capsys):
+def test_player_reopens_after_device_loss(monkeypatch):
     monkeypatch.setattr("cadence_coach.voice.player.BACKOFF_S", (0.05,))
     streams, unplayed = [], []
     failures = [AudioUnavailable("no device")]
@@ -332,6 +331,23 @@ def test_wav_sink_places_cues_at_session_times(tmp_path):
     np.testing.assert_allclose(no_click[rate // 2 : rate // 2 + b.shape[0]], b, atol=2e-4)
     np.testing.assert_allclose(no_click[rate : rate + a.shape[0]], a, atol=2e-4)
     assert ra.first_sample_s == 1.0 and rb.first_sample_s == 0.5
+
+
+def test_voice_wav_mode_writes_spoken_cue_at_its_time(tmp_path):
+    error = speech_engine_error()
+    require(error is None, f"pyttsx3/espeak-ng unavailable: {error}")
+    path = tmp_path / "session.wav"
+    voice = Voice(f"wav:{path}", {"quick_feet": "Quick feet"}, cache_dir=tmp_path / "cache", rate_hz=16000)
+    voice.start()
+    voice.speak("quick_feet", 0.75)
+    voice.close(t_end_s=2.0)
+    clip = voice.clip("quick_feet")
+    with wave.open(str(path)) as w:
+        x = np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32767
+    assert x.shape[0] == max(2 * 16000, 12000 + clip.shape[0] + 8000)
+    np.testing.assert_allclose(x[12000 : 12000 + clip.shape[0]], clip, atol=2e-4)
+    assert np.all(x[:12000] == 0)
+    assert voice.stats.played == 1
 
 
 def test_wav_sink_missing_directory_is_user_error(tmp_path):
