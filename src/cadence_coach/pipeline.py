@@ -15,6 +15,7 @@ from .errors import UserError
 from .profiles import load_profile
 from .ringbuffer import StreamBuffer
 from .sensor_stream import SensorStream, make_stream
+from .sources.csv_import import PROFILE_NAME as CSV_IMPORT_PROFILE
 
 
 @dataclass(slots=True)
@@ -54,8 +55,11 @@ class Pipeline:
 
     def __init__(self, sensors: list[SensorInfo], ring_seconds: float = 30.0) -> None:
         self.sensors = sensors
-        self.streams: list[SensorStream] = []
+        self.streams: list[SensorStream | None] = []
         for i, info in enumerate(sensors):
+            if info.profile == CSV_IMPORT_PROFILE:
+                self.streams.append(None)  # its samples arrive as blocks: no packets to decode
+                continue
             profile = load_profile(info.profile)
             try:
                 self.streams.append(make_stream(profile.decoder, i))
@@ -66,18 +70,21 @@ class Pipeline:
 
     @property
     def malformed_packets(self) -> int:
-        return sum(s.malformed for s in self.streams)
+        return sum(s.malformed for s in self.streams if s is not None)
 
     @property
     def lost_packets(self) -> int:
-        return sum(s.lost_packets for s in self.streams)
+        return sum(s.lost_packets for s in self.streams if s is not None)
 
     def feed_packet(self, packet: RawPacket) -> PipelineOutput:
         """Decode one packet and run the later stages on its samples."""
         if not 0 <= packet.sensor < len(self.streams):
             return PipelineOutput()
+        stream = self.streams[packet.sensor]
+        if stream is None:
+            return PipelineOutput()
         self.counters[packet.sensor].packets += 1
-        block = self.streams[packet.sensor].feed(packet)
+        block = stream.feed(packet)
         if block is None:
             return PipelineOutput()
         return self.feed_block(block)

@@ -1,14 +1,16 @@
-"""``cadence-coach replay FILE``: run a recording through the pipeline."""
+"""``cadence-coach replay INPUT``: run a recording or a CSV file through the pipeline."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ..errors import UserError
 from ..pipeline import Pipeline
-from ..sources.recording import RecordingReader
-from ..sources.replay import ReplaySource
+from ..view import LiveView
+from .input_options import add_input_arguments, feed, open_input
+
+PACED_BLOCK_S = 0.05
+"""CSV block length when pacing, s: short enough that the view moves smoothly."""
 
 
 def speed_value(text: str) -> float:
@@ -25,10 +27,10 @@ def speed_value(text: str) -> float:
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "replay",
-        help="run a recording through the pipeline",
-        description="Replay a recording through the same pipeline as live data.",
+        help="run a recording or a CSV file through the pipeline",
+        description="Replay a recording (or a CSV file) through the same pipeline as live data.",
     )
-    p.add_argument("file", help="recording (.ccrec)")
+    add_input_arguments(p)
     p.add_argument(
         "--speed",
         type=speed_value,
@@ -39,24 +41,26 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    with RecordingReader(args.file) as reader:
-        pipeline = Pipeline(reader.header.sensors)
-        for item in ReplaySource(reader, args.speed):
-            if hasattr(item, "payload"):
-                pipeline.feed_packet(item)
-        for i, (info, c) in enumerate(zip(reader.header.sensors, pipeline.counters)):
+    with open_input(args, block_s=PACED_BLOCK_S if args.speed > 0 else 1.0) as source:
+        pipeline = Pipeline(source.sensors)
+        view = LiveView(source.sensors)
+        try:
+            for item in source.items(args.speed):
+                output = feed(pipeline, item)
+                if output is not None:
+                    view.update(output, pipeline)
+        finally:
+            view.close(pipeline)
+        for i, (info, c) in enumerate(zip(source.sensors, pipeline.counters)):
             rate = f"{c.rate_hz:.1f} Hz" if c.rate_hz else "-"
+            packets = f"{c.packets} packets, " if source.kind == "recording" else ""
             print(
                 f"sensor {i} ({info.profile}, {info.placement.value}"
                 f"{', ' + info.side.value if info.side else ''}): "
-                f"{c.packets} packets, {c.samples} samples at {rate}, {c.gaps} gaps"
+                f"{packets}{c.samples} samples at {rate}, {c.gaps} gaps"
             )
-        if reader.truncated or reader.corrupt_records:
-            print(
-                f"note: recording ends in a truncated record: {reader.truncated}; "
-                f"corrupt records skipped: {reader.corrupt_records}",
-                file=sys.stderr,
-            )
+        for note in source.notes():
+            print(f"note: {note}", file=sys.stderr)
         if pipeline.malformed_packets:
             print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
     return 0

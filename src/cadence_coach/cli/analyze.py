@@ -1,0 +1,61 @@
+"""``cadence-coach analyze INPUT --out steps.csv``: every step of a recording or CSV file, as fast as possible."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import nullcontext
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from ..export import StepsCsvWriter
+from ..pipeline import Pipeline
+from .input_options import add_input_arguments, feed, open_input
+
+PROGRESS_MIN_BYTES = 4 << 20
+"""Inputs smaller than this finish too fast to need a progress bar."""
+PROGRESS_EVERY = 2048
+"""Items between two progress updates."""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "analyze",
+        help="detect every step of a recording or CSV file and write steps.csv",
+        description="Run an input through the pipeline as fast as possible and write one row per step.",
+    )
+    add_input_arguments(p)
+    p.add_argument("--out", required=True, metavar="STEPS_CSV", help="steps file to write (replaced if it exists)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_input(args) as source:
+        pipeline = Pipeline(source.sensors)
+        show = sys.stderr.isatty() and source.size_bytes >= PROGRESS_MIN_BYTES
+        progress = (
+            Progress(
+                "analyzing", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                console=Console(file=sys.stderr), transient=True,
+            )
+            if show
+            else nullcontext()
+        )
+        with StepsCsvWriter(args.out) as writer, progress:
+            task = progress.add_task("analyze", total=source.size_bytes) if show else None
+            for n, item in enumerate(source.items(speed=0.0)):
+                output = feed(pipeline, item)
+                if output is not None and output.steps:
+                    writer.write(output.steps)
+                if task is not None and n % PROGRESS_EVERY == 0:
+                    progress.update(task, completed=source.bytes_read)
+        for note in source.notes():
+            print(f"note: {note}", file=sys.stderr)
+        if pipeline.malformed_packets:
+            print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
+        if writer.rows == 0:
+            print(f"note: no steps detected; {args.out} has only its header", file=sys.stderr)
+        else:
+            print(f"{writer.rows} steps written to {args.out}", file=sys.stderr)
+    return 0
