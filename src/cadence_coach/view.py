@@ -135,7 +135,7 @@ class LiveView:
         for row in self._rows:
             sensors.add_row(*row)
         steps = Table(
-            "t s", "side", "cadence spm", "contact ms", "strike", "stride m", "grade %", "latency ms",
+            "t s", "side", "spm", "contact ms", "strike", "angle deg", "stride m", "grade %", "latency ms",
             title="latest steps", title_justify="left",
         )
         for s in self.steps:
@@ -144,7 +144,8 @@ class LiveView:
                 s.side.value if s.side else MISSING,
                 figure(s.cadence_spm, ".0f"),
                 figure(s.contact_s, ".0f", scale=1000.0),
-                f"{s.strike.value if s.strike else MISSING} {figure(s.strike_angle_deg, '+.0f', ' deg')}",
+                s.strike.value if s.strike else MISSING,
+                figure(s.strike_angle_deg, "+.0f"),
                 figure(s.stride_m, ".2f"),
                 figure(s.grade_pct, "+.1f"),
                 f"{latency_ms(s):.0f}",
