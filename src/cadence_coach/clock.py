@@ -76,16 +76,17 @@ class ClockSync:
         if self._offset is None or self._last_sensor_t is None:
             self._offset = target
             self._last_sensor_t = float(sensor_t[0])
-        # Move the applied offset toward the target at most `slew` seconds per second of sensor time.
-        span = max(float(sensor_t[-1]) - self._last_sensor_t, 0.0)
-        max_step = self.slew * span
+        # Move the applied offset toward the target at most `slew` seconds per second of sensor time,
+        # linearly from the previous call's last sample to this call's last sample. Plain floats: this
+        # runs once per packet on a few samples, where numpy calls would cost more than the arithmetic.
+        prev = self._last_sensor_t
+        last = float(sensor_t[-1])
+        span = max(last - prev, 0.0)
         start = self._offset
-        end = start + float(np.clip(target - start, -max_step, max_step))
-        if span > 0:
-            frac = np.clip((sensor_t - self._last_sensor_t) / span, 0.0, 1.0)
-            offsets = start + (end - start) * frac
-        else:
-            offsets = np.full(sensor_t.shape, start)
+        max_step = self.slew * span
+        end = start + min(max(target - start, -max_step), max_step)
         self._offset = end
-        self._last_sensor_t = float(sensor_t[-1])
-        return sensor_t + offsets
+        self._last_sensor_t = last
+        if end == start:
+            return sensor_t + start
+        return sensor_t + (start + (end - start) / span * (sensor_t - prev))

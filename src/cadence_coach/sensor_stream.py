@@ -18,6 +18,9 @@ from .decoders import open_imu
 
 log = logging.getLogger(__name__)
 
+_FRAME_INDEX = np.arange(256.0)
+"""0..255: frame numbers within a packet (a packet holds at most 255 frames)."""
+
 
 class SensorStream(Protocol):
     """Turns one sensor's raw packets into sample blocks."""
@@ -65,7 +68,7 @@ class OpenImuStream:
             gap = True
         self._last_seq = seq
         t0 = self._time.unwrap(pkt.t0_us) * 1e-6
-        sensor_t = t0 + np.arange(n) * pkt.period_s
+        sensor_t = _FRAME_INDEX[:n] * pkt.period_s + t0
         if self._next_sensor_t is not None and t0 > self._next_sensor_t + 0.5 * pkt.period_s:
             gap = True
         self._next_sensor_t = float(sensor_t[-1]) + pkt.period_s

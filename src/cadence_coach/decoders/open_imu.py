@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -83,6 +84,16 @@ def frames_per_packet(mtu: int, has_gyro: bool = True, has_pressure: bool = Fals
     return max(0, min(255, room // frame_size(has_gyro)))
 
 
+@lru_cache(maxsize=64)
+def _lsb_scales(acc_fs_g: int, gyro_fs_dps: int, has_gyro: bool) -> np.ndarray:
+    """Physical value of one LSB for each frame column (m/s^2, then rad/s), read-only."""
+    acc = [acc_fs_g * GRAVITY / _FULL] * 3
+    gyro = [math.radians(gyro_fs_dps) / _FULL] * 3 if has_gyro else []
+    scales = np.array(acc + gyro)
+    scales.flags.writeable = False
+    return scales
+
+
 def parse(payload: bytes) -> ImuPacket:
     """Decode one packet. Raises :class:`DecodeError` if the payload does not follow the layout."""
     if len(payload) < HEADER_SIZE:
@@ -101,18 +112,15 @@ def parse(payload: bytes) -> ImuPacket:
     if len(payload) != expected:
         raise DecodeError(f"open IMU packet is {len(payload)} bytes, its header says {expected}")
     raw = np.frombuffer(payload, dtype="<i2", count=n * width, offset=HEADER_SIZE).reshape(n, width)
-    acc_range = acc_fs_g * GRAVITY
-    acc = raw[:, :3] * (acc_range / _FULL)
-    gyro = None
-    gyro_range = math.inf
-    if has_gyro:
-        gyro_range = math.radians(gyro_fs_dps)
-        gyro = raw[:, 3:] * (gyro_range / _FULL)
+    values = raw * _lsb_scales(acc_fs_g, gyro_fs_dps, has_gyro)  # one multiply for both sensors
+    acc = values[:, :3]
+    gyro = values[:, 3:] if has_gyro else None
+    gyro_range = math.radians(gyro_fs_dps) if has_gyro else math.inf
     pressure = None
     if has_pressure:
         (p,) = PRESSURE.unpack_from(payload, expected - PRESSURE.size)
         pressure = p / 100.0
-    return ImuPacket(seq, t0_us, period_ns * 1e-9, acc, gyro, pressure, acc_range, gyro_range)
+    return ImuPacket(seq, t0_us, period_ns * 1e-9, acc, gyro, pressure, acc_fs_g * GRAVITY, gyro_range)
 
 
 def encode(
