@@ -163,8 +163,7 @@ class CsvSource:
         self._acc_scale = ACC_UNITS[acc_unit]
         self._gyro_scale = GYRO_UNITS[gyro_unit]
         known = set(ACC_COLUMNS + GYRO_COLUMNS + (TIME_COLUMN, BARO_COLUMN))
-        self.ignored_columns = [n for n in names if n not in known]
-        self.has_time_column = self._time is not None
+        self.ignored_columns = [n for n in names if n and n not in known]
 
     # -- reading --------------------------------------------------------------------------------
 
