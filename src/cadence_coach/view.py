@@ -89,7 +89,7 @@ class LiveView:
         self.steps: deque[StepEvent] = deque(maxlen=keep_steps)
         self.cues: deque[Cue] = deque(maxlen=keep_cues)
         self.session_t: float | None = None
-        self._rows: list[tuple[str, ...]] = [(sensor_label(s), MISSING, MISSING, MISSING, MISSING) for s in sensors]
+        self._rows: list[tuple[str, ...]] = [(sensor_label(s),) + (MISSING,) * 4 for s in sensors]
         self._last_draw = -math.inf
         self._live: Live | None = None
         if self.live:

@@ -1,4 +1,4 @@
-"""``cadence-coach analyze INPUT --out steps.csv``: every step of a recording or CSV file, as fast as possible."""
+"""``cadence-coach analyze INPUT --out steps.csv``: every step of an input, as fast as possible."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Run an input through the pipeline as fast as possible and write one row per step.",
     )
     add_input_arguments(p)
-    p.add_argument("--out", required=True, metavar="STEPS_CSV", help="steps file to write (replaced if it exists)")
+    p.add_argument(
+        "--out", required=True, metavar="STEPS_CSV", help="steps file to write (replaced if it exists)"
+    )
     return p
 
 

@@ -43,11 +43,13 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         help="input format; auto (default): a .csv name or text content is CSV, anything else a recording",
     )
     csv = parser.add_argument_group("CSV import (docs/csv-import.md)")
-    csv.add_argument("--placement", choices=[p.value for p in Placement], help="where the sensor was worn (required for CSV)")
+    csv.add_argument(
+        "--placement", choices=[p.value for p in Placement], help="where the sensor was worn (required for CSV)"
+    )
     csv.add_argument("--side", choices=[s.value for s in Side], help="which side, if known")
     csv.add_argument("--rate", type=rate_value, metavar="HZ", help="sample rate when the file has no t column")
     csv.add_argument("--acc-unit", choices=sorted(ACC_UNITS), help="accelerometer unit (default mps2)")
-    csv.add_argument("--gyro-unit", choices=sorted(GYRO_UNITS), help="gyroscope unit, degrees/s or rad/s (default dps)")
+    csv.add_argument("--gyro-unit", choices=sorted(GYRO_UNITS), help="gyroscope unit (default dps)")
 
 
 def detect_format(path: Path) -> str:
@@ -88,7 +90,9 @@ class OpenedInput:
         self._reader = reader
         self._csv = csv
         self.kind = "csv" if csv is not None else "recording"
-        self.sensors: list[SensorInfo] = [csv.sensor_info] if csv else reader.header.sensors  # type: ignore[union-attr]
+        self.sensors: list[SensorInfo] = (
+            [csv.sensor_info] if csv is not None else reader.header.sensors  # type: ignore[union-attr]
+        )
         self.size_bytes = os.path.getsize(path)
 
     @property
