@@ -6,7 +6,7 @@ event, stack and scheduling delays), never before. So ``arrival - sensor_time`` 
 a non-negative delay, and its lower envelope estimates the offset (plus the smallest delay seen).
 
 The envelope is a *leaky minimum*: it follows a new lower point at once and otherwise rises by at most
-``leak`` seconds per second, which tracks crystal drift (tens of ppm) without being pulled up by late
+``leak`` seconds per second of sensor time, which tracks crystal drift (tens of ppm) without being pulled up by late
 packets. The offset actually applied comes down toward a lower envelope at most ``slew`` seconds per
 second, so reconstructed sample times stay strictly increasing. Both recurrences have closed forms as
 running minima/maxima, so a batch of packets is mapped without a Python loop.
@@ -55,11 +55,13 @@ class ClockSync:
             sample_sensor_t: sensor time of every sample of the batch, s, increasing, later than any
                 earlier batch's.
         """
-        off = packet_arrival - packet_sensor_t
-        u = np.minimum.accumulate(np.concatenate([[self._u], off - self.leak * packet_arrival]))[1:]
-        target = u + self.leak * packet_arrival
-        v = np.maximum.accumulate(np.concatenate([[self._v], target + self.slew * packet_arrival]))[1:]
-        applied = v - self.slew * packet_arrival
+        # Both recurrences run on sensor time, which only moves forward (arrival times can bunch).
+        s = packet_sensor_t
+        off = packet_arrival - s
+        u = np.minimum.accumulate(np.concatenate([[self._u], off - self.leak * s]))[1:]
+        target = u + self.leak * s
+        v = np.maximum.accumulate(np.concatenate([[self._v], target + self.slew * s]))[1:]
+        applied = v - self.slew * s
         self._u, self._v = float(u[-1]), float(v[-1])
         if self._last is None:
             knots_t, knots_o = packet_sensor_t, applied

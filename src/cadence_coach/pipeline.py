@@ -16,6 +16,7 @@ from .gait.engine import GaitEngine
 from .profiles import load_profile
 from .ringbuffer import StreamBuffer
 from .sensor_stream import SensorStream, make_stream
+from .sources.csv_import import PROFILE_NAME as CSV_IMPORT_PROFILE
 
 
 @dataclass(slots=True)
@@ -67,8 +68,11 @@ class Pipeline:
 
     def __init__(self, sensors: list[SensorInfo], ring_seconds: float = 30.0) -> None:
         self.sensors = sensors
-        self.streams: list[SensorStream] = []
+        self.streams: list[SensorStream | None] = []
         for i, info in enumerate(sensors):
+            if info.profile == CSV_IMPORT_PROFILE:
+                self.streams.append(None)  # its samples arrive as blocks: no packets to decode
+                continue
             profile = load_profile(info.profile)
             try:
                 self.streams.append(make_stream(profile.decoder, i, profile))
@@ -80,11 +84,11 @@ class Pipeline:
 
     @property
     def malformed_packets(self) -> int:
-        return sum(s.malformed for s in self.streams)
+        return sum(s.malformed for s in self.streams if s is not None)
 
     @property
     def lost_packets(self) -> int:
-        return sum(s.lost_packets for s in self.streams)
+        return sum(s.lost_packets for s in self.streams if s is not None)
 
     def feed_packets(self, packets: list[RawPacket]) -> PipelineOutput:
         """Decode packets (live: one; replay and analyze: a batch) and run the later stages."""
@@ -94,8 +98,11 @@ class Pipeline:
             if 0 <= p.sensor < len(self.streams):
                 by_sensor.setdefault(p.sensor, []).append(p)
         for sensor, group in by_sensor.items():
+            stream = self.streams[sensor]
+            if stream is None:
+                continue  # a sensor whose samples arrive as blocks
             self.counters[sensor].packets += len(group)
-            for item in self.streams[sensor].feed_many(group):
+            for item in stream.feed_many(group):
                 if isinstance(item, PodReading):
                     out.pod_readings.append(item)
                 else:

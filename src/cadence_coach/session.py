@@ -15,7 +15,7 @@ from .sources.recording import RecordedEvent
 
 
 class StepSink(Protocol):
-    def write(self, step: StepEvent) -> None: ...
+    def write(self, steps: list[StepEvent]) -> None: ...
 
 
 class CueSink(Protocol):
@@ -31,7 +31,7 @@ class Speaker(Protocol):
 
 
 class View(Protocol):
-    def update(self, out: PipelineOutput) -> None: ...
+    def update(self, output: PipelineOutput, pipeline: Pipeline) -> None: ...
 
 
 Item = RawPacket | SampleBlock | RecordedEvent
@@ -84,11 +84,12 @@ class Session:
                 self.events.append(item)
         if packets:
             self._merge(out, self.pipeline.feed_packets(packets))
-        for step in out.steps:
-            self.steps.append(step)
+        self.steps.extend(out.steps)
+        if out.steps:
             for sink in self.step_sinks:
-                sink.write(step)
-            if self.coach is not None:
+                sink.write(out.steps)
+        if self.coach is not None:
+            for step in out.steps:
                 out.cues.extend(self.coach.feed(step))
         for cue in out.cues:
             self.cues.append(cue)
@@ -97,7 +98,7 @@ class Session:
             for sink in self.cue_sinks:
                 sink.write(cue)
         if self.view is not None:
-            self.view.update(out)
+            self.view.update(out, self.pipeline)
         return out
 
     @staticmethod

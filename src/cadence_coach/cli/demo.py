@@ -1,11 +1,11 @@
-"""``cadence-coach demo``: replay the bundled downhill recording through the whole pipeline."""
+"""``cadence-coach demo``: replay the bundled downhill run through the whole pipeline."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .replay import run_replay, speed_value
+from .replay import add_coaching_arguments, run_session
 
 DEMO_RECORDING = Path(__file__).resolve().parents[3] / "recordings" / "demo-descent.ccrec"
 """The bundled recording (made by the simulator; recordings/README.md says how)."""
@@ -17,13 +17,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="replay the bundled downhill run with the live view and the cues",
         description=(
             "Replay a bundled simulated run with a long descent (recordings/demo-descent.ccrec) through "
-            "the whole pipeline, with the live view and the cues it would speak. Accelerated by default."
+            "the whole pipeline, with the live view and the cues it speaks (or prints, without a sound "
+            "device). Accelerated by default; --speed 1 for real time."
         ),
     )
-    p.add_argument("--speed", type=speed_value, default=10.0, help="replay speed (default 10; 1 = real time)")
-    p.add_argument("--file", default=str(DEMO_RECORDING), help=argparse.SUPPRESS)
+    add_coaching_arguments(p, speed_default=10.0)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_replay(args.file, args.speed)
+    args.input = str(DEMO_RECORDING)
+    args.format = "recording"
+    for flag in ("placement", "side", "rate", "acc_unit", "gyro_unit"):
+        setattr(args, flag, None)
+    return run_session(args)

@@ -1,18 +1,24 @@
-"""``cadence-coach replay FILE``: run a recording through the pipeline."""
+"""``cadence-coach replay INPUT``: run a recording or a CSV file through the whole pipeline."""
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
+from contextlib import ExitStack
 
 from ..coach.coach import Coach
 from ..coach.config import load_config
-from ..datatypes import StepEvent
-from ..pipeline import Pipeline, PipelineOutput
+from ..coach.cues_csv import CuesCsvWriter
+from ..pipeline import Pipeline
 from ..session import Session
-from ..sources.recording import RecordingReader
-from ..sources.replay import ReplaySource
+from ..view import LiveView
+from ..voice import Voice, parse_audio_mode
+from .input_options import add_input_arguments, open_input
+
+PACED_BLOCK_S = 0.05
+"""CSV block length when pacing, s: short enough that the view moves smoothly."""
+FAST_BATCH = 512
+"""Items handed to the pipeline at once when replaying as fast as possible."""
 
 
 def speed_value(text: str) -> float:
@@ -26,84 +32,71 @@ def speed_value(text: str) -> float:
     return v
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser(
-        "replay",
-        help="run a recording through the pipeline",
-        description="Replay a recording through the same pipeline as live data.",
-    )
-    p.add_argument("file", help="recording (.ccrec)")
+def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> None:
+    """The flags replay and demo share: pacing, coach config, audio, cue log."""
     p.add_argument(
         "--speed",
         type=speed_value,
-        default=1.0,
-        help="1 = original timing (default), 4 = four times faster, 0 = as fast as possible",
+        default=speed_default,
+        help=f"1 = original timing, 4 = four times faster, 0 = as fast as possible (default {speed_default:g})",
     )
+    p.add_argument("--config", metavar="TOML", help="coach configuration (docs/coach-config.md)")
+    p.add_argument(
+        "--audio",
+        type=parse_audio_mode,
+        default="auto",
+        help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)",
+    )
+    p.add_argument("--cues-out", metavar="CSV", help="write every cue to this CSV file (t_s,cue_id,text,reason)")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "replay",
+        help="run a recording or a CSV file through the pipeline, coach and voice",
+        description=(
+            "Replay a recording (or a CSV file) through the same pipeline as live data: steps, coaching "
+            "cues, voice. Cue times are in the input's own time base."
+        ),
+    )
+    add_input_arguments(p)
+    add_coaching_arguments(p, speed_default=1.0)
     return p
 
 
-class StepPrinter:
-    """Prints each completed step as one line (the plain-text view)."""
-
-    def update(self, out: PipelineOutput) -> None:
-        for s in out.steps:
-            print(format_step(s), flush=True)
-        for c in out.cues:
-            print(f"{c.t_s:8.2f}s  CUE {c.cue_id}: {c.text}  ({c.reason})", flush=True)
-
-
-def _num(v: float | None, fmt: str) -> str:
-    return "-" if v is None else format(v, fmt)
-
-
-def format_step(s: StepEvent) -> str:
-    """One step as a line of figures; '-' where a figure was not measurable."""
-    side = s.side.value[0].upper() if s.side else "?"
-    contact = None if s.contact_s is None else s.contact_s * 1000
-    latency = (s.detected_at_s - s.t_ic_s) * 1000
-    return (
-        f"{s.t_ic_s:8.2f}s {side} cadence {_num(s.cadence_spm, '5.1f')} spm  contact {_num(contact, '4.0f')} ms"
-        f"  strike {_num(s.strike_angle_deg, '+5.1f')} deg {s.strike.value if s.strike else '-':4s}"
-        f"  stride {_num(s.stride_m, '4.2f')} m  grade {_num(s.grade_pct, '+5.1f')} %"
-        f"  impact {_num(s.impact_g, '4.1f')} g  latency {latency:4.0f} ms"
-    )
-
-
-def run_replay(path: str, speed: float) -> int:
-    """Replay ``path`` at ``speed`` with the plain view; prints a summary at the end."""
-    with RecordingReader(path) as reader:
-        coach = Coach(load_config(None))
-        session = Session(Pipeline(reader.header.sensors), coach=coach, view=StepPrinter())
-        session.run(ReplaySource(reader, speed), batch=256 if speed == 0 else 1)
+def run_session(args: argparse.Namespace) -> int:
+    """Replay ``args.input`` with the coach, the voice and the live view; prints a summary."""
+    config = load_config(args.config)
+    with ExitStack() as stack:
+        source = stack.enter_context(open_input(args, block_s=PACED_BLOCK_S if args.speed > 0 else 1.0))
+        coach = Coach(config)
+        voice = Voice(args.audio, {cid: cue.text for cid, cue in config.cues.items()})
+        voice.start()
+        stack.callback(voice.close)
+        cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
+        view = LiveView(source.sensors)
+        session = Session(Pipeline(source.sensors), coach=coach, speaker=voice, view=view, cue_sinks=cue_sinks)
+        try:
+            session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)
+        finally:
+            view.close(session.pipeline)
         pipeline = session.pipeline
-        print()
-        for i, (info, c) in enumerate(zip(reader.header.sensors, pipeline.counters)):
+        for i, (info, c) in enumerate(zip(source.sensors, pipeline.counters)):
             rate = f"{c.rate_hz:.1f} Hz" if c.rate_hz else "-"
+            packets = f"{c.packets} packets, " if source.kind == "recording" else ""
             print(
                 f"sensor {i} ({info.profile}, {info.placement.value}"
                 f"{', ' + info.side.value if info.side else ''}): "
-                f"{c.packets} packets, {c.samples} samples at {rate}, {c.gaps} gaps"
+                f"{packets}{c.samples} samples at {rate}, {c.gaps} gaps"
             )
-        steps = session.steps
-        cad = [s.cadence_spm for s in steps if s.cadence_spm is not None]
-        lat = [(s.detected_at_s - s.t_ic_s) * 1000 for s in steps]
-        print(f"steps: {len(steps)}", end="")
-        if cad:
-            print(f", median cadence {statistics.median(cad):.1f} spm", end="")
-        if lat:
-            print(f", detection latency median {statistics.median(lat):.1f} ms", end="")
-        print()
+        print(f"steps: {len(session.steps)}, cues: {len(session.cues)}")
         print("\n".join(coach.summary.lines()))
-        if reader.truncated or reader.corrupt_records:
-            print(
-                f"note: recording ends in a truncated record: {reader.truncated}; "
-                f"corrupt records skipped: {reader.corrupt_records}",
-                file=sys.stderr,
-            )
+        for note in source.notes():
+            print(f"note: {note}", file=sys.stderr)
         if pipeline.malformed_packets:
             print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_replay(args.file, args.speed)
+    return run_session(args)

@@ -238,6 +238,11 @@ class RecordingReader:
             chunk = chunk[pos:] + more
             pos = 0
 
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the file read so far (reading runs up to 1 MiB ahead of the records yielded)."""
+        return 0 if self._file.closed else self._file.tell()
+
     def packets(self) -> Iterator[RawPacket]:
         """Only the packets, in file order."""
         for item in self.records():

@@ -4,10 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import TypeVar
 
 from ..datatypes import RawPacket
 from .recording import RecordedEvent, RecordingReader
+
+T = TypeVar("T")
+
+
+def paced(items: Iterable[T], speed: float, time_of: Callable[[T], float]) -> Iterator[T]:
+    """Yields ``items`` no earlier than their stream time (``time_of(item)``, s) divided by ``speed``.
+
+    The first item is yielded at once and sets the origin; ``speed`` 0 yields without waiting.
+    Blocking sleeps: for scripts, ``analyze`` and replay outside an event loop.
+    """
+    start: float | None = None
+    for item in items:
+        if speed > 0:
+            t = time_of(item)
+            if start is None:
+                start = time.monotonic() - t / speed
+            delay = start + t / speed - time.monotonic()
+            if delay > 0.001:
+                time.sleep(delay)
+        yield item
+
+
+def record_time(item: RawPacket | RecordedEvent) -> float:
+    """Stream time of a recording record, s."""
+    return item.t_host if isinstance(item, RawPacket) else item.t_s
 
 
 class ReplaySource:
@@ -29,16 +55,7 @@ class ReplaySource:
 
     def __iter__(self) -> Iterator[RawPacket | RecordedEvent]:
         """Records, paced by blocking sleeps (for scripts and ``analyze``)."""
-        start: float | None = None
-        for item in self.reader.records():
-            if self.speed > 0:
-                t = item.t_host if isinstance(item, RawPacket) else item.t_s
-                if start is None:
-                    start = time.monotonic() - t / self.speed
-                delay = start + t / self.speed - time.monotonic()
-                if delay > 0.001:
-                    time.sleep(delay)
-            yield item
+        return paced(self.reader.records(), self.speed, record_time)
 
     async def __aiter__(self) -> AsyncIterator[RawPacket | RecordedEvent]:
         """Records, paced by asyncio sleeps (for the live session loop)."""
@@ -46,7 +63,7 @@ class ReplaySource:
         start: float | None = None
         for n, item in enumerate(self.reader.records()):
             if self.speed > 0:
-                t = item.t_host if isinstance(item, RawPacket) else item.t_s
+                t = record_time(item)
                 if start is None:
                     start = loop.time() - t / self.speed
                 delay = start + t / self.speed - loop.time()

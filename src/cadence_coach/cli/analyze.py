@@ -1,0 +1,68 @@
+"""``cadence-coach analyze INPUT --out steps.csv``: every step of an input, as fast as possible."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import nullcontext
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from ..export import StepsCsvWriter
+from ..pipeline import Pipeline
+from ..session import Session
+from .input_options import add_input_arguments, open_input
+
+PROGRESS_MIN_BYTES = 4 << 20
+"""Inputs smaller than this finish too fast to need a progress bar."""
+BATCH = 2048
+"""Items handed to the pipeline at once (and between two progress updates)."""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "analyze",
+        help="detect every step of a recording or CSV file and write steps.csv",
+        description="Run an input through the pipeline as fast as possible and write one row per step.",
+    )
+    add_input_arguments(p)
+    p.add_argument(
+        "--out", required=True, metavar="STEPS_CSV", help="steps file to write (replaced if it exists)"
+    )
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_input(args) as source:
+        pipeline = Pipeline(source.sensors)
+        show = sys.stderr.isatty() and source.size_bytes >= PROGRESS_MIN_BYTES
+        progress = (
+            Progress(
+                "analyzing", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                console=Console(file=sys.stderr), transient=True,
+            )
+            if show
+            else nullcontext()
+        )
+        with StepsCsvWriter(args.out) as writer, progress:
+            task = progress.add_task("analyze", total=source.size_bytes) if show else None
+            session = Session(pipeline, step_sinks=[writer])
+            batch = []
+            for item in source.items(speed=0.0):
+                batch.append(item)
+                if len(batch) == BATCH:
+                    session.process(batch)
+                    batch = []
+                    if task is not None:
+                        progress.update(task, completed=source.bytes_read)
+            session.process(batch)
+        for note in source.notes():
+            print(f"note: {note}", file=sys.stderr)
+        if pipeline.malformed_packets:
+            print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
+        if writer.rows == 0:
+            print(f"note: no steps detected; {args.out} has only its header", file=sys.stderr)
+        else:
+            print(f"{writer.rows} steps written to {args.out}", file=sys.stderr)
+    return 0

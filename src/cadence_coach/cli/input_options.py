@@ -1,0 +1,162 @@
+"""Input flags shared by the commands that read a recording or a CSV file (replay, analyze).
+
+:func:`add_input_arguments` adds ``--format`` and the CSV import flags to a parser; :func:`open_input`
+opens the input named on the command line as an :class:`OpenedInput`, which yields raw packets (from a
+recording) or sample blocks (from a CSV file) for the pipeline, paced or as fast as possible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..datatypes import Placement, RawPacket, SampleBlock, SensorInfo, Side
+from ..errors import UserError
+from ..sources.csv_import import ACC_UNITS, GYRO_UNITS, CsvSource
+from ..sources.recording import MAGIC, RecordedEvent, RecordingReader
+from ..sources.replay import paced, record_time
+
+FORMATS = ("auto", "recording", "csv")
+CSV_FLAGS = ("placement", "side", "rate", "acc_unit", "gyro_unit")
+
+Item = RawPacket | RecordedEvent | SampleBlock
+
+
+def rate_value(text: str) -> float:
+    """Parse ``--rate``: a number (its range is checked by the CSV import)."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid rate {text!r}: give the sample rate in Hz") from None
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the positional INPUT, ``--format`` and the CSV import flags to ``parser``."""
+    parser.add_argument("input", help="a recording (.ccrec) or a CSV file (see docs/csv-import.md)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="auto",
+        help="input format; auto (default): a .csv name or text content is CSV, anything else a recording",
+    )
+    csv = parser.add_argument_group("CSV import (docs/csv-import.md)")
+    csv.add_argument(
+        "--placement", choices=[p.value for p in Placement], help="where the sensor was worn (required for CSV)"
+    )
+    csv.add_argument("--side", choices=[s.value for s in Side], help="which side, if known")
+    csv.add_argument("--rate", type=rate_value, metavar="HZ", help="sample rate when the file has no t column")
+    csv.add_argument("--acc-unit", choices=sorted(ACC_UNITS), help="accelerometer unit (default mps2)")
+    csv.add_argument("--gyro-unit", choices=sorted(GYRO_UNITS), help="gyroscope unit (default dps)")
+
+
+def detect_format(path: Path) -> str:
+    """``"csv"`` for a .csv name or a file that starts as text, else ``"recording"``."""
+    if path.suffix.lower() == ".csv":
+        return "csv"
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not an input file") from None
+    except PermissionError:
+        raise UserError(f"{path}: permission denied") from None
+    if not head or head.startswith(MAGIC) or b"\x00" in head:
+        return "recording"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # a multi-byte character cut at the end of the sample is fine
+            return "recording"
+    return "csv"
+
+
+class OpenedInput:
+    """A recording or a CSV file, open for the pipeline.
+
+    Attributes:
+        path: the input file.
+        kind: ``"recording"`` or ``"csv"``.
+        sensors: the sensors (index = ``sensor`` of packets and blocks).
+        size_bytes: file size, bytes (progress is :attr:`bytes_read` of it).
+    """
+
+    def __init__(self, path: Path, reader: RecordingReader | None, csv: CsvSource | None) -> None:
+        self.path = path
+        self._reader = reader
+        self._csv = csv
+        self.kind = "csv" if csv is not None else "recording"
+        self.sensors: list[SensorInfo] = (
+            [csv.sensor_info] if csv is not None else reader.header.sensors  # type: ignore[union-attr]
+        )
+        self.size_bytes = os.path.getsize(path)
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the input read so far."""
+        return self._csv.bytes_read if self._csv else self._reader.bytes_read  # type: ignore[union-attr]
+
+    def items(self, speed: float = 0.0) -> Iterator[Item]:
+        """Packets and events (recording) or sample blocks (CSV), paced by ``speed`` (0 = no waiting)."""
+        if self._csv is not None:
+            return paced(self._csv, speed, lambda b: b.t_arrival)
+        assert self._reader is not None
+        return paced(self._reader.records(), speed, record_time)
+
+    def notes(self) -> list[str]:
+        """What the user should know after reading: skipped rows or records, truncation."""
+        out = []
+        if self._csv is not None:
+            if self._csv.bad_rows:
+                out.append(f"{self._csv.bad_rows} bad rows skipped (first: {self._csv.first_bad})")
+            if self._csv.ignored_columns:
+                out.append(f"columns ignored: {', '.join(self._csv.ignored_columns)}")
+        elif self._reader is not None:
+            if self._reader.truncated:
+                out.append("the recording ends in a truncated record (a session that was cut short)")
+            if self._reader.corrupt_records:
+                out.append(f"{self._reader.corrupt_records} corrupt records skipped")
+        return out
+
+    def close(self) -> None:
+        if self._csv is not None:
+            self._csv.close()
+        if self._reader is not None:
+            self._reader.close()
+
+    def __enter__(self) -> "OpenedInput":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_input(args: argparse.Namespace, block_s: float = 1.0) -> OpenedInput:
+    """Open ``args.input`` as given by the flags of :func:`add_input_arguments`.
+
+    Args:
+        args: parsed arguments.
+        block_s: length of CSV sample blocks, s (shorter blocks pace a replay more smoothly).
+    """
+    path = Path(args.input)
+    kind = args.format if args.format != "auto" else detect_format(path)
+    if kind == "recording":
+        given = [f"--{f.replace('_', '-')}" for f in CSV_FLAGS if getattr(args, f) is not None]
+        if given:
+            raise UserError(f"{', '.join(given)} only apply to CSV input; {path} is read as a recording")
+        return OpenedInput(path, RecordingReader(path), None)
+    if args.placement is None:
+        raise UserError(f"{path}: CSV input needs --placement foot|shank|trunk|head")
+    source = CsvSource(
+        path,
+        Placement(args.placement),
+        Side(args.side) if args.side else None,
+        rate_hz=args.rate,
+        acc_unit=args.acc_unit or "mps2",
+        gyro_unit=args.gyro_unit or "dps",
+        block_s=block_s,
+    )
+    return OpenedInput(path, None, source)
