@@ -18,7 +18,7 @@ import sys
 from .. import __version__
 from ..errors import UserError
 
-COMMANDS = ["replay"]
+COMMANDS = ["replay", "simulate"]
 """Sub-command modules, in the order ``--help`` lists them."""
 
 EXIT_USAGE = 2
