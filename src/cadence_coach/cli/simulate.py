@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
-from ..sources.simulator import scenario_names, simulate, truth_path, write
+from ..sources.simulator import SCENARIOS, simulate, truth_path, write
 
 
 def _number(kind: type) -> Callable[[str], float | int]:
@@ -30,7 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "simulate",
         help="write a simulated foot-IMU recording with ground truth",
         description="Simulate a runner wearing foot IMUs on a scenario course; writes OUT (a recording) "
-        "and OUT.truth.json (the ground truth). Scenarios: " + ", ".join(scenario_names()) + ".",
+        "and OUT.truth.json (the ground truth). Scenarios: "
+        + "; ".join(f"{name}: {text}" for name, (text, _) in SCENARIOS.items())
+        + ".",
     )
     p.add_argument("--scenario", required=True, help="scenario name")
     p.add_argument("--duration", type=_number(float), required=True, help="session length, seconds")
