@@ -45,6 +45,7 @@ def test_simulate_writes_recording_and_truth(tmp_path, capsys):
         ["--loss", "-0.1"],
         ["--acc-range-g", "8"],
         ["--feet", "tail"],
+        ["--seed", "-1"],
         ["--out", "/no/such/folder/x.ccrec"],
     ],
 )

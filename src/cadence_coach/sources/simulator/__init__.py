@@ -188,6 +188,8 @@ def simulate(
         UserError: for any bad argument, naming the allowed values.
     """
     _check(scenario, duration_s, rate_hz, feet, interval_ms, loss, acc_range_g, gyro_range_dps, standing_s)
+    if not (isinstance(seed, int) and seed >= 0):
+        raise UserError(f"seed {seed!r}: give a whole number >= 0")
     seeds = np.random.SeedSequence(seed).spawn(4)
     world_rng = np.random.default_rng(seeds[0])
     flat_speed = float(world_rng.uniform(2.8, 3.2))
