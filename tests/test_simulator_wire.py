@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cadence_coach.clock import WrapCounter
+from cadence_coach.clock import unwrap_counter
 from cadence_coach.decoders import open_imu
 from cadence_coach.sensor_stream import OpenImuStream
 from cadence_coach.sources import simulator as sim_mod
@@ -18,16 +18,18 @@ def decode(path, sim):
     n = len(header.sensors)
     streams = [OpenImuStream(i) for i in range(n)]
     out = [{"t": [], "acc": [], "idx": [], "seq": [], "baro": 0} for _ in range(n)]
-    clocks = [WrapCounter(32) for _ in range(n)]
+    last_us: list[int | None] = [None] * n
     for p in packets:
-        block = streams[p.sensor].feed(p)
+        blocks = streams[p.sensor].feed_many([p])
         pkt = open_imu.parse(p.payload)
         link = sim.sensors[p.sensor].link
         o = out[p.sensor]
         o["seq"].append(pkt.sequence)
-        if block is None:
+        if not blocks:
             continue
-        first_us = clocks[p.sensor].unwrap(pkt.t0_us)
+        (block,) = blocks
+        first_us = int(unwrap_counter([pkt.t0_us], 32, last_us[p.sensor])[0])
+        last_us[p.sensor] = first_us
         first_index = int(round((first_us - round(link.sensor_time_us(0)) % 2**32) / (link.period_s * 1e6)))
         o["t"].append(block.t)
         o["acc"].append(block.acc)
@@ -72,8 +74,7 @@ def test_lost_packets_show_as_counter_gaps(tmp_path):
     received = np.flatnonzero(~plan.lost)
     assert summary.packets_lost == int(plan.lost.sum()) > 0
     assert len(packets) == received.size == summary.packets_sent
-    seq = WrapCounter(16)
-    unwrapped = np.array([seq.unwrap(s) for s in out[0]["seq"]])
+    unwrapped = unwrap_counter(out[0]["seq"], 16, None)
     gaps = np.diff(unwrapped) - 1
     lost_between = int(plan.lost[received[0] : received[-1] + 1].sum())
     assert gaps.sum() == lost_between == streams[0].lost_packets
