@@ -43,12 +43,14 @@ W_PUSH = 2.0
 """Toes-down rate that marks the start of push-off after mid-stance, rad/s."""
 W_SWING = 3.0
 """Toes-up rate that marks mid-swing, rad/s (walking reaches 5-7, running 10-17)."""
-IMPACT_SPAN_S = 0.010
-"""Acceleration change is measured over this span, s (rate independent)."""
-IMPACT_MIN_G, IMPACT_MAX_G, IMPACT_START_G = 0.8, 4.0, 1.5
-"""Bounds and initial value of the adaptive impact threshold, g of acceleration change per span."""
-IMPACT_FRACTION = 0.35
-"""Threshold as a fraction of the median recent impact jump."""
+TERMINAL_FRACTION = 0.25
+"""Terminal swing starts when the toes-up rate has fallen to this fraction of its mid-swing peak."""
+IMPACT_MIN_G, IMPACT_MAX_G = 1.0, 20.0
+"""Bounds of the adaptive impact threshold on the acceleration's second difference, g."""
+IMPACT_FRACTION = 0.3
+"""Threshold as a fraction of the median second-difference peak of recent impacts."""
+SWING_JERK_FACTOR = 2.0
+"""The impact must break the trend at least this much more than anything in the swing did."""
 MAX_CONTACT_WAIT_S = 0.8
 """If no mid-stance follows an IC within this time, the cycle is abandoned, s."""
 MAX_SWING_S = 1.5
@@ -71,7 +73,8 @@ class _Phase(Enum):
     STILL = auto()  # in mid-stance, waiting for push-off
     PUSH = auto()  # push-off, waiting for the toes-down peak to pass (toe-off)
     EARLY_SWING = auto()  # waiting for mid-swing
-    LATE_SWING = auto()  # after mid-swing, waiting for the impact of IC
+    LATE_SWING = auto()  # after mid-swing, waiting for the toes-up rotation to run down
+    TERMINAL = auto()  # terminal swing, waiting for the impact of IC
     CONTACT = auto()  # after IC, waiting for mid-stance
 
 
@@ -107,13 +110,14 @@ class FootStepDetector:
         self.side = side
         self.hist: SampleHistory | None = None
         self.dt = 0.0
-        self._span = 1
         self.phase = _Phase.BOOT
         self.pos = 0  # absolute index of the next sample to examine
         self.left: np.ndarray | None = None  # pitch axis, sensor frame: + rotation = toes down
         self._cov = np.zeros((3, 3))
         self._impacts: deque[float] = deque(maxlen=9)
-        self._impact_thr = IMPACT_START_G * GRAVITY
+        self._impact_thr = IMPACT_MIN_G * GRAVITY
+        self._swing_low = 0.0  # most negative (toes-up) rate of the current swing, rad/s
+        self._swing_jerk = 0.0  # largest second difference of the current swing, m/s^2
         self._mark = 0  # phase-specific index (still start, push peak, mid-swing...)
         self._current: FootStep | None = None
         self._prev_zv: tuple[int, np.ndarray] | None = None  # (index, still specific force)
@@ -143,7 +147,6 @@ class FootStepDetector:
     def _start(self, block: SampleBlock) -> None:
         dt = float(np.median(np.diff(block.t))) if len(block) > 1 else 0.0
         self.dt = dt if dt > 0 else 1 / 200
-        self._span = max(1, round(IMPACT_SPAN_S / self.dt))
         self.hist = SampleHistory(int(HISTORY_S / self.dt))
 
     def _reset_after_gap(self, out: FootOutput) -> None:
@@ -221,19 +224,6 @@ class FootStepDetector:
         g = self.hist.gyro[rows]
         return np.einsum("ij,ij->i", g, g) < W_STILL**2
 
-    def _jump(self, rows: slice) -> np.ndarray:
-        """Acceleration change over the last IMPACT_SPAN_S for each row (storage slice), m/s^2."""
-        h = self.hist
-        assert h is not None
-        n = rows.stop - rows.start
-        first = max(rows.start - self._span, 0)
-        a = h.acc[first : rows.stop]
-        d = np.zeros(n)
-        if a.shape[0] > self._span:
-            diff = np.linalg.norm(a[self._span :] - a[: -self._span], axis=1)
-            d[first + self._span - rows.start :] = diff
-        return d
-
     def _run(self, out: FootOutput) -> None:
         h = self.hist
         assert h is not None
@@ -295,24 +285,47 @@ class FootStepDetector:
         return True
 
     def _on_late_swing(self, out: FootOutput) -> bool:
-        thr = self._impact_thr
-        i = self._find(self.pos, lambda r: self._jump(r) > thr)
+        """After mid-swing: wait until the toes-up rotation has mostly run down (terminal swing)."""
+        h = self.hist
+        rows = h.rows(self.pos, h.end)
+        rate = self._rate(rows)
+        low = np.minimum.accumulate(np.concatenate([[self._swing_low], rate]))[1:]
+        done = np.flatnonzero(rate > TERMINAL_FRACTION * low)
+        if done.size == 0:
+            self._swing_low = float(low[-1]) if low.size else self._swing_low
+            self.pos = h.end
+            return False
+        k = int(done[0])
+        end = self.pos + k
+        # The jerk of the swing itself sets the floor of the impact threshold for this landing.
+        swing = h.jerk[h.rows(self._mark, end + 1)]
+        self._swing_jerk = float(swing.max()) if swing.size else 0.0
+        self._swing_low = 0.0
+        self.pos = end
+        self._mark = end
+        self.phase = _Phase.TERMINAL
+        return True
+
+    def _on_terminal(self, out: FootOutput) -> bool:
+        """Terminal swing: the contact is the first sample whose acceleration breaks its trend."""
+        h = self.hist
+        thr = max(self._impact_thr, SWING_JERK_FACTOR * self._swing_jerk)
+        i = self._find(self.pos, lambda r: h.jerk[r] > thr)
         still = self._find(self.pos, self._still, i)
         if still is not None:
-            # Reached mid-stance with no sharp impact (soft landing, clipped or slow walking):
-            # take the largest acceleration change since mid-swing as the contact, late.
-            h = self.hist
+            # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
+            # largest trend break since terminal swing began as the contact, confirmed late.
             rows = h.rows(self._mark, still + 1)
-            jumps = self._jump(rows)
-            ic = self._mark + int(np.argmax(jumps))
+            ic = self._mark + int(np.argmax(h.jerk[rows]))
             self._initial_contact(float(h.t[ic - h.base]), ic, still, out)
             self.pos = ic + 1
             self.phase = _Phase.CONTACT
             return True
         if i is None:
-            self.pos = self.hist.end
+            self.pos = h.end
             return False
-        self._initial_contact(self._onset(i), i, i, out)
+        # The break shows at the first sample after contact: contact is half a period before it.
+        self._initial_contact(float(h.t[i - h.base]) - 0.5 * self.dt, i, i, out)
         self.pos = i + 1
         self.phase = _Phase.CONTACT
         return True
@@ -320,7 +333,7 @@ class FootStepDetector:
     def _on_contact(self, out: FootOutput) -> bool:
         limit = self._current.ic_index + int(MAX_CONTACT_WAIT_S / self.dt) if self._current else None
         # Skip the impact transient itself before looking for stillness.
-        start = max(self.pos, (self._current.ic_index if self._current else 0) + 2 * self._span)
+        start = max(self.pos, (self._current.ic_index if self._current else 0) + int(0.02 / self.dt))
         i = self._find(start, self._still, limit)
         if i is None:
             if limit is not None and self.hist.end >= limit:
@@ -335,23 +348,6 @@ class FootStepDetector:
         return True
 
     # -- events ----------------------------------------------------------------------------------
-
-    def _onset(self, i: int) -> float:
-        """Contact time from the first sample over threshold: where the jump crossed a quarter of it."""
-        h = self.hist
-        lo = max(i - self._span, h.base + 1)
-        rows = h.rows(lo - 1, i + 1)
-        ref = h.acc[h.rows(lo - 1 - self._span, lo - self._span)]
-        base = ref[0] if len(ref) else h.acc[rows][0]
-        dev = np.linalg.norm(h.acc[rows] - base, axis=1)
-        level = 0.25 * self._impact_thr
-        t = h.t[rows]
-        above = np.flatnonzero(dev > level)
-        if above.size == 0 or above[0] == 0:
-            return float(h.t[i - h.base])
-        k = int(above[0])
-        frac = (level - dev[k - 1]) / max(dev[k] - dev[k - 1], 1e-9)
-        return float(t[k - 1] + frac * (t[k] - t[k - 1]))
 
     def _initial_contact(self, t_ic: float, idx: int, confirmed_by: int, out: FootOutput) -> None:
         """Emit the step whose contact is at ``t_ic`` (s; sample ``idx``), known at ``confirmed_by``."""
@@ -373,8 +369,8 @@ class FootStepDetector:
         self._current = FootStep(ev, idx)
         out.new.append(ev)
         # Learn the impact size for the adaptive threshold.
-        rows = h.rows(idx, idx + self._span * 3)
-        peak_jump = float(np.max(self._jump(rows))) if rows.stop > rows.start else 0.0
+        rows = h.rows(idx, idx + max(3, int(0.015 / self.dt)))
+        peak_jump = float(np.max(h.jerk[rows])) if rows.stop > rows.start else 0.0
         if peak_jump > 0:
             self._impacts.append(peak_jump)
             med = float(np.median(self._impacts))

@@ -27,6 +27,7 @@ class SampleHistory:
         self.acc = np.zeros((self._cap, 3))
         self.gyro = np.zeros((self._cap, 3))
         self.baro = np.full(self._cap, np.nan)
+        self.jerk = np.zeros(self._cap)
         self.base = 0  # absolute index of row 0
         self.size = 0  # rows in use
 
@@ -52,19 +53,30 @@ class SampleHistory:
         else:
             self.gyro[s] = 0.0
         self.baro[s] = block.baro_pa if block.baro_pa is not None else np.nan
+        self._second_difference(s)
         self.size += n
+
+    def _second_difference(self, rows: slice) -> None:
+        """|a[i] - 2 a[i-1] + a[i-2]| for new rows, m/s^2: near zero for smooth motion, large where the
+        acceleration breaks its trend (an impact). The first two samples of the stream get 0."""
+        lo = max(rows.start - 2, 0)
+        a = self.acc[lo : rows.stop]
+        d2 = a[2:] - 2.0 * a[1:-1] + a[:-2]
+        out = np.sqrt(np.einsum("ij,ij->i", d2, d2)) if len(d2) else np.zeros(0)
+        self.jerk[rows] = 0.0
+        self.jerk[rows.stop - len(out) : rows.stop] = out
 
     def _compact(self, incoming: int) -> None:
         drop = max(0, self.size - self.keep)
         if self.size - drop + incoming > self._cap:  # a huge block: grow once to hold it
             self._cap = self.size - drop + incoming + self.keep
-            for name in ("t", "arrival", "acc", "gyro", "baro"):
+            for name in ("t", "arrival", "acc", "gyro", "baro", "jerk"):
                 old = getattr(self, name)
                 new = np.empty((self._cap,) + old.shape[1:])
                 new[: self.size - drop] = old[drop : self.size]
                 setattr(self, name, new)
         else:
-            for arr in (self.t, self.arrival, self.acc, self.gyro, self.baro):
+            for arr in (self.t, self.arrival, self.acc, self.gyro, self.baro, self.jerk):
                 arr[: self.size - drop] = arr[drop : self.size]
         self.base += drop
         self.size -= drop

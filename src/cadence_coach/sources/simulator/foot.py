@@ -44,8 +44,11 @@ IMPACT_FREQ_HZ = 35.0
 IMPACT_DIRECTION = np.array([-0.3, 0.0, 1.0]) / math.hypot(0.3, 1.0)
 """World direction of the landing transient: mostly vertical with some braking."""
 IMPACT_WINDOW_S = 0.3
-SWING_KNOTS = (0.25, 0.85)
+SWING_KNOTS = (0.15, 0.85)
 """Fractions of the swing at the pitch minimum / heel peak and just before landing."""
+PUSH_PEAK_RATIO = 1.6
+"""Toes-down rate at toe-off over the mean rate of the push (heel-off to toe-off); above 1.5 the rate
+rises all through the push."""
 
 
 def _impact_shape(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -185,10 +188,13 @@ class FootTrajectory:
 
         pitch_ic = g + strike
         pitch_to = g + toe_off
-        rate_to = 0.5 * toe_off / t_push
+        # Push-off: the toes-down rate grows through heel-off and peaks at toe-off, when the plantar
+        # flexors let go (Falbriard et al. 2018 find toe-off at the peak toes-down rate); after it the
+        # rotation runs down to the early-swing pitch minimum.
+        rate_to = PUSH_PEAK_RATIO * toe_off / t_push
         speed = st.speed_mps[1:]
-        dip = rad(np.clip(15.0 + 10.0 * speed, 20.0, 60.0))
-        pitch_min = np.maximum(pitch_to[:-1] - dip, g[:-1] - rad(100.0))
+        dip = 0.5 * np.abs(rate_to[:-1]) * (t_k1 - t_to[:-1])
+        pitch_min = pitch_to[:-1] - dip
         pitch_max = pitch_ic[1:] + rad(3.0)
 
         zeros = np.zeros(K)
