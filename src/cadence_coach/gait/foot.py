@@ -39,6 +39,10 @@ from .strapdown import StrideTrajectory, integrate_stride
 
 W_STILL = 1.5
 """Angular rate below which the foot counts as still (mid-stance), rad/s (86 deg/s)."""
+STILL_MIN_S = 0.02
+"""How long the foot must stay still before it counts as mid-stance, s."""
+A_STILL_G = 0.3
+"""Largest departure of the specific force from 1 g while the foot counts as still, g."""
 W_PUSH = 2.0
 """Toes-down rate that marks the start of push-off after mid-stance, rad/s."""
 W_SWING = 3.0
@@ -47,10 +51,14 @@ TERMINAL_FRACTION = 0.25
 """Terminal swing starts when the toes-up rate has fallen to this fraction of its mid-swing peak."""
 IMPACT_MIN_G, IMPACT_MAX_G = 1.0, 20.0
 """Bounds of the adaptive impact threshold on the acceleration's second difference, g."""
-IMPACT_FRACTION = 0.3
-"""Threshold as a fraction of the median second-difference peak of recent impacts."""
+IMPACT_FRACTION = 0.2
+"""Threshold as a fraction of the median second-difference peak of recent landings."""
 SWING_JERK_FACTOR = 2.0
-"""The impact must break the trend at least this much more than anything in the swing did."""
+"""The impact must break the trend at least this much more than anything in mid-swing did..."""
+TERMINAL_JERK_FACTOR = 3.0
+"""... and this much more than anything earlier in terminal swing."""
+ONSET_FRACTION = 0.25
+"""Samples before the detecting one belong to the impact while their break exceeds this fraction."""
 MAX_CONTACT_WAIT_S = 0.8
 """If no mid-stance follows an IC within this time, the cycle is abandoned, s."""
 MAX_SWING_S = 1.5
@@ -63,6 +71,8 @@ STRIKE_HYSTERESIS_DEG = 4.0
 """Half-width of the hysteresis band around the class limits, degrees."""
 AXIS_BOOT_S = 2.0
 """Data needed before the pitch axis is first estimated, s."""
+MAX_BRIDGE_S = 0.1
+"""Longest gap in the samples that is bridged by interpolation; longer gaps restart the cycle, s."""
 HISTORY_S = 6.0
 """How far back the detector can look, s."""
 
@@ -118,6 +128,8 @@ class FootStepDetector:
         self._impact_thr = IMPACT_MIN_G * GRAVITY
         self._swing_low = 0.0  # most negative (toes-up) rate of the current swing, rad/s
         self._swing_jerk = 0.0  # largest second difference of the current swing, m/s^2
+        self._terminal_jerk = 0.0  # largest second difference so far in terminal swing, m/s^2
+        self._terminal_start = 0  # index where the current terminal swing began
         self._mark = 0  # phase-specific index (still start, push peak, mid-swing...)
         self._current: FootStep | None = None
         self._prev_zv: tuple[int, np.ndarray] | None = None  # (index, still specific force)
@@ -136,7 +148,8 @@ class FootStepDetector:
             self._start(block)
         assert self.hist is not None
         if block.gap_before and self.hist.size:
-            self._reset_after_gap(out)
+            if not self._bridge(block):
+                self._reset_after_gap(out)
         self.hist.append(block)
         if self.phase is _Phase.BOOT:
             self._boot()
@@ -148,6 +161,28 @@ class FootStepDetector:
         dt = float(np.median(np.diff(block.t))) if len(block) > 1 else 0.0
         self.dt = dt if dt > 0 else 1 / 200
         self.hist = SampleHistory(int(HISTORY_S / self.dt))
+
+    def _bridge(self, block: SampleBlock) -> bool:
+        """Fill a short gap (a lost packet or two) by linear interpolation so the cycle in progress
+        goes on; a step whose impact fell in the gap is then placed by the fallback. False if the gap
+        is too long to bridge."""
+        h = self.hist
+        assert h is not None and block.acc is not None and block.gyro is not None
+        last = h.end - 1 - h.base
+        span = float(block.t[0] - h.t[last])
+        missing = int(round(span / self.dt)) - 1
+        if span > MAX_BRIDGE_S or missing < 1:
+            return span <= MAX_BRIDGE_S
+        w = (np.arange(1, missing + 1) / (missing + 1))[:, None]
+        fill = SampleBlock(
+            sensor=block.sensor,
+            t=h.t[last] + w[:, 0] * span,
+            acc=h.acc[last] + w * (block.acc[0] - h.acc[last]),
+            gyro=h.gyro[last] + w * (block.gyro[0] - h.gyro[last]),
+            t_arrival=float(block.arrival_times()[0]),
+        )
+        h.append(fill)
+        return True
 
     def _reset_after_gap(self, out: FootOutput) -> None:
         """Lost samples: end the cycle in progress so no step is made up across the gap."""
@@ -219,10 +254,26 @@ class FootStepDetector:
         assert self.hist is not None and self.left is not None
         return self.hist.gyro[rows] @ self.left
 
+    def _still_now(self, rows: slice) -> np.ndarray:
+        """True where the foot is still at that sample: slow rotation, specific force about 1 g."""
+        h = self.hist
+        assert h is not None
+        g = h.gyro[rows]
+        a = h.acc[rows]
+        a2 = np.einsum("ij,ij->i", a, a)
+        lo, hi = ((1 - A_STILL_G) * GRAVITY) ** 2, ((1 + A_STILL_G) * GRAVITY) ** 2
+        return (np.einsum("ij,ij->i", g, g) < W_STILL**2) & (a2 > lo) & (a2 < hi)
+
     def _still(self, rows: slice) -> np.ndarray:
-        assert self.hist is not None
-        g = self.hist.gyro[rows]
-        return np.einsum("ij,ij->i", g, g) < W_STILL**2
+        """True where the foot has been still on the ground (slow rotation, specific force about 1 g)
+        for the last STILL_MIN_S: a landing passes through 1 g for an instant, a stance stays there."""
+        n = max(1, round(STILL_MIN_S / self.dt))
+        lo_row = max(rows.start - (n - 1), 0)
+        ok = self._still_now(slice(lo_row, rows.stop))
+        if n > 1:  # all of the last n samples
+            run = np.convolve(ok.astype(np.int32), np.ones(n, dtype=np.int32))[: ok.size]
+            ok = run >= n
+        return ok[rows.start - lo_row :]
 
     def _run(self, out: FootOutput) -> None:
         h = self.hist
@@ -301,31 +352,43 @@ class FootStepDetector:
         swing = h.jerk[h.rows(self._mark, end + 1)]
         self._swing_jerk = float(swing.max()) if swing.size else 0.0
         self._swing_low = 0.0
+        self._terminal_jerk = 0.0
+        self._terminal_start = end
         self.pos = end
         self._mark = end
         self.phase = _Phase.TERMINAL
         return True
 
     def _on_terminal(self, out: FootOutput) -> bool:
-        """Terminal swing: the contact is the first sample whose acceleration breaks its trend."""
+        """Terminal swing: the contact is the first sample whose acceleration breaks its trend much
+        harder than anything since mid-swing did."""
         h = self.hist
-        thr = max(self._impact_thr, SWING_JERK_FACTOR * self._swing_jerk)
-        i = self._find(self.pos, lambda r: h.jerk[r] > thr)
+        floor = max(self._impact_thr, SWING_JERK_FACTOR * self._swing_jerk)
+        rows = h.rows(self.pos, h.end)
+        jerk = h.jerk[rows]
+        before = np.maximum.accumulate(np.concatenate([[self._terminal_jerk], jerk]))[:-1]
+        hits = np.flatnonzero(jerk > np.maximum(floor, TERMINAL_JERK_FACTOR * before))
+        i = self.pos + int(hits[0]) if hits.size else None
         still = self._find(self.pos, self._still, i)
         if still is not None:
             # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
             # largest trend break since terminal swing began as the contact, confirmed late.
-            rows = h.rows(self._mark, still + 1)
-            ic = self._mark + int(np.argmax(h.jerk[rows]))
-            self._initial_contact(float(h.t[ic - h.base]), ic, still, out)
+            r = h.rows(self._mark, still + 1)
+            ic = self._mark + int(np.argmax(h.jerk[r]))
+            self._initial_contact(float(h.t[ic - h.base]) - 0.5 * self.dt, ic, still, out)
             self.pos = ic + 1
             self.phase = _Phase.CONTACT
             return True
         if i is None:
+            self._terminal_jerk = float(before[-1]) if jerk.size else self._terminal_jerk
+            self._terminal_jerk = max(self._terminal_jerk, float(jerk.max()) if jerk.size else 0.0)
             self.pos = h.end
             return False
-        # The break shows at the first sample after contact: contact is half a period before it.
-        self._initial_contact(float(h.t[i - h.base]) - 0.5 * self.dt, i, i, out)
+        # Walk back over the rising edge: contact is half a period before its first sample.
+        onset = i
+        while onset > max(i - 3, h.base + 2) and h.jerk[onset - 1 - h.base] > ONSET_FRACTION * h.jerk[i - h.base]:
+            onset -= 1
+        self._initial_contact(float(h.t[onset - h.base]) - 0.5 * self.dt, onset, i, out)
         self.pos = i + 1
         self.phase = _Phase.CONTACT
         return True
@@ -342,10 +405,22 @@ class FootStepDetector:
                 return True
             self.pos = max(self.pos, self.hist.end - 1)
             return False
+        self._learn_impact(self._terminal_start, i)
         self._mark = i
         self.pos = i
         self.phase = _Phase.STILL
         return True
+
+    def _learn_impact(self, start: int, stop: int) -> None:
+        """Adapt the impact threshold to the largest trend break of this landing (terminal swing to
+        mid-stance), whether or not it was the one detected: a wrong detection cannot teach it."""
+        h = self.hist
+        rows = h.rows(start, stop)
+        if rows.stop <= rows.start:
+            return
+        self._impacts.append(float(h.jerk[rows].max()))
+        med = float(np.median(self._impacts))
+        self._impact_thr = float(np.clip(IMPACT_FRACTION * med, IMPACT_MIN_G * GRAVITY, IMPACT_MAX_G * GRAVITY))
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -368,15 +443,6 @@ class FootStepDetector:
             ev.cadence_spm = 120.0 / stride_time
         self._current = FootStep(ev, idx)
         out.new.append(ev)
-        # Learn the impact size for the adaptive threshold.
-        rows = h.rows(idx, idx + max(3, int(0.015 / self.dt)))
-        peak_jump = float(np.max(h.jerk[rows])) if rows.stop > rows.start else 0.0
-        if peak_jump > 0:
-            self._impacts.append(peak_jump)
-            med = float(np.median(self._impacts))
-            self._impact_thr = float(
-                np.clip(IMPACT_FRACTION * med, IMPACT_MIN_G * GRAVITY, IMPACT_MAX_G * GRAVITY)
-            )
 
     def _end_of_stance(self, still_start: int, push: int, out: FootOutput) -> None:
         """Mid-stance is over: strike angle, impact, stride integration and grade for this stance."""
@@ -387,7 +453,7 @@ class FootStepDetector:
             return
         wn = np.linalg.norm(h.gyro[rows], axis=1)
         zv = lo + int(np.argmin(wn))
-        quiet = wn < W_STILL
+        quiet = self._still_now(rows)
         force = h.acc[rows][quiet].mean(axis=0) if quiet.any() else h.acc[rows].mean(axis=0)
         cur = self._current
         if cur is not None and h.holds(cur.ic_index):
