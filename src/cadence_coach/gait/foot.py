@@ -35,7 +35,7 @@ import numpy as np
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent, StrikeClass
 from .history import SampleHistory
-from .strapdown import StrideTrajectory, integrate_stride
+from .strapdown import StrideTrajectory, integrate_stride, tilt_rotation
 
 W_STILL = 1.5
 """Angular rate below which the foot counts as still (mid-stance), rad/s (86 deg/s)."""
@@ -123,6 +123,11 @@ class FootStepDetector:
         self.phase = _Phase.BOOT
         self.pos = 0  # absolute index of the next sample to examine
         self.left: np.ndarray | None = None  # pitch axis, sensor frame: + rotation = toes down
+        self._boot_start = 0  # first sample of the window the axis is estimated from
+        self._against = 0  # strides in a row whose direction contradicts the pitch axis sign
+        self._rewind = False
+        self._rewound_at = -math.inf  # arrival time when the history was last re-read, s
+        self._resume_from = 0  # where a re-read starts: after the last emitted contact
         self._cov = np.zeros((3, 3))
         self._impacts: deque[float] = deque(maxlen=9)
         self._impact_thr = IMPACT_MIN_G * GRAVITY
@@ -192,21 +197,30 @@ class FootStepDetector:
         self._abandon(out)
         self._prev_zv = None
         self._last_ic_t = None
-        if self.phase is not _Phase.BOOT:
+        if self.phase is _Phase.BOOT:
+            self._boot_start = self.hist.end
+        else:
             self.phase = _Phase.SEEK_STILL
 
     # -- mounting ------------------------------------------------------------------------------
 
     def _boot(self) -> None:
-        """Estimate the pitch axis once enough active data is in."""
+        """Estimate the pitch axis from the first AXIS_BOOT_S window with motion in it.
+
+        Windows start at the beginning of the stream and move on by half a window while the foot is
+        not moving, so the estimate does not depend on how the stream was cut into blocks.
+        """
         h = self.hist
         assert h is not None
-        if h.size * self.dt < AXIS_BOOT_S:
+        n = int(AXIS_BOOT_S / self.dt)
+        while self._boot_start + n <= h.end:
+            rows = h.rows(self._boot_start, self._boot_start + n)
+            gyro = h.gyro[rows]
+            if np.max(np.einsum("ij,ij->i", gyro, gyro)) >= W_SWING**2:
+                break
+            self._boot_start += n // 2
+        else:
             return
-        rows = h.rows(h.end - int(AXIS_BOOT_S / self.dt), h.end)
-        gyro = h.gyro[rows]
-        if np.max(np.linalg.norm(gyro, axis=1)) < W_SWING:
-            return  # not moving yet
         cov = gyro.T @ gyro / len(gyro)
         axis = np.linalg.eigh(cov)[1][:, -1]
         # Sign: pitch excursions from the stillest sample; the largest is toes-down (push-off).
@@ -217,7 +231,7 @@ class FootStepDetector:
         self.left = axis
         self._cov = cov
         self.phase = _Phase.SEEK_STILL
-        self.pos = h.base + rows.start
+        self.pos = self._resume_from = self._boot_start
 
     def _update_axis(self, start: int, stop: int) -> None:
         """Refine the pitch axis with one stride of gyro data, keeping its sign."""
@@ -302,8 +316,13 @@ class FootStepDetector:
             self.pos = self.hist.end
             return False
         self._end_of_stance(self._mark, i, out)
-        self._mark = i
         self.pos = i
+        if self.phase is _Phase.SEEK_STILL:  # the pitch axis was flipped: start the cycle again
+            if self._rewind:
+                self.pos = max(self.hist.base, self._resume_from)
+                self._rewind = False
+            return True
+        self._mark = i
         self.phase = _Phase.PUSH
         return True
 
@@ -432,9 +451,10 @@ class FootStepDetector:
         if stride_time is not None and not MIN_STRIDE_S <= stride_time <= MAX_STRIDE_S:
             stride_time = None
         self._last_ic_t = t_ic
+        self._resume_from = idx + 1
         ev = StepEvent(
             t_ic_s=t_ic,
-            detected_at_s=float(h.arrival[confirmed_by - h.base]),
+            detected_at_s=max(float(h.arrival[confirmed_by - h.base]), self._rewound_at),
             sensor=self.sensor,
             side=self.side,
         )
@@ -476,6 +496,8 @@ class FootStepDetector:
             duration = h.t[r][-1] - h.t[r][0]
             if MIN_STRIDE_S <= duration <= MAX_STRIDE_S:
                 traj = integrate_stride(h.t[r], h.acc[r], h.gyro[r], prev_force)
+                if not self._axis_agrees(traj, prev_force):
+                    return
                 out.strides.append(traj)
                 if cur is not None:
                     cur.event.stride_m = traj.length_m
@@ -489,6 +511,32 @@ class FootStepDetector:
             self._current.completed = True
             out.completed.append(self._current.event)
         self._current = None
+
+    def _axis_agrees(self, traj: StrideTrajectory, still_force: np.ndarray) -> bool:
+        """Check the pitch axis sign against the stride: the foot travels forward, so the axis must
+        point to the left of the displacement. Two strides in a row against it flip the axis and
+        restart the cycle (the sign from the first seconds can be fooled by a standing start)."""
+        assert self.left is not None
+        d = traj.displacement
+        if np.hypot(d[0], d[1]) < 0.3:
+            return True  # too short a stride to tell
+        left_of_travel = np.array([-d[1], d[0], 0.0]) / np.hypot(d[0], d[1])
+        if (tilt_rotation(still_force) @ self.left) @ left_of_travel > -0.5:
+            self._against = 0
+            return True
+        self._against += 1
+        if self._against >= 2:
+            h = self.hist
+            self.left = -self.left
+            self._against = 0
+            self._current = None
+            self._prev_zv = None
+            self.phase = _Phase.SEEK_STILL
+            # Look at the strides since the last step again, with the right axis; steps found now are
+            # emitted now.
+            self._rewound_at = float(h.arrival[h.size - 1])
+            self._rewind = True
+        return False
 
     def _toe_off(self, peak: int, out: FootOutput) -> None:
         cur = self._current
