@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,9 +40,9 @@ class Side(str, Enum):
     RIGHT = "right"
 
 
-@dataclass(frozen=True, slots=True)
-class RawPacket:
-    """One notification (or one row batch of an imported file) exactly as it was received.
+class RawPacket(NamedTuple):
+    """One notification exactly as it was received (a named tuple: hours of packets are read per
+    replay, and tuples are the cheapest immutable records Python makes).
 
     Attributes:
         sensor: index of the sensor in the session's sensor list (recording header).

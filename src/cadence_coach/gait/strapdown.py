@@ -14,6 +14,7 @@ sagittal plane, and vectorised (no per-sample Python loop).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,27 +49,43 @@ class StrideTrajectory:
 
 def tilt_rotation(specific_force: np.ndarray) -> np.ndarray:
     """The rotation matrix (sensor to level frame) that turns ``specific_force`` to point along +z."""
-    f = specific_force / np.linalg.norm(specific_force)
-    z = np.array([0.0, 0.0, 1.0])
-    axis = np.cross(f, z)
-    s = np.linalg.norm(axis)
-    c = float(np.dot(f, z))
+    fx, fy, fz = (float(v) for v in specific_force)
+    norm = math.sqrt(fx * fx + fy * fy + fz * fz)
+    fx, fy, fz = fx / norm, fy / norm, fz / norm
+    # Axis f x z = (fy, -fx, 0), sin = |axis|, cos = fz (Rodrigues with a unit axis).
+    s = math.hypot(fx, fy)
     if s < 1e-12:
-        return np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
-    k = axis / s
-    kx = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
-    return np.eye(3) + s * kx + (1 - c) * (kx @ kx)
+        return np.eye(3) if fz > 0 else np.diag([1.0, -1.0, -1.0])
+    kx, ky = fy / s, -fx / s
+    c = fz
+    v = 1.0 - c
+    return np.array(
+        [
+            [c + kx * kx * v, kx * ky * v, ky * s],
+            [kx * ky * v, c + ky * ky * v, -kx * s],
+            [-ky * s, kx * s, c],
+        ]
+    )
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cross product of (n, 3) arrays (np.cross carries overhead that matters per stride)."""
+    out = np.empty_like(b)
+    out[:, 0] = a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1]
+    out[:, 1] = a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2]
+    out[:, 2] = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+    return out
 
 
 def rotate_by_rotvec(theta: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Rotate each row of ``v`` by the rotation vector in the same row of ``theta`` (Rodrigues)."""
-    angle = np.linalg.norm(theta, axis=1)
+    angle = np.sqrt(np.einsum("ij,ij->i", theta, theta))
     safe = np.where(angle > 1e-12, angle, 1.0)
     k = theta / safe[:, None]
     cos = np.cos(angle)[:, None]
     sin = np.sin(angle)[:, None]
     kv = np.einsum("ij,ij->i", k, v)[:, None]
-    return v * cos + np.cross(k, v) * sin + k * kv * (1.0 - cos)
+    return v * cos + _cross(k, v) * sin + k * kv * (1.0 - cos)
 
 
 def cumulative_trapezoid(y: np.ndarray, dt: np.ndarray) -> np.ndarray:

@@ -84,6 +84,17 @@ class RecordedEvent:
     data: dict
 
 
+def _parse_event(body: bytes) -> RecordedEvent | None:
+    """An event record's body (kind byte, then JSON), or None if it is not one."""
+    if body[0] != KIND_EVENT:
+        return None
+    try:
+        data = json.loads(body[1:])
+        return RecordedEvent(float(data.pop("t_s")), data)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 class RecordingWriter:
     """Appends packets and events to a recording; use as a context manager.
 
@@ -211,27 +222,44 @@ class RecordingReader:
         self.truncated = False
         f = self._file
         f.seek(self._data_start)
+        head = _RECORD_HEAD.unpack_from
+        packet_head = _PACKET_HEAD.unpack_from
+        crc32 = zlib.crc32
+        uuids = self._uuids
         chunk = b""
         pos = 0
         eof = False
         while True:
-            while len(chunk) - pos >= _RECORD_HEAD.size:
-                length, crc = _RECORD_HEAD.unpack_from(chunk, pos)
+            view = memoryview(chunk)
+            size = len(chunk)
+            while size - pos >= _RECORD_HEAD.size:
+                length, crc = head(chunk, pos)
                 if length == 0 or length > MAX_BODY:
                     self.truncated = True  # a torn length field: nothing after it can be framed
                     return
-                end = pos + _RECORD_HEAD.size + length
-                if end > len(chunk):
+                start = pos + _RECORD_HEAD.size
+                end = start + length
+                if end > size:
                     break
-                body = chunk[pos + _RECORD_HEAD.size : end]
                 pos = end
-                item = self._parse(body) if zlib.crc32(body) == crc else None
-                if item is None:
+                if crc32(view[start:end]) != crc:
+                    self.corrupt_records += 1
+                    continue
+                if chunk[start] == KIND_PACKET and length >= _PACKET_HEAD.size:  # the common case, inline
+                    _, sensor, channel, t_ns = packet_head(chunk, start)
+                    if sensor < len(uuids) and channel < len(uuids[sensor]):
+                        yield RawPacket(sensor, t_ns * 1e-9, uuids[sensor][channel], chunk[start + _PACKET_HEAD.size : end])
+                    else:
+                        self.corrupt_records += 1
+                    continue
+                event = _parse_event(chunk[start:end])
+                if event is None:
                     self.corrupt_records += 1
                 else:
-                    yield item
+                    yield event
+            view.release()
             if eof:
-                self.truncated = pos < len(chunk)
+                self.truncated = pos < size
                 return
             more = f.read(1 << 20)
             eof = not more
@@ -248,23 +276,6 @@ class RecordingReader:
         for item in self.records():
             if isinstance(item, RawPacket):
                 yield item
-
-    def _parse(self, body: bytes) -> RawPacket | RecordedEvent | None:
-        kind = body[0]
-        if kind == KIND_PACKET and len(body) >= _PACKET_HEAD.size:
-            _, sensor, channel, t_ns = _PACKET_HEAD.unpack_from(body)
-            try:
-                uuid = self._uuids[sensor][channel]
-            except IndexError:
-                return None
-            return RawPacket(sensor, t_ns * 1e-9, uuid, body[_PACKET_HEAD.size :])
-        if kind == KIND_EVENT:
-            try:
-                data = json.loads(body[1:])
-                return RecordedEvent(float(data.pop("t_s")), data)
-            except (ValueError, KeyError, TypeError, AttributeError):
-                return None
-        return None
 
     def close(self) -> None:
         self._file.close()
