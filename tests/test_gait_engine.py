@@ -123,3 +123,18 @@ def test_trunk_sensor_gives_cadence():
     cad = field_array(steps, "cadence_spm")
     assert len(steps) == pytest.approx(30 * cadence / 60, abs=3)
     assert np.nanmedian(cad) == pytest.approx(cadence, abs=1.0)
+
+
+def test_barometer_removes_a_slow_grade_bias():
+    from cadence_coach.gait.grade import GradeEstimator, STANDARD_PRESSURE_PA
+
+    est = GradeEstimator(feet=1)
+    t, altitude = 0.0, 100.0
+    for _ in range(400):  # 1.2 m strides on a true -5 % slope; the IMU sees -7 % (a 2-point bias)
+        t += 0.7
+        altitude -= 0.05 * 1.2
+        pa = STANDARD_PRESSURE_PA * (1 - altitude / 44330.0) ** 5.255
+        est.add_pressure(np.array([t - 0.1]), np.array([pa]))
+        est.add_stride(t, 1.2, -0.07 * 1.2)
+    assert est.bias_pct == pytest.approx(-2.0, abs=0.2)
+    assert est.grade_pct == pytest.approx(-5.0, abs=0.2)

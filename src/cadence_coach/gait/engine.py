@@ -46,7 +46,7 @@ class GaitEngine:
                 self.body_detectors[i] = BodyStepDetector(i, info.placement, info.side)
         self.feet = len(self.feet_detectors)
         self._last_pitch: float | None = None
-        self.grade = GradeEstimator()
+        self.grade = GradeEstimator(feet=self.feet)
         self._last_ic: dict[int, float] = {}
 
     def feed(self, block: SampleBlock) -> EngineOutput:
@@ -64,6 +64,8 @@ class GaitEngine:
         det = self.feet_detectors.get(block.sensor)
         if det is None:
             return out
+        if block.baro_pa is not None:
+            self.grade.add_pressure(block.t, block.baro_pa)
         res = det.feed(block)
         for stride in res.strides:
             self.grade.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
