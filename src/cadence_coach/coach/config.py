@@ -106,7 +106,9 @@ class OverstrideSettings:
     cadence_target_pct: target = flat baseline at similar speed + this, %. heel_strike_deg: strike angle
     above this is a heel strike, deg. strike_hysteresis_deg: once flagged, the angle must fall this far
     below heel_strike_deg to clear, deg. stride_over_baseline_pct / impact_over_baseline_pct: stride or
-    impact this far above the flat baseline is a fault, %. confirm_steps: consecutive steps the
+    impact this far above the flat baseline is a fault, %. impact_rise_per_grade_pct: on a descent the
+    baseline impact is first raised by this many % per % of downhill grade, since impact rises there
+    even with good form (+54 % at -16 %, Gottschall & Kram 2005). confirm_steps: consecutive steps the
     condition must hold before a cue.
     """
 
@@ -115,6 +117,7 @@ class OverstrideSettings:
     strike_hysteresis_deg: float = 4.0
     stride_over_baseline_pct: float = 5.0
     impact_over_baseline_pct: float = 25.0
+    impact_rise_per_grade_pct: float = 3.4
     confirm_steps: int = 3
 
 
@@ -304,7 +307,7 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
     o = c.overstride
     need(o.confirm_steps >= 1, "overstride.confirm_steps", ">= 1")
     for key in ("cadence_target_pct", "strike_hysteresis_deg", "stride_over_baseline_pct",
-                "impact_over_baseline_pct"):
+                "impact_over_baseline_pct", "impact_rise_per_grade_pct"):
         need(getattr(o, key) >= 0, f"overstride.{key}", ">= 0")
     need(o.heel_strike_deg > 0, "overstride.heel_strike_deg", "> 0")
     need(c.eyes_up.hold_s >= 0 and c.eyes_up.hysteresis_deg >= 0, "eyes_up.hold_s and hysteresis_deg", ">= 0")

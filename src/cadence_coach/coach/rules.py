@@ -150,12 +150,15 @@ class OverstrideRule(Rule):
             severity["shorten_stride"] = stride_over / max(s.stride_over_baseline_pct, 1e-9)
             faults.append(f"stride {f.stride_m:.2f} m > flat {base_stride:.2f} m")
         base_impact = now.baseline.expected("impact_g", speed)
+        grade = now.descent.grade_pct
+        if base_impact is not None and grade is not None and grade < 0:
+            base_impact *= 1 + s.impact_rise_per_grade_pct * -grade / 100
         impact_over = _over_pct(f.impact_g, base_impact)
         if impact_over is not None and impact_over > s.impact_over_baseline_pct:
             severity["land_midfoot"] = max(
                 severity.get("land_midfoot", 0.0), impact_over / max(s.impact_over_baseline_pct, 1e-9)
             )
-            faults.append(f"impact {f.impact_g:.1f} g +{impact_over:.0f} % over flat")
+            faults.append(f"impact {f.impact_g:.1f} g +{impact_over:.0f} % over expected")
         if not faults:
             self._reset()
             return None
