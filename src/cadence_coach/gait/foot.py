@@ -27,6 +27,7 @@ stream in blocks of any size gives the same events.
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum, auto
@@ -241,8 +242,10 @@ class FootStepDetector:
         if len(g) < 4:
             return
         self._cov = 0.8 * self._cov + 0.2 * (g.T @ g / len(g))
-        axis = np.linalg.eigh(self._cov)[1][:, -1]
-        self.left = axis if axis @ self.left >= 0 else -axis
+        # One power-iteration step per stride tracks the principal axis (the pitch axis dominates the
+        # spread of a swinging foot's rates by far) and keeps the sign.
+        axis = self._cov @ self.left
+        self.left = axis / np.linalg.norm(axis)
 
     # -- the state machine ------------------------------------------------------------------------
 
@@ -438,8 +441,8 @@ class FootStepDetector:
         if rows.stop <= rows.start:
             return
         self._impacts.append(float(h.jerk[rows].max()))
-        med = float(np.median(self._impacts))
-        self._impact_thr = float(np.clip(IMPACT_FRACTION * med, IMPACT_MIN_G * GRAVITY, IMPACT_MAX_G * GRAVITY))
+        med = statistics.median(self._impacts)
+        self._impact_thr = min(max(IMPACT_FRACTION * med, IMPACT_MIN_G * GRAVITY), IMPACT_MAX_G * GRAVITY)
 
     # -- events ----------------------------------------------------------------------------------
 
