@@ -235,7 +235,9 @@ class FootTrajectory:
         pitch_d3 = poly.quintic_hermite(pitch_max, zn, zn, pitch_ic[1:], zn, zn, st.t_ic_s[1:] - t_k2)
         # With zero acceleration at touch-down, no stop distance left over at stop_s and travel
         # PULSE_STOP_FRACTION v T, this quintic's acceleration is exactly the landing pulse.
-        land = [poly.quintic_hermite(touch[:, j], v_land[:, j], zeros, pivot[:, j], zeros, zeros, stop) for j in (0, 1)]
+        land = [
+            poly.quintic_hermite(touch[:, j], v_land[:, j], zeros, pivot[:, j], zeros, zeros, stop) for j in (0, 1)
+        ]
 
         # Heel at toe-off: the ball is fixed and the foot rotates about it at rate_to (pitch acc 0).
         ca, sa = np.cos(pitch_to[:-1]), np.sin(pitch_to[:-1])
@@ -250,7 +252,9 @@ class FootTrajectory:
         heel_ic_v = v_land[1:]
 
         # Forward: one quintic over the whole swing, from toe-off to the landing velocity.
-        forward = poly.quintic_hermite(heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], heel_ic[:, 0], heel_ic_v[:, 0], zn, t_sw)
+        forward = poly.quintic_hermite(
+            heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], heel_ic[:, 0], heel_ic_v[:, 0], zn, t_sw
+        )
         x1, vx1, ax1 = poly.evaluate(forward, t_k1 - t_to[:-1])
         x2, vx2, ax2 = poly.evaluate(forward, t_k2 - t_to[:-1])
         # Up: to the peak above the ground, then down in a straight line at the landing velocity.
@@ -267,8 +271,13 @@ class FootTrajectory:
                 poly.quintic_hermite(p2, v2, a2, p3, v3, a3, st.t_ic_s[1:] - t_k2),
             )
 
-        sx = chain(heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], x1, vx1, ax1, x2, vx2, ax2, heel_ic[:, 0], heel_ic_v[:, 0], zn)
-        sz = chain(heel_to[:, 1], heel_to_v[:, 1], heel_to_a[:, 1], z_k1, vz1, zn, z_k2, vz2, zn, heel_ic[:, 1], vz2, zn)
+        sx = chain(
+            heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], x1, vx1, ax1,
+            x2, vx2, ax2, heel_ic[:, 0], heel_ic_v[:, 0], zn,
+        )
+        sz = chain(
+            heel_to[:, 1], heel_to_v[:, 1], heel_to_a[:, 1], z_k1, vz1, zn, z_k2, vz2, zn, heel_ic[:, 1], vz2, zn
+        )
 
         seg_start = np.full((K, 7), np.inf)
         seg_start[:, 0], seg_start[:, 1], seg_start[:, 2], seg_start[:, 3] = st.t_ic_s, t_stop, t_ff, t_ho
@@ -277,7 +286,8 @@ class FootTrajectory:
         px = np.zeros((K, 7, 6))
         pz = np.zeros((K, 7, 6))
         cx = np.zeros((K, 7))
-        pitch_c_all[:, 0], pitch_c_all[:, 1], pitch_c_all[:, 2], pitch_c_all[:, 3] = pitch_i, pitch_a, pitch_b, pitch_c
+        pitch_c_all[:, 0], pitch_c_all[:, 1] = pitch_i, pitch_a
+        pitch_c_all[:, 2], pitch_c_all[:, 3] = pitch_b, pitch_c
         pitch_c_all[:-1, 4], pitch_c_all[:-1, 5], pitch_c_all[:-1, 6] = pitch_d1, pitch_d2, pitch_d3
         # Segment polynomials give an anchor point (world x, z) fixed to the foot at sole point cx.
         px[:, 0], pz[:, 0], cx[:, 0] = land[0], land[1], pivot_c

@@ -111,7 +111,9 @@ class Runner:
             return 20.0
         return self.strike_angle_deg + 0.25 * max(-grade_pct, 0.0) - 0.5 * max(grade_pct, 0.0)
 
-    def landing_velocity(self, speed_mps: float, grade_pct: float, strike_deg: float, walking: bool) -> tuple[float, float]:
+    def landing_velocity(
+        self, speed_mps: float, grade_pct: float, strike_deg: float, walking: bool
+    ) -> tuple[float, float]:
         """Velocity of the contact point relative to the ground at initial contact, m/s.
 
         Returns (forward along the ground, down into it), both >= 0. Heel strikes land faster and further
