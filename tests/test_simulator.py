@@ -10,7 +10,8 @@ from cadence_coach.datatypes import GRAVITY
 from cadence_coach.errors import UserError
 from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.simulator import polynomials
-from cadence_coach.sources.simulator.foot import phase_durations
+from cadence_coach.sources.simulator.foot import BALL_M, INSTEP, FootTrajectory, Stances, phase_durations
+from cadence_coach.sources.simulator.runner import Runner, contact_time, toe_off_pitch
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +230,67 @@ def test_phase_durations_leave_a_stationary_stance():
     contact = np.array([0.2, 0.3, 0.7])
     roll, push = phase_durations(contact, np.array([20.0, -8.0, 20.0]), np.array([False, False, True]))
     assert np.all(contact - roll - push >= 0.2 * contact)
+
+
+def landing_foot(strike_deg: float, speed: float = 3.0) -> FootTrajectory:
+    """One foot on flat ground: standing start, then three equal running stances with this strike."""
+    runner = Runner()
+    step = 60.0 / runner.flat_cadence(speed, False)
+    contact = contact_time(speed, step, 0.0, False)
+    forward, down = runner.landing_velocity(speed, 0.0, strike_deg, False)
+    stop = runner.stop_time(math.hypot(forward, down), strike_deg, False)
+    k = np.arange(4)
+    first = k == 0
+    stances = Stances(
+        t_ic_s=np.where(first, -1.0, 2 * step - contact + (k - 1) * 2 * step),
+        contact_s=np.where(first, 1.0, contact),
+        strike_deg=np.where(first, 0.0, strike_deg),
+        toe_off_deg=np.full(4, toe_off_pitch(speed, False)),
+        heel_x_m=2 * step * speed * k,
+        heel_z_m=np.zeros(4),
+        slope_rad=np.zeros(4),
+        landing_forward_mps=np.where(first, 0.0, forward),
+        landing_down_mps=np.where(first, 0.0, down),
+        stop_s=np.full(4, stop),
+        speed_mps=np.full(4, speed),
+        walking=np.zeros(4, dtype=bool),
+    )
+    return FootTrajectory(stances, np.zeros_like, np.zeros_like, 0.1)
+
+
+@pytest.mark.parametrize("strike_deg", [15.0, -8.0])
+def test_landing_is_a_sharp_break_after_a_smooth_terminal_swing(strike_deg):
+    """At 1000 Hz (samples on the contact instant), the acceleration's second difference stays below
+    1 g through terminal swing and exceeds 3 g within 3 ms after contact, for heel and forefoot."""
+    foot = landing_foot(strike_deg)
+    st = foot.stances
+    t_ic = st.t_ic_s[2]
+    t_to = st.t_ic_s[1] + st.contact_s[1]
+    before = int(0.3 * (t_ic - t_to) / 0.001)
+    t = t_ic + np.arange(-before, 4) * 0.001
+    motion = foot.motion(t, INSTEP)
+    a = motion.acc
+    jerk = np.linalg.norm(a[2:] - 2 * a[1:-1] + a[:-2], axis=1) / GRAVITY
+    ends = t[2:]
+    assert jerk[ends < t_ic].max() < 1.0
+    assert jerk[(ends > t_ic) & (ends <= t_ic + 0.003)].max() > 3.0
+    # Just before contact the contact point still moves forward and down; it is at rest once stopped.
+    contact_point = np.array([0.0 if strike_deg > 0 else BALL_M, 0.0, 0.0])
+    v_ic = foot.motion(np.array([t_ic - 1e-6, t_ic + st.stop_s[2] + 0.001]), contact_point).vel
+    assert v_ic[0, 0] > 0.05 and v_ic[0, 2] < -0.2
+    assert np.linalg.norm(v_ic[1]) < 0.05
+    # The pitch rate is zero at contact; then heel strikes roll toes down, forefoot strikes toes up.
+    after = foot.motion(np.array([t_ic, t_ic + 0.02]), np.zeros(3)).pitch_rate
+    assert abs(after[0]) < 1e-6
+    assert np.sign(after[1]) == -np.sign(strike_deg)
+
+
+def test_harder_landings_stop_sooner_and_peak_higher():
+    runner = Runner()
+    soft = runner.landing_velocity(3.0, 0.0, 3.0, False)
+    hard = runner.landing_velocity(3.6, -8.0, 16.0, False)
+    assert hard[0] > 2 * soft[0] and hard[1] > 1.5 * soft[1]
+    soft_stop = runner.stop_time(math.hypot(*soft), 3.0, False)
+    hard_stop = runner.stop_time(math.hypot(*hard), 16.0, False)
+    assert hard_stop < soft_stop
+    assert 0.005 < hard_stop and soft_stop < 0.015

@@ -9,15 +9,20 @@ horizontal). The foot rotates the world x axis toward +z by ``pitch``:
 Each stride of one foot is a chain of quintic segments (:mod:`.polynomials`), so position, velocity,
 acceleration, pitch, pitch rate and pitch acceleration are all continuous:
 
-- A, contact to foot flat: the sole's lowest point (heel if toes up, ball if toes down) stays on the
-  ground while the foot rolls from the strike angle to the ground's slope;
+- I, landing: the contact point (heel if toes up, ball if toes down) touches the ground at initial
+  contact still moving (forward and down) and the ground stops it within a few milliseconds: its
+  acceleration is a pulse a(tau) = -12 v tau (T - tau)^2 / T^4 that starts at contact with a jump in
+  jerk (the sharp onset of the impact), peaks at T/3 with 16/9 v/T and ends smoothly at T;
+- A, contact to foot flat: the contact point stays on the ground while the foot rolls from the strike
+  angle to the ground's slope (the roll starts at contact, from rest in pitch);
 - B, foot flat: the foot is stationary, pitched by the slope (zero velocity);
 - C, heel-off to toe-off: the foot rotates about the ball to the toe-off angle;
 - D1..D3, swing: the heel travels to the next contact point, rising and falling with the course, while
-  the foot pitches further toes down, swings through toes up, and settles at the next strike angle.
+  the foot pitches further toes down, swings through toes up to just past the next strike angle
+  shortly before contact, and settles there with no pitch rate at contact.
 
-The sole touches down with zero velocity; the landing shock is a short damped transient added to the
-position (a few millimetres), so the accelerometer sees the impact and everything stays consistent.
+A small damped ringing follows each landing pulse, added to the position so every signal stays
+consistent.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import numpy as np
 from ...datatypes import GRAVITY
 from . import polynomials as poly
 from .course import Course
-from .runner import StepPlan
+from .runner import PULSE_PEAK, StepPlan
 
 BALL_M = 0.18
 """Heel to ball of the foot along the sole, m."""
@@ -39,22 +44,30 @@ INSTEP = np.array([0.13, 0.0, 0.07])
 """Nominal sensor position on the laces, foot frame, m."""
 FOOT_Y_M = 0.1
 """Lateral offset of each foot from the course centre line, m (left +, right -)."""
-IMPACT_TAU_S = 0.004
-IMPACT_FREQ_HZ = 35.0
-IMPACT_DIRECTION = np.array([-0.3, 0.0, 1.0]) / math.hypot(0.3, 1.0)
-"""World direction of the landing transient: mostly vertical with some braking."""
-IMPACT_WINDOW_S = 0.3
-SWING_KNOTS = (0.15, 0.85)
-"""Fractions of the swing at the pitch minimum / heel peak and just before landing."""
+RING_TAU_S = 0.004
+RING_FREQ_HZ = 35.0
+RING_DIRECTION = np.array([-0.3, 0.0, 1.0]) / math.hypot(0.3, 1.0)
+"""World direction of the ringing after a landing: mostly vertical with some braking."""
+RING_RATIO = 0.15
+"""Peak acceleration of the ringing over that of the landing pulse."""
+RING_WINDOW_S = 0.3
+PULSE_STOP_FRACTION = 0.4
+"""Distance the contact point travels while being stopped, over landing speed x stop time."""
+SWING_KNOT_S = 0.15
+"""Fraction of the swing at the pitch minimum and heel peak."""
+PITCH_MAX_BEFORE_IC_S = 0.04
+"""Time of the largest toes-up pitch before contact, s."""
+PITCH_OVERSHOOT_DEG = 1.5
+"""How far the foot pitches toes up past the strike angle before settling at it, degrees."""
 PUSH_PEAK_RATIO = 1.6
 """Toes-down rate at toe-off over the mean rate of the push (heel-off to toe-off); above 1.5 the rate
 rises all through the push."""
 
 
-def _impact_shape(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unit landing transient h(t) = Im[(t/tau)^2 exp(s t)] and its first two derivatives (t >= 0, s)."""
-    s = complex(-1.0 / IMPACT_TAU_S, 2 * math.pi * IMPACT_FREQ_HZ)
-    e = np.exp(s * t) / IMPACT_TAU_S**2
+def _ring_shape(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit ringing h(t) = Im[(t/tau)^2 exp(s t)] and its first two derivatives (t >= 0, s)."""
+    s = complex(-1.0 / RING_TAU_S, 2 * math.pi * RING_FREQ_HZ)
+    e = np.exp(s * t) / RING_TAU_S**2
     return (
         np.imag(t**2 * e),
         np.imag((2 * t + s * t**2) * e),
@@ -62,7 +75,7 @@ def _impact_shape(t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
-_IMPACT_PEAK = float(np.max(np.abs(_impact_shape(np.linspace(0.0, 0.05, 20001))[2])))
+_RING_PEAK = float(np.max(np.abs(_ring_shape(np.linspace(0.0, 0.05, 20001))[2])))
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,9 @@ class Stances:
         heel_x_m: heel's horizontal position while flat, m.
         heel_z_m: ground altitude there, m.
         slope_rad: ground slope angle there, rad (atan(grade / 100)).
-        impact_g: target peak acceleration of the landing, g (0 = no transient).
+        landing_forward_mps: contact point velocity along the ground at contact, m/s (forward +).
+        landing_down_mps: contact point velocity into the ground at contact, m/s (0 = no landing).
+        stop_s: time the ground takes to stop the contact point, s (> 0).
         speed_mps: running speed, m/s (sets the swing height).
         walking: True for walking stances.
     """
@@ -89,7 +104,9 @@ class Stances:
     heel_x_m: np.ndarray
     heel_z_m: np.ndarray
     slope_rad: np.ndarray
-    impact_g: np.ndarray
+    landing_forward_mps: np.ndarray
+    landing_down_mps: np.ndarray
+    stop_s: np.ndarray
     speed_mps: np.ndarray
     walking: np.ndarray
 
@@ -172,19 +189,27 @@ class FootTrajectory:
         g = st.slope_rad
         strike = rad(st.strike_deg)
         toe_off = rad(st.toe_off_deg)
+        along = np.stack([np.cos(g), np.sin(g)], axis=1)
+        into = np.stack([np.sin(g), -np.cos(g)], axis=1)
         heel = np.stack([st.heel_x_m, st.heel_z_m], axis=1)
-        ball = heel + BALL_M * np.stack([np.cos(g), np.sin(g)], axis=1)
-        pivot_c = np.where(strike >= 0, 0.0, BALL_M)  # foot-frame x of the point that stays down in A
+        ball = heel + BALL_M * along
+        pivot_c = np.where(strike >= 0, 0.0, BALL_M)  # foot-frame x of the contact point
         pivot = np.where((strike >= 0)[:, None], heel, ball)
+        # The contact point touches down moving at v_land and comes to rest on the pivot after stop_s
+        # (the sole and heel pad compress by a few millimetres meanwhile).
+        v_land = st.landing_forward_mps[:, None] * along + st.landing_down_mps[:, None] * into
+        stop = st.stop_s
+        touch = pivot - PULSE_STOP_FRACTION * v_land * stop[:, None]
 
+        t_stop = st.t_ic_s + stop
         t_ff = st.t_ic_s + t_roll
         t_to = st.t_ic_s + st.contact_s
         t_ho = t_to - t_push
         # Swing k goes from toe-off k to contact k+1.
         n = K - 1
         t_sw = st.t_ic_s[1:] - t_to[:-1]
-        t_k1 = t_to[:-1] + SWING_KNOTS[0] * t_sw
-        t_k2 = t_to[:-1] + SWING_KNOTS[1] * t_sw
+        t_k1 = t_to[:-1] + SWING_KNOT_S * t_sw
+        t_k2 = st.t_ic_s[1:] - PITCH_MAX_BEFORE_IC_S
 
         pitch_ic = g + strike
         pitch_to = g + toe_off
@@ -195,16 +220,24 @@ class FootTrajectory:
         speed = st.speed_mps[1:]
         dip = 0.5 * np.abs(rate_to[:-1]) * (t_k1 - t_to[:-1])
         pitch_min = pitch_to[:-1] - dip
-        pitch_max = pitch_ic[1:] + rad(3.0)
+        pitch_max = pitch_ic[1:] + rad(PITCH_OVERSHOOT_DEG)
 
         zeros = np.zeros(K)
-        pitch_a = poly.quintic_hermite(pitch_ic, zeros, zeros, g, zeros, zeros, t_roll)
+        # The roll to foot flat starts at contact from rest in pitch; the landing segment is its start.
+        pitch_i = poly.quintic_hermite(pitch_ic, zeros, zeros, g, zeros, zeros, t_roll)
+        p_stop, r_stop, a_stop = poly.evaluate(pitch_i, stop)
+        pitch_a = poly.quintic_hermite(p_stop, r_stop, a_stop, g, zeros, zeros, t_roll - stop)
         pitch_b = poly.constant(g)
         pitch_c = poly.quintic_hermite(g, zeros, zeros, pitch_to, rate_to, zeros, t_push)
         zn = np.zeros(n)
         pitch_d1 = poly.quintic_hermite(pitch_to[:-1], rate_to[:-1], zn, pitch_min, zn, zn, t_k1 - t_to[:-1])
         pitch_d2 = poly.quintic_hermite(pitch_min, zn, zn, pitch_max, zn, zn, t_k2 - t_k1)
         pitch_d3 = poly.quintic_hermite(pitch_max, zn, zn, pitch_ic[1:], zn, zn, st.t_ic_s[1:] - t_k2)
+        # With zero acceleration at touch-down, no stop distance left over at stop_s and travel
+        # PULSE_STOP_FRACTION v T, this quintic's acceleration is exactly the landing pulse.
+        land = [
+            poly.quintic_hermite(touch[:, j], v_land[:, j], zeros, pivot[:, j], zeros, zeros, stop) for j in (0, 1)
+        ]
 
         # Heel at toe-off: the ball is fixed and the foot rotates about it at rate_to (pitch acc 0).
         ca, sa = np.cos(pitch_to[:-1]), np.sin(pitch_to[:-1])
@@ -212,25 +245,24 @@ class FootTrajectory:
         heel_to = ball[:-1] - BALL_M * np.stack([ca, sa], axis=1)
         heel_to_v = -w[:, None] * BALL_M * np.stack([-sa, ca], axis=1)
         heel_to_a = w[:, None] ** 2 * BALL_M * np.stack([ca, sa], axis=1)
-        # Heel at the next contact: pivot fixed, pitch rate 0, so velocity and acceleration are 0.
+        # Heel at the next contact: no pitch rate or pitch acceleration, so it moves like the contact
+        # point: at the landing velocity, with no acceleration (the pulse starts from zero).
         cb, sb = np.cos(pitch_ic[1:]), np.sin(pitch_ic[1:])
-        heel_ic = pivot[1:] - pivot_c[1:, None] * np.stack([cb, sb], axis=1)
+        heel_ic = touch[1:] - pivot_c[1:, None] * np.stack([cb, sb], axis=1)
+        heel_ic_v = v_land[1:]
 
-        dx = heel_ic[:, 0] - heel_to[:, 0]
-        knots = []
-        for frac in SWING_KNOTS:
-            s, ds, dds = _min_jerk(frac)
-            x = heel_to[:, 0] + dx * s
-            vx = dx * ds / t_sw
-            ax = dx * dds / t_sw**2
-            knots.append((x, vx, ax))
-        (x1, vx1, ax1), (x2, vx2, ax2) = knots
+        # Forward: one quintic over the whole swing, from toe-off to the landing velocity.
+        forward = poly.quintic_hermite(
+            heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], heel_ic[:, 0], heel_ic_v[:, 0], zn, t_sw
+        )
+        x1, vx1, ax1 = poly.evaluate(forward, t_k1 - t_to[:-1])
+        x2, vx2, ax2 = poly.evaluate(forward, t_k2 - t_to[:-1])
+        # Up: to the peak above the ground, then down in a straight line at the landing velocity.
         lift = 0.10 + 0.07 * speed
         z_k1 = ground_altitude(x1) + lift
         vz1 = ground_slope(x1) * vx1
-        heel_above = heel_ic[:, 1] - ground_altitude(heel_ic[:, 0])
-        z_k2 = ground_altitude(x2) + heel_above + 0.035
-        vz2 = ground_slope(x2) * vx2 - 0.4
+        vz2 = heel_ic_v[:, 1]
+        z_k2 = heel_ic[:, 1] - vz2 * PITCH_MAX_BEFORE_IC_S
 
         def chain(p0, v0, a0, p1, v1, a1, p2, v2, a2, p3, v3, a3):
             return (
@@ -239,27 +271,34 @@ class FootTrajectory:
                 poly.quintic_hermite(p2, v2, a2, p3, v3, a3, st.t_ic_s[1:] - t_k2),
             )
 
-        sx = chain(heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], x1, vx1, ax1, x2, vx2, ax2, heel_ic[:, 0], zn, zn)
-        sz = chain(heel_to[:, 1], heel_to_v[:, 1], heel_to_a[:, 1], z_k1, vz1, zn, z_k2, vz2, zn, heel_ic[:, 1], zn, zn)
+        sx = chain(
+            heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], x1, vx1, ax1,
+            x2, vx2, ax2, heel_ic[:, 0], heel_ic_v[:, 0], zn,
+        )
+        sz = chain(
+            heel_to[:, 1], heel_to_v[:, 1], heel_to_a[:, 1], z_k1, vz1, zn, z_k2, vz2, zn, heel_ic[:, 1], vz2, zn
+        )
 
-        seg_start = np.full((K, 6), np.inf)
-        seg_start[:, 0], seg_start[:, 1], seg_start[:, 2] = st.t_ic_s, t_ff, t_ho
-        seg_start[:-1, 3], seg_start[:-1, 4], seg_start[:-1, 5] = t_to[:-1], t_k1, t_k2
-        pitch_c_all = np.zeros((K, 6, 6))
-        px = np.zeros((K, 6, 6))
-        pz = np.zeros((K, 6, 6))
-        cx = np.zeros((K, 6))
-        pitch_c_all[:, 0], pitch_c_all[:, 1], pitch_c_all[:, 2] = pitch_a, pitch_b, pitch_c
-        pitch_c_all[:-1, 3], pitch_c_all[:-1, 4], pitch_c_all[:-1, 5] = pitch_d1, pitch_d2, pitch_d3
+        seg_start = np.full((K, 7), np.inf)
+        seg_start[:, 0], seg_start[:, 1], seg_start[:, 2], seg_start[:, 3] = st.t_ic_s, t_stop, t_ff, t_ho
+        seg_start[:-1, 4], seg_start[:-1, 5], seg_start[:-1, 6] = t_to[:-1], t_k1, t_k2
+        pitch_c_all = np.zeros((K, 7, 6))
+        px = np.zeros((K, 7, 6))
+        pz = np.zeros((K, 7, 6))
+        cx = np.zeros((K, 7))
+        pitch_c_all[:, 0], pitch_c_all[:, 1] = pitch_i, pitch_a
+        pitch_c_all[:, 2], pitch_c_all[:, 3] = pitch_b, pitch_c
+        pitch_c_all[:-1, 4], pitch_c_all[:-1, 5], pitch_c_all[:-1, 6] = pitch_d1, pitch_d2, pitch_d3
         # Segment polynomials give an anchor point (world x, z) fixed to the foot at sole point cx.
-        px[:, 0], pz[:, 0], cx[:, 0] = poly.constant(pivot[:, 0]), poly.constant(pivot[:, 1]), pivot_c
-        px[:, 1], pz[:, 1] = poly.constant(heel[:, 0]), poly.constant(heel[:, 1])
-        px[:, 2], pz[:, 2], cx[:, 2] = poly.constant(ball[:, 0]), poly.constant(ball[:, 1]), BALL_M
+        px[:, 0], pz[:, 0], cx[:, 0] = land[0], land[1], pivot_c
+        px[:, 1], pz[:, 1], cx[:, 1] = poly.constant(pivot[:, 0]), poly.constant(pivot[:, 1]), pivot_c
+        px[:, 2], pz[:, 2] = poly.constant(heel[:, 0]), poly.constant(heel[:, 1])
+        px[:, 3], pz[:, 3], cx[:, 3] = poly.constant(ball[:, 0]), poly.constant(ball[:, 1]), BALL_M
         for j in range(3):
-            px[:-1, 3 + j], pz[:-1, 3 + j] = sx[j], sz[j]
+            px[:-1, 4 + j], pz[:-1, 4 + j] = sx[j], sz[j]
         # The last stance stays flat for ever: drop its (undefined) heel-off and swing segments.
-        keep = np.ones((K, 6), dtype=bool)
-        keep[-1, 2:] = False
+        keep = np.ones((K, 7), dtype=bool)
+        keep[-1, 3:] = False
         self._start = seg_start[keep]
         self._start[0] = -np.inf
         self._pitch = pitch_c_all[keep]
@@ -269,9 +308,10 @@ class FootTrajectory:
         self._local0 = seg_start[keep]
         if np.any(np.diff(self._start) <= 0):
             raise ValueError("foot phases overlap: contact or swing too short for this step")
-        real = st.impact_g > 0
-        self._impact_t = st.t_ic_s[real]
-        self._impact_amp = (np.maximum(st.impact_g[real], 1.0) - 1.0) * GRAVITY / _IMPACT_PEAK
+        landing_speed = np.hypot(st.landing_forward_mps, st.landing_down_mps)
+        real = landing_speed > 0
+        self._ring_t = t_stop[real]
+        self._ring_amp = RING_RATIO * PULSE_PEAK * landing_speed[real] / stop[real] / _RING_PEAK
 
     def motion(self, t: np.ndarray, point: np.ndarray) -> PointMotion:
         """Motion of a point fixed on the foot (foot frame, m) at session times ``t`` (s)."""
@@ -292,29 +332,19 @@ class FootTrajectory:
         acc = np.stack(
             [aax + racc * jx - rate**2 * rx, np.zeros_like(t), aaz + racc * jz - rate**2 * rz], axis=1
         )
-        self._add_impacts(t, pos, vel, acc)
+        self._add_ringing(t, pos, vel, acc)
         return PointMotion(pos, vel, acc, pitch, rate)
 
-    def _add_impacts(self, t: np.ndarray, pos: np.ndarray, vel: np.ndarray, acc: np.ndarray) -> None:
-        k = np.searchsorted(self._impact_t, t, side="right") - 1
-        since = t - self._impact_t[np.maximum(k, 0)]
-        on = (k >= 0) & (since < IMPACT_WINDOW_S)
+    def _add_ringing(self, t: np.ndarray, pos: np.ndarray, vel: np.ndarray, acc: np.ndarray) -> None:
+        k = np.searchsorted(self._ring_t, t, side="right") - 1
+        since = t - self._ring_t[np.maximum(k, 0)]
+        on = (k >= 0) & (since < RING_WINDOW_S)
         if not np.any(on):
             return
-        h, dh, ddh = _impact_shape(since[on])
-        amp = self._impact_amp[k[on]]
+        h, dh, ddh = _ring_shape(since[on])
+        amp = self._ring_amp[k[on]]
         for out, shape in ((pos, h), (vel, dh), (acc, ddh)):
-            out[on] += (amp * shape)[:, None] * IMPACT_DIRECTION
-
-
-def _min_jerk(frac: float) -> tuple[float, float, float]:
-    """Minimum-jerk profile s(u) = 10u^3 - 15u^4 + 6u^5 and its derivatives with respect to u."""
-    u = frac
-    return (
-        10 * u**3 - 15 * u**4 + 6 * u**5,
-        30 * u**2 - 60 * u**3 + 30 * u**4,
-        60 * u - 180 * u**2 + 120 * u**3,
-    )
+            out[on] += (amp * shape)[:, None] * RING_DIRECTION
 
 
 def foot_from_plan(plan: StepPlan, side: int, course: Course) -> FootTrajectory:
@@ -332,7 +362,9 @@ def foot_from_plan(plan: StepPlan, side: int, course: Course) -> FootTrajectory:
         heel_x_m=heel_x,
         heel_z_m=course.altitude_at(heel_x),
         slope_rad=np.arctan(course.slope_at(heel_x)),
-        impact_g=np.concatenate(([0.0], plan.impact_g[mine])),
+        landing_forward_mps=np.concatenate(([0.0], plan.landing_forward_mps[mine])),
+        landing_down_mps=np.concatenate(([0.0], plan.landing_down_mps[mine])),
+        stop_s=np.concatenate(([plan.stop_s[first]], plan.stop_s[mine])),
         speed_mps=np.concatenate(([plan.speed_mps[first]], plan.speed_mps[mine])),
         walking=np.concatenate(([False], plan.walking[mine])),
     )

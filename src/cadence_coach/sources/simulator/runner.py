@@ -1,4 +1,4 @@
-"""The runner: how speed, cadence, foot strike, impact and contact time follow the course.
+"""The runner: how speed, cadence, foot strike, landing and contact time follow the course.
 
 :func:`plan_steps` walks the runner over a course one step at a time (a loop over steps, not samples)
 and returns every initial contact of both feet with the gait figures the foot kinematics are built from.
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ...datatypes import GRAVITY
 from .course import Course
 
 SPEED_TIME_CONSTANT_S = 4.0
@@ -19,8 +20,16 @@ SPEED_TIME_CONSTANT_S = 4.0
 STEP_TIME_JITTER = 0.015
 """Step-to-step variability of step time (relative standard deviation)."""
 STRIKE_JITTER_DEG = 1.5
-IMPACT_JITTER = 0.06
+STOP_JITTER = 0.06
+"""Step-to-step variability of the stop time (relative standard deviation)."""
 CONTACT_JITTER = 0.03
+PULSE_PEAK = 16.0 / 9.0
+"""Peak of the landing deceleration pulse over (landing speed / stop time); see foot.py."""
+STOP_SPEED_EXPONENT = -0.2
+"""Stop time grows as landing speed to this power: Hertzian contact, so harder landings stop sooner."""
+FOREFOOT_STOP_RATIO = 0.7
+"""Stop time on the ball over that on the heel: thinner forefoot sole, less mass stopped at once."""
+WALK_STOP_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,8 @@ class OverstrideEpisode:
         start_m, end_m: course distances where it begins and ends, m.
         cadence_drop: fraction below the flat-ground cadence at the same speed (0.05..0.10).
         strike_angle_deg: strike angle while overstriding, degrees (heel strike, 12..20).
-        impact_gain: relative impact increase (0.3..0.6 = +30..60 %).
+        landing_gain: relative increase of the landing velocity (0.3..0.6 = +30..60 %): the foot
+            lands further ahead, still moving forward.
         ramp_m: distance over which the runner slides into and out of it, m.
     """
 
@@ -39,7 +49,7 @@ class OverstrideEpisode:
     end_m: float
     cadence_drop: float
     strike_angle_deg: float
-    impact_gain: float
+    landing_gain: float
     ramp_m: float = 15.0
 
     def intensity(self, x_m: float) -> float:
@@ -57,7 +67,7 @@ class Runner:
         cadence_at_3mps: flat-ground cadence at 3 m/s, steps/min.
         cadence_per_mps: cadence change per m/s of speed, steps/min per m/s.
         strike_angle_deg: flat-ground strike angle, degrees (+ = toes up).
-        impact_g: flat-ground peak foot acceleration at 3 m/s, g.
+        impact_g: flat-ground peak foot acceleration at 3 m/s, g; sets the runner's stop time.
         walk_speed_mps: walking pace on flat ground, m/s.
     """
 
@@ -101,16 +111,37 @@ class Runner:
             return 20.0
         return self.strike_angle_deg + 0.25 * max(-grade_pct, 0.0) - 0.5 * max(grade_pct, 0.0)
 
-    def impact(self, speed_mps: float, grade_pct: float, strike_deg: float, walking: bool) -> float:
-        """Typical peak foot acceleration at contact, g."""
+    def landing_velocity(
+        self, speed_mps: float, grade_pct: float, strike_deg: float, walking: bool
+    ) -> tuple[float, float]:
+        """Velocity of the contact point relative to the ground at initial contact, m/s.
+
+        Returns (forward along the ground, down into it), both >= 0. Heel strikes land faster and further
+        ahead (the foot is still swinging forward), forefoot strikes slower; faster running lands faster,
+        and downhill the foot falls from higher.
+        """
         if walking:
-            return 3.0
-        return (
-            self.impact_g
-            * (speed_mps / 3.0)
-            * (1.0 + 0.03 * max(-grade_pct, 0.0))
-            * (1.0 + 0.02 * max(strike_deg - 8.0, 0.0))
-        )
+            return 0.2, 0.25
+        forward = max(0.3 + 0.025 * strike_deg, 0.1) * speed_mps / 3.0
+        down = (0.28 + 0.02 * max(strike_deg, 0.0)) * math.sqrt(speed_mps / 3.0) * (1.0 + 0.02 * max(-grade_pct, 0.0))
+        return forward, down
+
+    def stop_time(self, landing_speed_mps: float, strike_deg: float, walking: bool) -> float:
+        """Time the ground takes to stop the contact point, s.
+
+        Set so that the specific force at the contact point of this runner's own flat landing at 3 m/s
+        peaks at ``impact_g`` (pulse against the landing velocity plus 1 g up), shorter for faster
+        landings (Hertzian contact) and on the ball of the foot.
+        """
+        if walking:
+            return WALK_STOP_S
+        forward, down = self.landing_velocity(3.0, 0.0, self.strike_angle_deg, False)
+        ref = math.hypot(forward, down)
+        up = down / ref  # cosine between the pulse and the vertical
+        pulse = math.sqrt((self.impact_g * GRAVITY) ** 2 - (GRAVITY**2) * (1.0 - up**2)) - GRAVITY * up
+        ref_stop = PULSE_PEAK * ref / pulse
+        stop = ref_stop * (landing_speed_mps / ref) ** STOP_SPEED_EXPONENT
+        return stop * (FOREFOOT_STOP_RATIO if strike_deg < 0 else 1.0)
 
 
 @dataclass
@@ -125,7 +156,9 @@ class StepPlan:
         contact_s: ground contact time of this stance, s.
         strike_angle_deg: foot pitch relative to the ground at contact, degrees (+ = toes up).
         toe_off_pitch_deg: foot pitch relative to the ground at toe-off, degrees.
-        impact_g: target peak foot acceleration of the landing, g.
+        landing_forward_mps: forward velocity of the contact point at initial contact, m/s (along the ground).
+        landing_down_mps: its velocity into the ground then, m/s.
+        stop_s: time the ground takes to stop it, s.
         heel_x_m: horizontal position of the heel while the foot is flat, m.
         grade_pct: course grade at the contact, percent.
         speed_mps: horizontal running speed, m/s.
@@ -141,7 +174,9 @@ class StepPlan:
     contact_s: np.ndarray
     strike_angle_deg: np.ndarray
     toe_off_pitch_deg: np.ndarray
-    impact_g: np.ndarray
+    landing_forward_mps: np.ndarray
+    landing_down_mps: np.ndarray
+    stop_s: np.ndarray
     heel_x_m: np.ndarray
     grade_pct: np.ndarray
     speed_mps: np.ndarray
@@ -202,13 +237,15 @@ def plan_steps(
         if ep is not None:
             cadence *= 1.0 - ep.cadence_drop * intensity
             strike += (ep.strike_angle_deg - strike) * intensity
-            gain = ep.impact_gain * intensity
+            gain = ep.landing_gain * intensity
         step_time = 60.0 / cadence * (1.0 + STEP_TIME_JITTER * rng.standard_normal())
         x += speed * step_time
         t += step_time
         strike += STRIKE_JITTER_DEG * rng.standard_normal()
-        impact = runner.impact(speed, grade, strike, walking) * (1.0 + gain)
-        impact *= 1.0 + IMPACT_JITTER * rng.standard_normal()
+        forward, down = runner.landing_velocity(speed, grade, strike, walking)
+        forward *= 1.0 + gain
+        stop = runner.stop_time(math.hypot(forward, down), strike, walking)
+        stop *= 1.0 + STOP_JITTER * rng.standard_normal()
         contact = contact_time(speed, step_time, grade, walking) * (1.0 + CONTACT_JITTER * rng.standard_normal())
         if not walking:
             contact = min(contact, 0.9 * step_time)
@@ -220,7 +257,9 @@ def plan_steps(
                 contact,
                 strike,
                 toe_off_pitch(speed, walking) + 2.0 * rng.standard_normal(),
-                max(impact, 1.5),
+                forward,
+                down,
+                stop,
                 x,
                 float(course.grade_at(x)),
                 speed,

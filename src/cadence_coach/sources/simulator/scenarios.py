@@ -111,7 +111,7 @@ def build_scenario(name: str, run_s: float, runner: Runner, rng: np.random.Gener
                     end_m=float(edges[i] + (j + 0.85) * slot),
                     cadence_drop=float(rng.uniform(0.05, 0.10)),
                     strike_angle_deg=float(rng.uniform(13.0, 18.0)),
-                    impact_gain=float(rng.uniform(0.3, 0.6)),
+                    landing_gain=float(rng.uniform(0.3, 0.6)),
                 )
             )
     return Scenario(name, course, episodes, walks)
