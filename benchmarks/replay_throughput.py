@@ -1,7 +1,7 @@
 """Replay and analyze throughput: how many times faster than real time a recording goes through.
 
 Builds (in a temporary folder) a recording of one foot-mounted open IMU at 400 Hz, 3 frames per packet
-as at a 7.5 ms BLE connection interval, from synthetic running signals, then times in-process
+as at a 7.5 ms BLE connection interval, with the simulated runner, then times in-process
 ``cadence-coach replay --speed 0`` and ``cadence-coach analyze`` on it.
 
     python benchmarks/replay_throughput.py [--minutes 60] [--runs 3]
@@ -21,51 +21,21 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from cadence_coach.cli import main as cli
-from cadence_coach.datatypes import GRAVITY, Placement, RawPacket, SensorInfo, Side
-from cadence_coach.decoders import open_imu
 from cadence_coach.pipeline import Pipeline
 from cadence_coach.sensor_stream import make_stream
-from cadence_coach.sources.recording import RecordingHeader, RecordingReader, RecordingWriter
+from cadence_coach.sources.recording import RecordingReader
+from cadence_coach.sources.simulator import simulate, write
 
 RATE_HZ = 400.0
-FRAMES = 3
-STRIDE_HZ = 85 / 60  # one foot at 170 steps/min
-
-
-def synthetic_run(seconds: float) -> tuple[np.ndarray, np.ndarray]:
-    """Foot-like acc (m/s^2) and gyro (rad/s), shape (n, 3): swing rotation and landing impacts."""
-    t = np.arange(int(seconds * RATE_HZ)) / RATE_HZ
-    phase = (t * STRIDE_HZ) % 1.0
-    rng = np.random.default_rng(7)
-    impact = 60.0 * np.exp(-(((phase - 0.02) / 0.01) ** 2))
-    acc = np.c_[
-        15.0 * np.sin(2 * np.pi * STRIDE_HZ * t),
-        2.0 * np.sin(4 * np.pi * STRIDE_HZ * t),
-        GRAVITY + impact,
-    ] + rng.normal(0, 0.3, (len(t), 3))
-    gyro = np.c_[
-        0.5 * np.sin(2 * np.pi * STRIDE_HZ * t),
-        12.0 * np.sin(2 * np.pi * STRIDE_HZ * t + 0.5),
-        0.8 * np.cos(2 * np.pi * STRIDE_HZ * t),
-    ] + rng.normal(0, 0.02, (len(t), 3))
-    return acc, gyro
+INTERVAL_MS = 7.5
 
 
 def build_recording(path: Path, seconds: float) -> int:
-    """Write the recording; returns its packet count."""
-    acc, gyro = synthetic_run(seconds)
-    sensor = SensorInfo("open-imu", Placement.FOOT, Side.LEFT, "CC-IMU bench", "bench", (open_imu.DATA_UUID,))
-    n_packets = len(acc) // FRAMES
-    with RecordingWriter(path, RecordingHeader([sensor], source="benchmark")) as w:
-        for i in range(n_packets):
-            a = i * FRAMES
-            payload = open_imu.encode(i, round(a / RATE_HZ * 1e6), 1 / RATE_HZ, acc[a : a + FRAMES], gyro[a : a + FRAMES])
-            arrival = (a + FRAMES) / RATE_HZ + 0.004  # sent at the next connection event
-            w.write_packet(RawPacket(0, arrival, open_imu.DATA_UUID, payload))
-    return n_packets
+    """Simulate one foot-mounted open IMU at 400 Hz (rolling hills, BLE interval 7.5 ms: 3 frames per
+    packet) and write the recording; returns its packet count."""
+    sim = simulate("rolling-hills", seconds, seed=2, rate_hz=RATE_HZ, feet="right", interval_ms=INTERVAL_MS)
+    return write(sim, path).packets_sent
 
 
 def timed(argv: list[str]) -> tuple[float, float]:
@@ -132,7 +102,7 @@ def main() -> None:
         n_packets = build_recording(rec, seconds)
         size_mb = rec.stat().st_size / 1e6
         print(
-            f"recording: {args.minutes:g} min, {RATE_HZ:g} Hz, {FRAMES} frames/packet, {n_packets} packets, "
+            f"recording: {args.minutes:g} min, {RATE_HZ:g} Hz, {INTERVAL_MS:g} ms interval, {n_packets} packets, "
             f"{size_mb:.1f} MB (built in {time.perf_counter() - start:.1f} s)"
         )
         commands = {
