@@ -22,34 +22,12 @@ from cadence_coach.sources.simulator import simulate
 pytestmark = [pytest.mark.ble, pytest.mark.timeout(60)]
 
 
-class SamplesWhileConnected:
-    """Firmware that samples only while a central asks for data (connection events come every few ms):
-    after power-up or a link loss it starts afresh, with no backlog of old samples to flush."""
-
-    def __init__(self, source: OpenImuFramePacker) -> None:
-        self.source = source
-        self.last_request = float("-inf")
-
-    def _resume(self, until_s):
-        if until_s - self.last_request > 0.1:
-            self.source.skip(until_s - 0.01)
-        self.last_request = until_s
-
-    def take(self, until_s, max_payload):
-        self._resume(until_s)
-        return self.source.take(until_s, max_payload)
-
-    def skip(self, until_s):
-        self._resume(until_s)
-        self.source.skip(until_s)
-
-
 def runner_sensor() -> SimulatedSensor:
     """A simulated open IMU sensor streaming a simulated runner's left foot (measured samples)."""
     sim = simulate("flat-easy", 14.0, 2, rate_hz=200.0, feet="left", loss=0.0)
     samples = sim.samples(0)
     packer = OpenImuFramePacker(samples.acc, samples.gyro, 200.0, loop=False)
-    return SimulatedSensor("CC-IMU-L", SamplesWhileConnected(packer), interval_ms=7.5, record_sent=True)
+    return SimulatedSensor("CC-IMU-L", packer, interval_ms=7.5, record_sent=True)
 
 
 def test_run_streams_records_and_survives_a_disconnect(tmp_path, capsys):
