@@ -81,6 +81,7 @@ class Pipeline:
         self.engine = GaitEngine(sensors)
         self.rings = [StreamBuffer(int(ring_seconds * 1000)) for _ in sensors]
         self.counters = [SensorCounters() for _ in sensors]
+        self._gap_pending: set[int] = set()
 
     @property
     def malformed_packets(self) -> int:
@@ -89,6 +90,11 @@ class Pipeline:
     @property
     def lost_packets(self) -> int:
         return sum(s.lost_packets for s in self.streams if s is not None)
+
+    def mark_gap(self, sensor: int) -> None:
+        """The link of ``sensor`` was lost: its next block starts after a gap, so no step spans it
+        (whatever the stream's own counters show)."""
+        self._gap_pending.add(sensor)
 
     def feed_packets(self, packets: list[RawPacket]) -> PipelineOutput:
         """Decode packets (live: one; replay and analyze: a batch) and run the later stages."""
@@ -116,6 +122,9 @@ class Pipeline:
         return out
 
     def _run_block(self, block: SampleBlock, out: PipelineOutput) -> None:
+        if block.sensor in self._gap_pending:
+            self._gap_pending.discard(block.sensor)
+            block.gap_before = True
         c = self.counters[block.sensor]
         c.samples += len(block)
         c.gaps += int(block.gap_before)

@@ -68,7 +68,11 @@ class Session:
         self.events: list[RecordedEvent] = []
 
     def process(self, items: list[Item]) -> PipelineOutput:
-        """Run a batch of consecutive items (packets of any sensors, blocks, recorded events)."""
+        """Run a batch of consecutive items (packets of any sensors, blocks, recorded events).
+
+        A ``disconnected`` event (live link loss, or one read back from a recording) marks a gap in
+        that sensor's data, so the gait engine makes no step across it.
+        """
         out = PipelineOutput()
         packets: list[RawPacket] = []
         for item in items:
@@ -82,6 +86,8 @@ class Session:
                 self._merge(out, self.pipeline.feed_block(item))
             else:
                 self.events.append(item)
+                if item.data.get("event") == "disconnected" and isinstance(item.data.get("sensor"), int):
+                    self.pipeline.mark_gap(item.data["sensor"])
         if packets:
             self._merge(out, self.pipeline.feed_packets(packets))
         self.steps.extend(out.steps)

@@ -186,6 +186,7 @@ class SimulatedSensor:
         self._connection = connection
         self._subscribed = self._started = False
         self._outbox.clear()
+        self.source.skip(self.sensor_time)  # firmware streams from the start command on, with no backlog
         self.counters.connections += 1
         connection.on(Connection.EVENT_DISCONNECTION, self._on_disconnection)
         self._spawn(self._stream(connection))

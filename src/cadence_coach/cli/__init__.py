@@ -18,7 +18,7 @@ import sys
 from .. import __version__
 from ..errors import UserError
 
-COMMANDS = ["demo", "simulate", "replay", "analyze", "profiles", "decode", "scan", "audio-check"]
+COMMANDS = ["demo", "simulate", "replay", "analyze", "profiles", "decode", "scan", "run", "bench", "audio-check"]
 """Sub-command modules, in the order ``--help`` lists them."""
 
 EXIT_USAGE = 2

@@ -1,0 +1,151 @@
+"""``cadence-coach run --device NAME``: a live session with BLE sensors, coach, voice and a recording."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import signal
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from ..ble.backend_types import PLATFORM, BleakBackends
+from ..ble.reader import LinkEvent
+from ..coach.coach import Coach
+from ..coach.config import load_config
+from ..coach.cues_csv import CuesCsvWriter
+from ..datatypes import Placement, SensorInfo, Side
+from ..errors import UserError
+from ..export import StepsCsvWriter
+from ..live.session import DeviceSpec, LiveRun, default_recording_path, run_live
+from ..pipeline import Pipeline
+from ..session import Session
+from ..view import LiveView
+from ..voice import Voice, parse_audio_mode
+
+
+def duration_value(text: str) -> float:
+    """Parse ``--duration``: seconds > 0."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: give seconds > 0") from None
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"invalid duration {text!r}: give seconds > 0")
+    return v
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "run",
+        help="live session: connect to sensors over Bluetooth LE, coach, speak and record",
+        description=(
+            "Connect to the named sensors (and only those), detect steps, coach and speak cues live, and "
+            "record every packet (default: a new file under ~/cadence-coach/sessions/). Ctrl-C ends the "
+            "session cleanly. --profile, --placement and --side given once apply to every device, given "
+            "several times they apply to the devices in order."
+        ),
+    )
+    p.add_argument("--device", action="append", default=[], metavar="NAME_OR_ADDRESS",
+                   help="advertised name or Bluetooth address of a sensor (repeat for several)")
+    p.add_argument("--profile", action="append", default=[], metavar="NAME",
+                   help="firmware profile (default: recognised from the advertisement)")
+    p.add_argument("--placement", action="append", default=[], choices=[x.value for x in Placement],
+                   help="where the sensor is worn (default: the profile's)")
+    p.add_argument("--side", action="append", default=[], choices=[x.value for x in Side], help="which side")
+    p.add_argument("--record", metavar="FILE", help="recording to create (an existing file is refused)")
+    p.add_argument("--config", metavar="TOML", help="coach configuration (docs/coach-config.md)")
+    p.add_argument("--audio", type=parse_audio_mode, default="auto",
+                   help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)")
+    p.add_argument("--cues-out", metavar="CSV", help="write every cue to this CSV file")
+    p.add_argument("--steps-out", metavar="CSV", help="write every step to this CSV file")
+    p.add_argument("--duration", type=duration_value, metavar="S", help="end the session after S seconds")
+    p.add_argument("--scan-timeout", type=duration_value, default=10.0, metavar="S",
+                   help="longest search for each device, s (default 10)")
+    return p
+
+
+def per_device(values: list[str], n: int, flag: str) -> list[str | None]:
+    """One value per device: none given -> None each; one -> for all; n -> in order; else UserError."""
+    if not values:
+        return [None] * n
+    if len(values) == 1:
+        return values * n
+    if len(values) != n:
+        raise UserError(f"{flag} given {len(values)} times for {n} devices: give it once or once per device")
+    return list(values)
+
+
+def device_specs(args: argparse.Namespace) -> list[DeviceSpec]:
+    """The devices the user named, with their profile, placement and side."""
+    n = len(args.device)
+    if n == 0:
+        raise UserError("no device named: give --device NAME_OR_ADDRESS (see `cadence-coach scan`)")
+    profiles = per_device(args.profile, n, "--profile")
+    placements = per_device(args.placement, n, "--placement")
+    sides = per_device(args.side, n, "--side")
+    return [
+        DeviceSpec(d, prof, Placement(pl) if pl else None, Side(sd) if sd else None)
+        for d, prof, pl, sd in zip(args.device, profiles, placements, sides)
+    ]
+
+
+def show_event(ev: LinkEvent) -> None:
+    print(f"link {ev.t_s:.3f} s sensor {ev.sensor}: {ev.kind} {ev.detail}", file=sys.stderr, flush=True)
+
+
+async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> int:
+    """The ``run`` command on the running event loop, against any bleak backends (tests pass a
+    SimulatedLink's). Ctrl-C (SIGINT) ends the session cleanly instead of raising."""
+    specs = device_specs(args)
+    config = load_config(args.config)
+    record_path = Path(args.record) if args.record else default_recording_path()
+    if record_path.exists():
+        raise UserError(f"{record_path}: already exists (recordings are never overwritten)")
+    with ExitStack() as stack:
+        voice = Voice(args.audio, {cid: cue.text for cid, cue in config.cues.items()})
+        voice.start()
+        stack.callback(voice.close)
+        coach = Coach(config)
+        cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
+        step_sinks = [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
+        sessions: list[Session] = []
+
+        def make_session(sensors: list[SensorInfo]) -> Session:
+            sessions.append(Session(Pipeline(sensors), coach=coach, speaker=voice, view=LiveView(sensors),
+                                    step_sinks=step_sinks, cue_sinks=cue_sinks))
+            return sessions[0]
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+        try:
+            live = await run_live(specs, make_session, record_path=record_path, backend=backend,
+                                  duration_s=args.duration, stop=stop, on_event=show_event,
+                                  scan_timeout_s=args.scan_timeout)
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+            for session in sessions:
+                session.view.close(session.pipeline)  # type: ignore[union-attr]
+        print_summary(live)
+        print("\n".join(coach.summary.lines()))
+    return 0
+
+
+def print_summary(run: LiveRun) -> None:
+    pipeline = run.session.pipeline
+    for i, (info, c, reader) in enumerate(zip(run.sensors, pipeline.counters, run.readers)):
+        rate = f"{c.rate_hz:.1f} Hz" if c.rate_hz else "-"
+        print(f"sensor {i} ({info.name or info.address}, {info.profile}, {info.placement.value}"
+              f"{', ' + info.side.value if info.side else ''}): {c.packets} packets, {c.samples} samples at "
+              f"{rate}, {c.gaps} gaps, {reader.stats.disconnects} disconnects, {reader.stats.reconnects} reconnects")
+    print(f"session: {run.wall_s:.1f} s, steps: {len(run.session.steps)}, cues: {len(run.session.cues)}, "
+          f"lost packets: {pipeline.lost_packets}")
+    print(f"recording: {run.recording}")
+    if pipeline.malformed_packets:
+        print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    return asyncio.run(run_live_command(args, PLATFORM))
