@@ -10,11 +10,12 @@ speed 0.1 m/s, trunk pitch 2 deg, and the grade is a 10 s moving average of the 
 noise, like the engine's. Each measured field is missing (None) on 3 % of steps.
 
 Figures (overstride cues = shorten_stride, quick_feet, land_midfoot):
-- precision: overstride cues whose time lies inside an overstride episode, from its start to its end
-  + TOLERANCE_S, divided by all overstride cues.
+- precision: overstride cues whose time lies inside an overstride episode, from its start - LEAD_S
+  (a runner slides into an episode: its labelled start is where the fault is half developed) to its
+  end + TOLERANCE_S, divided by all overstride cues.
 - recall: overstride episodes with at least one overstride cue in that window, divided by all episodes.
-- first-cue delay: time from an episode's start to its first overstride cue (median over the detected
-  episodes), s.
+- first-cue delay: time from an episode's start to its first overstride cue, 0 if it came in the lead
+  (median over the detected episodes), s.
 - cues on flats/climbs: cues of any id at times labelled flat or climb, excluding the first
   SETTLE_S after a descent ends (the smoothed grade needs that long to show the change).
 - cues per 20 s: all cues / (run time / 20 s), and the same over time on descents only.
@@ -39,6 +40,7 @@ from cadence_coach.datatypes import Cue, Side, StepEvent, StrikeClass
 
 OVERSTRIDE_CUES = {"shorten_stride", "quick_feet", "land_midfoot"}
 TOLERANCE_S = 3.0
+LEAD_S = 3.0
 SETTLE_S = 12.0
 MISSING = 0.03
 
@@ -148,12 +150,14 @@ def score(legs: list[Leg], cues: list[Cue], delays: list[float]) -> Score:
     s.episodes = len(episodes)
     over = [c for c in cues if c.cue_id in OVERSTRIDE_CUES]
     s.overstride_cues = len(over)
-    s.overstride_cues_in_episodes = sum(any(a <= c.t_s <= b + TOLERANCE_S for a, b in episodes) for c in over)
+    s.overstride_cues_in_episodes = sum(
+        any(a - LEAD_S <= c.t_s <= b + TOLERANCE_S for a, b in episodes) for c in over
+    )
     for a, b in episodes:
-        hits = [c.t_s for c in over if a <= c.t_s <= b + TOLERANCE_S]
+        hits = [c.t_s for c in over if a - LEAD_S <= c.t_s <= b + TOLERANCE_S]
         if hits:
             s.episodes_cued += 1
-            delays.append(hits[0] - a)
+            delays.append(max(0.0, hits[0] - a))
     for cue in cues:
         leg = next(leg for leg in legs if leg.start_s <= cue.t_s < leg.end_s or leg is legs[-1])
         after_descent = any(d.end_s <= cue.t_s < d.end_s + SETTLE_S for d in descents)

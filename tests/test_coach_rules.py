@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from cadence_coach.gait.baseline import CADENCE_PER_MPS
 from cadence_coach.coach.coach import Coach
 from cadence_coach.coach.config import CoachConfig, ScheduleSettings
 from cadence_coach.coach.descent import Band, DescentDetector
@@ -52,8 +53,10 @@ def test_overstride_cue_within_seconds_of_episode_and_not_outside():
     assert 240.0 <= times[0] <= 244.0
     assert all(240.0 <= t <= 283.0 for t in times)
     first = next(c for c in cues if c.cue_id in OVERSTRIDE)
-    assert "cadence 165 < target 178 spm" in first.reason and "strike +14 deg heel" in first.reason
-    assert first.figures["target_cadence_spm"] == pytest.approx(170 * 1.05)
+    # Target: the flat cadence (170 at 3 m/s) raised for the faster descent speed (3.4 m/s), + 5 %.
+    target = (170 + CADENCE_PER_MPS * (3.4 - 3.0)) * 1.05
+    assert f"cadence 165 < target {target:.0f} spm" in first.reason and "strike +14 deg heel" in first.reason
+    assert first.figures["target_cadence_spm"] == pytest.approx(target)
     assert first.t_s == pytest.approx(next(s.detected_at_s for s in steps if s.detected_at_s >= first.t_s))
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from cadence_coach.datatypes import StepEvent
-from cadence_coach.gait.baseline import PersonalBaseline
+from cadence_coach.gait.baseline import CADENCE_PER_MPS, PersonalBaseline
 from cadence_coach.gait.rolling import RollingFigures
 
 
@@ -73,7 +73,9 @@ def test_baseline_by_speed_interpolates_and_falls_back():
     b = PersonalBaseline(min_flat_steps=20, min_bin_steps=20)
     feed_flat(b, 40, 2.5, 160.0, stride=2.5 * 120 / 160)
     feed_flat(b, 40, 3.5, 176.0, stride=3.5 * 120 / 176)
-    assert b.expected("cadence_spm", 3.0) == pytest.approx(168.0)
-    assert b.expected("cadence_spm", 4.5) == pytest.approx(176.0)  # held at the fastest bin
-    assert b.expected("stride_m", 4.2) == pytest.approx(4.2 * 120 / 176)  # stride scales with speed
+    assert b.expected("cadence_spm", 3.0) == pytest.approx(168.0)  # median flat cadence at median speed
+    slope = CADENCE_PER_MPS
+    assert b.expected("cadence_spm", 4.5) == pytest.approx(168.0 + slope * 1.5)  # rises slowly with speed
+    expected_cadence = 168.0 + slope * 1.2
+    assert b.expected("stride_m", 4.2) == pytest.approx(4.2 * 120 / expected_cadence)  # stride = speed / cadence
     assert b.expected("cadence_spm", None) == pytest.approx(168.0)  # overall median

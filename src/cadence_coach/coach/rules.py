@@ -102,9 +102,10 @@ class OverstrideRule(Rule):
     """Overstriding on a descent.
 
     Fires when, for ``confirm_steps`` steps in a row on a descent, the rolling cadence is below the
-    target (flat baseline at a similar speed + ``cadence_target_pct``) AND at least one of: strike angle
-    above ``heel_strike_deg`` (heel strike), stride longer than the flat baseline by more than
-    ``stride_over_baseline_pct``, impact more than ``impact_over_baseline_pct`` over the baseline.
+    target (flat baseline at a similar speed + ``cadence_target_pct``) AND at least one of: stride
+    longer than the flat baseline by more than ``stride_over_baseline_pct``; or, when the cadence is
+    below the flat baseline itself, strike angle above ``heel_strike_deg`` (heel strike) or impact
+    more than ``impact_over_baseline_pct`` over the baseline (raised for the grade).
 
     The cue addresses the worst fault, each measured in units of its own threshold: cadence deficit /
     ``cadence_target_pct`` -> quick_feet; stride excess / its threshold -> shorten_stride; strike angle
@@ -139,9 +140,13 @@ class OverstrideRule(Rule):
             return None
         severity = {"quick_feet": 100 * (target - cadence) / target / max(s.cadence_target_pct, 1e-9)}
         faults: list[str] = []
+        # Heel strikes and harder landings count only with a real cadence drop (below the flat
+        # baseline itself, not just below the +5 % target): on descents runners shift toward the heel
+        # and land harder even with good form (Vernillo et al. 2017).
+        dropped = cadence < base_cadence
         strike = f.strike_angle_deg
         heel_limit = s.heel_strike_deg - (s.strike_hysteresis_deg if self._flagged else 0.0)
-        if strike is not None and strike > heel_limit:
+        if dropped and strike is not None and strike > heel_limit:
             severity["land_midfoot"] = strike / s.heel_strike_deg
             faults.append(f"strike {strike:+.0f} deg heel")
         base_stride = now.baseline.expected("stride_m", speed)
@@ -154,7 +159,7 @@ class OverstrideRule(Rule):
         if base_impact is not None and grade is not None and grade < 0:
             base_impact *= 1 + s.impact_rise_per_grade_pct * -grade / 100
         impact_over = _over_pct(f.impact_g, base_impact)
-        if impact_over is not None and impact_over > s.impact_over_baseline_pct:
+        if dropped and impact_over is not None and impact_over > s.impact_over_baseline_pct:
             severity["land_midfoot"] = max(
                 severity.get("land_midfoot", 0.0), impact_over / max(s.impact_over_baseline_pct, 1e-9)
             )

@@ -3,11 +3,16 @@
 Targets on a descent are relative to how this runner runs on the flat at a similar speed (COACHING.md
 section 3: "never a fixed 180"). Steps on flat ground (|grade| below a limit) are sorted into speed bins
 (0.25 m/s wide by default), each keeping running windows of cadence, stride, impact, strike angle and
-speed. The expected value at a speed is interpolated between the bins around it (each placed at the
-median speed of its steps). Outside the range of speeds seen on the flat it is held at the nearest bin,
-except stride, which is scaled with speed (the same cadence at a higher speed means a proportionally
-longer stride; holding it would flag every faster descent as overstriding). It falls back to the overall
-flat median when speed is unknown or no bin has enough steps.
+speed. The expected impact and strike angle at a speed are interpolated between the bins around it
+(each placed at the median speed of its steps) and held at the nearest bin beyond them. It falls back to
+the overall flat median when speed is unknown or no bin has enough steps.
+
+Cadence and stride are not binned: a stride's speed is its own length over its time, so sorting strides
+by it sorts them by stride length too (errors in the variable), and the edge bins end up with strides
+short for their speed, which made every faster descent look like overstriding. Instead cadence rises
+from the runner's median flat cadence by CADENCE_PER_MPS per m/s away from their median flat speed (at
+endurance speeds runners go faster mostly by lengthening their stride), and the expected stride is
+what that cadence gives at the speed: stride = speed * 120 / cadence.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from ..datatypes import StepEvent
 
 METRICS = ("cadence_spm", "stride_m", "impact_g", "strike_angle_deg")
 """StepEvent fields the baseline learns (steps/min, m, g, degrees)."""
+CADENCE_PER_MPS = 6.0
+"""Rise of cadence with speed around the runner's usual speed, steps/min per m/s."""
 
 
 class PersonalBaseline:
@@ -52,7 +59,7 @@ class PersonalBaseline:
         self.prior_cadence_spm = prior_cadence_spm
         self.window_steps = window_steps
         self.flat_steps = 0
-        self._overall = {m: deque(maxlen=window_steps) for m in METRICS}
+        self._overall = {m: deque(maxlen=window_steps) for m in (*METRICS, "speed_mps")}
         self._bins: dict[int, dict[str, deque[float]]] = {}
         self._tables: dict[str, tuple[list[float], list[float]]] = {}  # per metric, until next update
 
@@ -80,6 +87,7 @@ class PersonalBaseline:
                 key, {m: deque(maxlen=self.window_steps) for m in (*METRICS, "speed_mps")}
             )
             bin_values["speed_mps"].append(speed)
+            self._overall["speed_mps"].append(speed)
         for metric in METRICS:
             value = getattr(step, metric)
             if value is None and metric == "cadence_spm" and step.step_time_s:
@@ -104,6 +112,11 @@ class PersonalBaseline:
         values = self._overall[metric]
         if len(values) < self.min_flat_steps:
             return self.prior_cadence_spm if metric == "cadence_spm" else None
+        speeds = self._overall["speed_mps"]
+        known = speed_mps is not None and math.isfinite(speed_mps) and speed_mps > 0 and len(speeds) > 0
+        if metric in ("cadence_spm", "stride_m") and known:
+            cadence = median(self._overall["cadence_spm"]) + CADENCE_PER_MPS * (speed_mps - median(speeds))
+            return cadence if metric == "cadence_spm" else speed_mps * 120.0 / cadence
         if speed_mps is not None and math.isfinite(speed_mps):
             at_speed = self._at_speed(metric, speed_mps)
             if at_speed is not None:
