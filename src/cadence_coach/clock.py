@@ -25,6 +25,9 @@ def unwrap_counter(raw: np.ndarray, bits: int, last: int | None) -> np.ndarray:
     """
     raw = np.asarray(raw, dtype=np.int64)
     mod = 1 << bits
+    if raw.size == 1 and last is not None:  # one live packet: plain integers are cheaper
+        step = (int(raw[0]) - last) % mod
+        return np.array([last + (step - mod if step >= mod // 2 else step)], dtype=np.int64)
     ref = int(raw[0]) if last is None else int(last)
     step = np.diff(raw, prepend=ref % mod) % mod
     step = np.where(step >= mod // 2, step - mod, step)
@@ -55,6 +58,8 @@ class ClockSync:
             sample_sensor_t: sensor time of every sample of the batch, s, increasing, later than any
                 earlier batch's.
         """
+        if packet_sensor_t.size == 1 and self._last is not None:
+            return self._map_one(float(packet_sensor_t[0]), float(packet_arrival[0]), sample_sensor_t)
         # Both recurrences run on sensor time, which only moves forward (arrival times can bunch).
         s = packet_sensor_t
         off = packet_arrival - s
@@ -70,3 +75,16 @@ class ClockSync:
             knots_o = np.concatenate([[self._last[1]], applied])
         self._last = (float(packet_sensor_t[-1]), float(applied[-1]))
         return sample_sensor_t + np.interp(sample_sensor_t, knots_t, knots_o)
+
+    def _map_one(self, s: float, arrival: float, sample_sensor_t: np.ndarray) -> np.ndarray:
+        """:meth:`map` for a single packet (the live case): the same recurrences with floats."""
+        self._u = min(self._u, arrival - s - self.leak * s)
+        target = self._u + self.leak * s
+        self._v = max(self._v, target + self.slew * s)
+        applied = self._v - self.slew * s
+        s0, o0 = self._last  # type: ignore[misc]
+        self._last = (s, applied)
+        if s > s0:
+            frac = np.clip((sample_sensor_t - s0) / (s - s0), 0.0, 1.0)
+            return sample_sensor_t + o0 + (applied - o0) * frac
+        return sample_sensor_t + applied
