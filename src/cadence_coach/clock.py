@@ -84,7 +84,4 @@ class ClockSync:
         applied = self._v - self.slew * s
         s0, o0 = self._last  # type: ignore[misc]
         self._last = (s, applied)
-        if s > s0:
-            frac = np.clip((sample_sensor_t - s0) / (s - s0), 0.0, 1.0)
-            return sample_sensor_t + o0 + (applied - o0) * frac
-        return sample_sensor_t + applied
+        return sample_sensor_t + np.interp(sample_sensor_t, (s0, s), (o0, applied))
