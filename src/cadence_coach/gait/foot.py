@@ -56,10 +56,14 @@ IMPACT_FRACTION = 0.2
 """Threshold as a fraction of the median second-difference peak of recent landings."""
 SWING_JERK_FACTOR = 2.0
 """The impact must break the trend at least this much more than anything in mid-swing did..."""
-TERMINAL_JERK_FACTOR = 3.0
+TERMINAL_JERK_FACTOR = 1.8
 """... and this much more than anything earlier in terminal swing."""
-ONSET_FRACTION = 0.25
-"""Samples before the detecting one belong to the impact while their break exceeds this fraction."""
+ONSET_FRACTION_LATE = 0.3
+"""Without a detected impact, contact is the first sample whose break exceeds this fraction of the
+largest break between terminal swing and mid-stance."""
+ONSET_FRACTION = 0.1
+"""Samples before the detecting one belong to the impact while their break exceeds this fraction of
+its break (and twice anything earlier in terminal swing)."""
 MAX_CONTACT_WAIT_S = 0.8
 """If no mid-stance follows an IC within this time, the cycle is abandoned, s."""
 MAX_SWING_S = 1.5
@@ -396,7 +400,8 @@ class FootStepDetector:
             # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
             # largest trend break since terminal swing began as the contact, confirmed late.
             r = h.rows(self._mark, still + 1)
-            ic = self._mark + int(np.argmax(h.jerk[r]))
+            jerk = h.jerk[r]
+            ic = self._mark + int(np.argmax(jerk > ONSET_FRACTION_LATE * jerk.max()))
             self._initial_contact(float(h.t[ic - h.base]) - 0.5 * self.dt, ic, still, out)
             self.pos = ic + 1
             self.phase = _Phase.CONTACT
@@ -406,9 +411,11 @@ class FootStepDetector:
             self._terminal_jerk = max(self._terminal_jerk, float(jerk.max()) if jerk.size else 0.0)
             self.pos = h.end
             return False
-        # Walk back over the rising edge: contact is half a period before its first sample.
+        # Walk back over the rising edge (a landing split across two samples shows partly in the first):
+        # contact is half a period before the first sample that broke the swing's trend.
         onset = i
-        while onset > max(i - 3, h.base + 2) and h.jerk[onset - 1 - h.base] > ONSET_FRACTION * h.jerk[i - h.base]:
+        floor = max(ONSET_FRACTION * h.jerk[i - h.base], 1.5 * float(before[i - self.pos]))
+        while onset > max(i - 3, h.base + 2, self._terminal_start + 1) and h.jerk[onset - 1 - h.base] > floor:
             onset -= 1
         self._initial_contact(float(h.t[onset - h.base]) - 0.5 * self.dt, onset, i, out)
         self.pos = i + 1
