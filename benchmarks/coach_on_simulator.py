@@ -16,7 +16,6 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from statistics import median
 
 import numpy as np
 
@@ -27,7 +26,7 @@ from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.recording import RecordingReader
 
 sys.path.insert(0, str(Path(__file__).parent))
-from coach_scenarios import Leg, Score, score  # noqa: E402  (same scoring as the synthetic benchmark)
+from coach_scenarios import Leg, report, score  # noqa: E402  (same scoring as the synthetic benchmark)
 
 DESCENT_PCT = -2.0
 
@@ -72,15 +71,7 @@ def main() -> int:
             ids = ", ".join(f"{c.t_s:.0f}s {c.cue_id}" for c in session.cues)
             print(f"seed {seed}: episodes {sc.episodes} cued {sc.episodes_cued}; overstride cues "
                   f"{sc.overstride_cues} ({sc.overstride_cues_in_episodes} in episodes); flats {sc.cues_on_flats}; [{ids}]")
-    total = Score(**{k: sum(getattr(s, k) for s in scores) for k in Score.__dataclass_fields__})
-    precision = total.overstride_cues_in_episodes / total.overstride_cues if total.overstride_cues else float("nan")
-    recall = total.episodes_cued / total.episodes if total.episodes else float("nan")
-    print(f"overstride precision:      {precision:.3f}  (target >= 0.95)")
-    print(f"overstride recall:         {recall:.3f}  ({total.episodes_cued}/{total.episodes}, target >= 0.95)")
-    if delays:
-        print(f"first-cue delay median:    {median(delays):.2f} s  (target <= 4 s)")
-    print(f"cues on flats/climbs:      {total.cues_on_flats}  (target 0)")
-    print(f"cues per 20 s, whole runs: {20 * total.cues / total.run_s:.2f}  (target <= 1)")
+    report(scores, delays)
     return 0
 
 

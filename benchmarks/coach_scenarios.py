@@ -168,6 +168,20 @@ def score(legs: list[Leg], cues: list[Cue], delays: list[float]) -> Score:
     return s
 
 
+def report(scores: list[Score], delays: list[float]) -> Score:
+    """Print the figures every coach evaluation shares; returns the summed score."""
+    total = Score(**{k: sum(getattr(sc, k) for sc in scores) for k in Score.__dataclass_fields__})
+    precision = total.overstride_cues_in_episodes / total.overstride_cues if total.overstride_cues else float("nan")
+    recall = total.episodes_cued / total.episodes if total.episodes else float("nan")
+    print(f"overstride precision:       {precision:.3f}  (target >= 0.95)")
+    print(f"overstride recall:          {recall:.3f}  ({total.episodes_cued}/{total.episodes}, target >= 0.95)")
+    print(f"first-cue delay median:     {median(delays):.2f} s  (max {max(delays):.2f} s, target <= 4 s)"
+          if delays else "first-cue delay: no episode cued")
+    print(f"cues on flats/climbs:       {total.cues_on_flats}  (target 0)")
+    print(f"cues per 20 s, whole runs:  {20 * total.cues / total.run_s:.2f}  (target <= 1)")
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20)
@@ -187,15 +201,7 @@ def main() -> None:
         sc = scores[-1]
         print(f"seed {seed}: {sc.episodes} episodes, {sc.episodes_cued} cued, {sc.overstride_cues} overstride cues "
               f"({sc.overstride_cues_in_episodes} in episodes), {sc.cues} cues, {sc.cues_on_flats} on flats/climbs")
-    total = Score(**{k: sum(getattr(sc, k) for sc in scores) for k in Score.__dataclass_fields__})
-    precision = total.overstride_cues_in_episodes / total.overstride_cues if total.overstride_cues else float("nan")
-    recall = total.episodes_cued / total.episodes if total.episodes else float("nan")
-    print(f"overstride precision:       {precision:.3f}  (target >= 0.95)")
-    print(f"overstride recall:          {recall:.3f}  ({total.episodes_cued}/{total.episodes}, target >= 0.95)")
-    print(f"first-cue delay median:     {median(delays):.2f} s  (max {max(delays):.2f} s, target <= 4 s)"
-          if delays else "first-cue delay: no episode cued")
-    print(f"cues on flats/climbs:       {total.cues_on_flats}  (target 0)")
-    print(f"cues per 20 s, whole runs:  {20 * total.cues / total.run_s:.2f}  (target <= 1)")
+    total = report(scores, delays)
     print(f"cues per 20 s, on descents: {20 * total.cues_on_descents / total.descent_s:.2f}")
     print(f"coach time per step:        {median(per_step_us):.0f} us (median over seeds)")
     print(f"mean run: {mean(sc.run_s for sc in scores) / 60:.1f} min, "
