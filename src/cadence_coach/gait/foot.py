@@ -58,9 +58,11 @@ SWING_JERK_FACTOR = 2.0
 """The impact must break the trend at least this much more than anything in mid-swing did..."""
 TERMINAL_JERK_FACTOR = 1.8
 """... and this much more than anything earlier in terminal swing."""
+EARLY_MIN_RATE_HZ = 150.0
+"""Lowest sample rate at which contact is confirmed from the impact itself, Hz."""
 ONSET_FRACTION_LATE = 0.3
-"""Without a detected impact, contact is the first sample whose break exceeds this fraction of the
-largest break between terminal swing and mid-stance."""
+"""Without a detected impact, contact is the first sample of the run of samples around the largest
+break (terminal swing to mid-stance) whose breaks exceed this fraction of it."""
 ONSET_FRACTION = 0.1
 """Samples before the detecting one belong to the impact while their break exceeds this fraction of
 its break (and twice anything earlier in terminal swing)."""
@@ -74,10 +76,14 @@ STRIKE_HEEL_DEG, STRIKE_FORE_DEG = 8.0, -1.6
 """Strike classes by strike angle (Altman & Davis 2012), degrees."""
 STRIKE_HYSTERESIS_DEG = 4.0
 """Half-width of the hysteresis band around the class limits, degrees."""
+AXIS_VOTE_STRIDES, AXIS_FLIP_VOTES = 5, 3
+"""The pitch axis is flipped when this many of the last strides contradict it."""
 AXIS_BOOT_S = 2.0
 """Data needed before the pitch axis is first estimated, s."""
 MAX_BRIDGE_S = 0.1
 """Longest gap in the samples that is bridged by interpolation; longer gaps restart the cycle, s."""
+DT_SAMPLES = 64
+"""Samples the sample period is estimated from."""
 HISTORY_S = 6.0
 """How far back the detector can look, s."""
 
@@ -129,7 +135,7 @@ class FootStepDetector:
         self.pos = 0  # absolute index of the next sample to examine
         self.left: np.ndarray | None = None  # pitch axis, sensor frame: + rotation = toes down
         self._boot_start = 0  # first sample of the window the axis is estimated from
-        self._against = 0  # strides in a row whose direction contradicts the pitch axis sign
+        self._votes: deque[bool] = deque(maxlen=AXIS_VOTE_STRIDES)  # recent strides agreeing with the axis
         self._rewind = False
         self._rewound_at = -math.inf  # arrival time when the history was last re-read, s
         self._resume_from = 0  # where a re-read starts: after the last emitted contact
@@ -157,6 +163,8 @@ class FootStepDetector:
         if self.hist is None:
             self._start(block)
         assert self.hist is not None
+        if self.hist.size < DT_SAMPLES and len(block) + self.hist.size > 1:
+            self._refine_dt(block)
         if block.gap_before and self.hist.size:
             if not self._bridge(block):
                 self._reset_after_gap(out)
@@ -193,6 +201,16 @@ class FootStepDetector:
         )
         h.append(fill)
         return True
+
+    def _refine_dt(self, block: SampleBlock) -> None:
+        """Sample period from the first DT_SAMPLES samples (a first block may hold only one)."""
+        h = self.hist
+        assert h is not None
+        t = np.concatenate([h.t[: h.size], block.t])[:DT_SAMPLES]
+        steps = np.diff(t)
+        steps = steps[steps > 0]
+        if steps.size:
+            self.dt = float(np.median(steps))
 
     def _reset_after_gap(self, out: FootOutput) -> None:
         """Lost samples: end the cycle in progress so no step is made up across the gap."""
@@ -394,14 +412,20 @@ class FootStepDetector:
         jerk = h.jerk[rows]
         before = np.maximum.accumulate(np.concatenate([[self._terminal_jerk], jerk]))[:-1]
         hits = np.flatnonzero(jerk > np.maximum(floor, TERMINAL_JERK_FACTOR * before))
-        i = self.pos + int(hits[0]) if hits.size else None
+        # Below EARLY_MIN_RATE_HZ a landing spans one or two samples and the swing's own trend breaks
+        # can be as large: contact is then placed after the fact, once mid-stance is reached.
+        early = hits.size and self.dt <= 1.0 / EARLY_MIN_RATE_HZ
+        i = self.pos + int(hits[0]) if early else None
         still = self._find(self.pos, self._still, i)
         if still is not None:
             # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
             # largest trend break since terminal swing began as the contact, confirmed late.
             r = h.rows(self._mark, still + 1)
             jerk = h.jerk[r]
-            ic = self._mark + int(np.argmax(jerk > ONSET_FRACTION_LATE * jerk.max()))
+            k = int(np.argmax(jerk))  # the landing, then back over its rising edge only
+            while k > 0 and jerk[k - 1] > ONSET_FRACTION_LATE * jerk.max():
+                k -= 1
+            ic = self._mark + k
             self._initial_contact(float(h.t[ic - h.base]) - 0.5 * self.dt, ic, still, out)
             self.pos = ic + 1
             self.phase = _Phase.CONTACT
@@ -506,13 +530,16 @@ class FootStepDetector:
             duration = h.t[r][-1] - h.t[r][0]
             if MIN_STRIDE_S <= duration <= MAX_STRIDE_S:
                 traj = integrate_stride(h.t[r], h.acc[r], h.gyro[r], prev_force)
-                if not self._axis_agrees(traj, prev_force):
+                verdict = self._axis_verdict(traj, prev_force)
+                if verdict == "flip":
+                    self._flip_axis(out)
                     return
-                out.strides.append(traj)
-                if cur is not None:
-                    cur.event.stride_m = traj.length_m
-                    cur.event.speed_mps = traj.length_m / traj.duration_s
-                self._update_axis(start, zv + 1)
+                if verdict == "agrees":
+                    out.strides.append(traj)
+                    if cur is not None:
+                        cur.event.stride_m = traj.length_m
+                        cur.event.speed_mps = traj.length_m / traj.duration_s
+                    self._update_axis(start, zv + 1)
         self._prev_zv = (zv, force)
 
     def _abandon(self, out: FootOutput) -> None:
@@ -522,31 +549,34 @@ class FootStepDetector:
             out.completed.append(self._current.event)
         self._current = None
 
-    def _axis_agrees(self, traj: StrideTrajectory, still_force: np.ndarray) -> bool:
+    def _axis_verdict(self, traj: StrideTrajectory, still_force: np.ndarray) -> str:
         """Check the pitch axis sign against the stride: the foot travels forward, so the axis must
-        point to the left of the displacement. Two strides in a row against it flip the axis and
-        restart the cycle (the sign from the first seconds can be fooled by a standing start)."""
+        point to the left of the displacement. "agrees"; "skip" for an odd stride (left out); "flip"
+        when most recent strides contradict it (the sign from the first seconds can be fooled by a
+        standing start)."""
         assert self.left is not None
         d = traj.displacement
         if np.hypot(d[0], d[1]) < 0.3:
-            return True  # too short a stride to tell
+            return "agrees"  # too short a stride to tell
         left_of_travel = np.array([-d[1], d[0], 0.0]) / np.hypot(d[0], d[1])
-        if (tilt_rotation(still_force) @ self.left) @ left_of_travel > -0.5:
-            self._against = 0
-            return True
-        self._against += 1
-        if self._against >= 2:
-            h = self.hist
-            self.left = -self.left
-            self._against = 0
-            self._current = None
-            self._prev_zv = None
-            self.phase = _Phase.SEEK_STILL
-            # Look at the strides since the last step again, with the right axis; steps found now are
-            # emitted now.
-            self._rewound_at = float(h.arrival[h.size - 1])
-            self._rewind = True
-        return False
+        agrees = (tilt_rotation(still_force) @ self.left) @ left_of_travel > -0.5
+        self._votes.append(bool(agrees))
+        if agrees:
+            return "agrees"
+        return "flip" if sum(1 for v in self._votes if not v) >= AXIS_FLIP_VOTES else "skip"
+
+    def _flip_axis(self, out: FootOutput) -> None:
+        """Turn the pitch axis round and read the strides since the last step again; steps found
+        now are emitted now."""
+        h = self.hist
+        assert h is not None and self.left is not None
+        self.left = -self.left
+        self._votes.clear()
+        self._abandon(out)
+        self._prev_zv = None
+        self.phase = _Phase.SEEK_STILL
+        self._rewound_at = float(h.arrival[h.size - 1])
+        self._rewind = True
 
     def _toe_off(self, peak: int, out: FootOutput) -> None:
         cur = self._current
