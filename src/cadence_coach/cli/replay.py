@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from contextlib import ExitStack
 
 from ..coach.coach import Coach
@@ -91,11 +92,21 @@ def run_session(args: argparse.Namespace) -> int:
             )
         print(f"steps: {len(session.steps)}, cues: {len(session.cues)}")
         print("\n".join(coach.summary.lines()))
+        speak_summary(voice, coach, session)
         for note in source.notes():
             print(f"note: {note}", file=sys.stderr)
         if pipeline.malformed_packets:
             print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
     return 0
+
+
+def speak_summary(voice: Voice, coach: Coach, session: Session) -> None:
+    """Say (or print) the coach's one-sentence summary and let it play out."""
+    t_end = session.steps[-1].detected_at_s if session.steps else 0.0
+    length = voice.add_phrase("summary", coach.summary.spoken())
+    voice.speak("summary", t_end)
+    if length and voice.device_name:
+        time.sleep(length + 0.3)
 
 
 def run(args: argparse.Namespace) -> int:

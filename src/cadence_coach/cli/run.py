@@ -23,6 +23,7 @@ from ..pipeline import Pipeline
 from ..session import Session
 from ..view import LiveView
 from ..voice import Voice, parse_audio_mode
+from .replay import speak_summary
 
 
 def duration_value(text: str) -> float:
@@ -130,6 +131,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
                 session.view.close(session.pipeline)  # type: ignore[union-attr]
         print_summary(live)
         print("\n".join(coach.summary.lines()))
+        speak_summary(voice, coach, live.session)
     return 0
 
 

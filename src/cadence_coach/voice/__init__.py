@@ -182,6 +182,16 @@ class Voice:
             self._player = self._sink = None
             raise UserError("text-to-speech unavailable: install espeak-ng (see docs/audio.md)")
 
+    def add_phrase(self, cue_id: str, text: str) -> float:
+        """Render one more phrase now, e.g. the end-of-session summary. Blocks while it renders, so
+        never call it in the run loop. Returns the clip's length, s (0 when it has no audio)."""
+        self.phrases[cue_id] = text
+        if self._player is None and self._sink is None:
+            return 0.0
+        self._clips.update(self._renderer.render_clips({cue_id: text}, self.rate_hz, self.volume))
+        clip = self._clips.get(cue_id)
+        return 0.0 if clip is None else len(clip) / self.rate_hz
+
     def _print(self, record: CueRecord) -> None:
         self._stats.printed += 1
         print(f"[cue] {self.phrases.get(record.cue_id, record.cue_id)}", flush=True)
