@@ -66,6 +66,9 @@ break (terminal swing to mid-stance) whose breaks exceed this fraction of it."""
 ONSET_FRACTION = 0.1
 """Samples before the detecting one belong to the impact while their break exceeds this fraction of
 its break (and twice anything earlier in terminal swing)."""
+NO_STILL_PUSH_AFTER_S = 0.1
+"""Without a still phase, a toes-down rate this long after contact is taken as push-off, s (the
+foot slap of a heel strike is over by then)."""
 MAX_CONTACT_WAIT_S = 0.8
 """If no mid-stance follows an IC within this time, the cycle is abandoned, s."""
 MAX_SWING_S = 1.5
@@ -451,6 +454,8 @@ class FootStepDetector:
         # Skip the impact transient itself before looking for stillness.
         start = max(self.pos, (self._current.ic_index if self._current else 0) + int(0.02 / self.dt))
         i = self._find(start, self._still, limit)
+        if i is None and self._current is not None:
+            i = self._quietest_before_push(start, limit)
         if i is None:
             if limit is not None and self.hist.end >= limit:
                 self._abandon(out)
@@ -463,6 +468,22 @@ class FootStepDetector:
         self.pos = i
         self.phase = _Phase.STILL
         return True
+
+    def _quietest_before_push(self, start: int, limit: int | None) -> int | None:
+        """Mid-stance for a foot that never quite stops (fast running, a loose mount): once push-off
+        has begun, the quietest sample since contact. None while push-off has not begun."""
+        assert self._current is not None
+        h = self.hist
+        after = max(start, self._current.ic_index + int(NO_STILL_PUSH_AFTER_S / self.dt))
+        push = self._find(after, lambda r: self._rate(r) > W_PUSH, limit)
+        if push is None:
+            return None
+        rows = h.rows(start, push)
+        if rows.stop <= rows.start:
+            return None
+        wn = np.einsum("ij,ij->i", h.gyro[rows], h.gyro[rows])
+        k = int(np.argmin(wn))
+        return start + k if wn[k] < (2 * W_STILL) ** 2 else None
 
     def _learn_impact(self, start: int, stop: int) -> None:
         """Adapt the impact threshold to the largest trend break of this landing (terminal swing to
@@ -508,7 +529,10 @@ class FootStepDetector:
         wn = np.linalg.norm(h.gyro[rows], axis=1)
         zv = lo + int(np.argmin(wn))
         quiet = self._still_now(rows)
-        force = h.acc[rows][quiet].mean(axis=0) if quiet.any() else h.acc[rows].mean(axis=0)
+        if quiet.any():
+            force = h.acc[rows][quiet].mean(axis=0)
+        else:  # a stance without a still phase: gravity from around its quietest sample
+            force = h.acc[h.rows(zv - 2, zv + 3)].mean(axis=0)
         cur = self._current
         if cur is not None and h.holds(cur.ic_index):
             cur.zv_index = zv
