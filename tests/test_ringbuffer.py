@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import SampleBlock
-from cadence_coach.ringbuffer import AX, BARO, GX, RingBuffer, StreamBuffer, T
+from cadence_coach.gait.history import SampleHistory
+from cadence_coach.ringbuffer import RingBuffer
 
 
 def rows(start, n, width=2):
@@ -60,11 +61,18 @@ def test_wrong_width_rejected():
         RingBuffer(4, 2).push(np.zeros((3, 3)))
 
 
-def test_stream_buffer_stores_missing_channels_as_nan():
-    sb = StreamBuffer(10)
-    t = np.array([0.0, 0.01])
-    sb.push_block(SampleBlock(sensor=0, t=t, acc=np.ones((2, 3))))
-    w = sb.latest()
-    np.testing.assert_array_equal(w[:, T], t)
-    assert np.all(w[:, AX] == 1.0)
-    assert np.all(np.isnan(w[:, GX])) and np.all(np.isnan(w[:, BARO]))
+def test_history_addresses_samples_by_absolute_index_past_the_wrap():
+    h = SampleHistory(100)
+    t = np.arange(250) * 0.01
+    acc = np.zeros((250, 3))
+    acc[120, 2] = 50.0  # one spike: its second difference shows at 120, 121 and 122
+    for a in range(0, 250, 30):
+        h.append(SampleBlock(0, t[a : a + 30], acc=acc[a : a + 30], t_arrival=t[min(a + 29, 249)]))
+    assert (h.base, h.size, h.end, h.overrun) == (150, 100, 250, 150)
+    assert h.t[h.rows(200, 201)][0] == t[200]
+    assert np.isnan(h.baro).all() and np.all(h.gyro == 0.0)  # missing channels
+    h2 = SampleHistory(300)
+    h2.append(SampleBlock(0, t, acc=acc, t_arrival=t[-1]))
+    np.testing.assert_allclose(h2.jerk[119:124], [0.0, 50.0, 100.0, 50.0, 0.0])
+    with pytest.raises(ValueError):
+        h2.append(SampleBlock(0, np.arange(400.0), acc=np.zeros((400, 3))))

@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from cadence_coach.clock import ClockSync, unwrap_counter
 from cadence_coach.datatypes import RawPacket

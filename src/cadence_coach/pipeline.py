@@ -14,7 +14,6 @@ from .datatypes import Cue, PodReading, RawPacket, SampleBlock, SensorInfo, Step
 from .errors import UserError
 from .gait.engine import GaitEngine
 from .profiles import load_profile
-from .ringbuffer import StreamBuffer
 from .sensor_stream import SensorStream, make_stream
 from .sources.csv_import import PROFILE_NAME as CSV_IMPORT_PROFILE
 
@@ -63,10 +62,9 @@ class Pipeline:
 
     Args:
         sensors: the session's sensors (index = packet ``sensor``).
-        ring_seconds: history each sensor's ring buffer holds, s (sized for 1000 Hz).
     """
 
-    def __init__(self, sensors: list[SensorInfo], ring_seconds: float = 30.0) -> None:
+    def __init__(self, sensors: list[SensorInfo]) -> None:
         self.sensors = sensors
         self.streams: list[SensorStream | None] = []
         for i, info in enumerate(sensors):
@@ -79,7 +77,6 @@ class Pipeline:
             except KeyError:
                 raise UserError(f"firmware profile {info.profile!r}: no decoder {profile.decoder!r}") from None
         self.engine = GaitEngine(sensors)
-        self.rings = [StreamBuffer(int(ring_seconds * 1000)) for _ in sensors]
         self.counters = [SensorCounters() for _ in sensors]
         self._gap_pending: set[int] = set()
 
@@ -131,7 +128,6 @@ class Pipeline:
         if c.first_t is None:
             c.first_t = float(block.t[0])
         c.last_t = float(block.t[-1])
-        self.rings[block.sensor].push_block(block)
         out.blocks.append(block)
         gait = self.engine.feed(block)
         out.detected.extend(gait.new)

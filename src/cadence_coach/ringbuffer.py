@@ -1,4 +1,5 @@
-"""Fixed-size ring buffers for sensor streams.
+"""Fixed-size ring buffers for sensor streams (each detector keeps its sensor's recent samples in one:
+gait/history.py).
 
 The storage is mirrored: every row is written twice, at ``i`` and at ``i + capacity``. That doubles the
 cost of a push (still O(rows pushed), no allocation) but makes any window of the most recent
@@ -9,12 +10,6 @@ copies. The buffer never grows; when full, the oldest rows are overwritten and c
 from __future__ import annotations
 
 import numpy as np
-
-from .datatypes import SampleBlock
-
-# Column layout of a :class:`StreamBuffer` row.
-T, AX, AY, AZ, GX, GY, GZ, BARO = range(8)
-STREAM_COLUMNS = 8
 
 
 class RingBuffer:
@@ -79,19 +74,3 @@ class RingBuffer:
         """Forget all rows (counters are kept)."""
         self._head = 0
         self._held = 0
-
-
-class StreamBuffer(RingBuffer):
-    """A ring of one sensor's samples: columns t, ax, ay, az, gx, gy, gz, baro (NaN where absent)."""
-
-    def __init__(self, capacity: int) -> None:
-        super().__init__(capacity, STREAM_COLUMNS)
-
-    def push_block(self, block: SampleBlock) -> None:
-        """Append a decoded block; missing channels are stored as NaN."""
-        rows = np.empty((len(block), STREAM_COLUMNS))  # np.full costs more than the writes below
-        rows[:, T] = block.t
-        rows[:, AX : AZ + 1] = np.nan if block.acc is None else block.acc
-        rows[:, GX : GZ + 1] = np.nan if block.gyro is None else block.gyro
-        rows[:, BARO] = np.nan if block.baro_pa is None else block.baro_pa
-        self.push(rows)

@@ -23,8 +23,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datatypes import GRAVITY, Placement, SampleBlock, Side, StepEvent
-from .history import SampleHistory
+from .history import SampleHistory, pieces
 
+HISTORY_S = 4.0
+"""How far back the detector can look, s."""
+PIECE_SAMPLES = 512
+"""Longest piece a block is cut into before it enters the history."""
+MAX_RATE_HZ = 2000.0
+"""Highest sample rate the history is sized for, Hz."""
 MIN_STEP_S, MAX_STEP_S = 0.22, 1.5
 """Plausible step times, s."""
 MIN_SWING_G = 0.25
@@ -75,18 +81,22 @@ class BodyStepDetector:
         out = BodyOutput()
         if len(block) == 0 or block.acc is None:
             return out
+        for piece in pieces(block, PIECE_SAMPLES):
+            self._feed_piece(piece, out)
+        return out
+
+    def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         if self.hist is None:
             dt = float(np.median(np.diff(block.t))) if len(block) > 1 else 0.005
             self.dt = dt if dt > 0 else 0.005
-            self.hist = SampleHistory(int(4.0 / self.dt))
+            self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
         if block.gap_before:
-            self.pos = self.hist.end + len(block)
+            self.pos = self.hist.end  # no rise is measured across the gap
             self._last_ic = None
             self._above = False
         self.hist.append(block)
         self._learn_reference(block)
         self._scan(out)
-        return out
 
     def _learn_reference(self, block: SampleBlock) -> None:
         if self._ref_gravity is not None or block.acc is None:

@@ -35,7 +35,7 @@ from enum import Enum, auto
 import numpy as np
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent, StrikeClass
-from .history import SampleHistory
+from .history import SampleHistory, pieces
 from .strapdown import StrideTrajectory, integrate_stride, tilt_rotation
 
 W_STILL = 1.5
@@ -85,6 +85,10 @@ AXIS_BOOT_S = 2.0
 """Data needed before the pitch axis is first estimated, s."""
 MAX_BRIDGE_S = 0.1
 """Longest gap in the samples that is bridged by interpolation; longer gaps restart the cycle, s."""
+PIECE_SAMPLES = 512
+"""Longest piece a block is cut into before it enters the history."""
+MAX_RATE_HZ = 2000.0
+"""Highest sample rate the history is sized for, Hz."""
 DT_SAMPLES = 64
 """Samples the sample period is estimated from."""
 HISTORY_S = 6.0
@@ -159,10 +163,15 @@ class FootStepDetector:
     # -- input ---------------------------------------------------------------------------------
 
     def feed(self, block: SampleBlock) -> FootOutput:
-        """Process one block of samples; returns the events it produced."""
+        """Process one block of samples (any length); returns the events it produced."""
         out = FootOutput()
         if len(block) == 0 or block.gyro is None or block.acc is None:
             return out
+        for piece in pieces(block, PIECE_SAMPLES):
+            self._feed_piece(piece, out)
+        return out
+
+    def _feed_piece(self, block: SampleBlock, out: FootOutput) -> None:
         if self.hist is None:
             self._start(block)
         assert self.hist is not None
@@ -176,12 +185,11 @@ class FootStepDetector:
             self._boot()
         if self.phase is not _Phase.BOOT:
             self._run(out)
-        return out
 
     def _start(self, block: SampleBlock) -> None:
         dt = float(np.median(np.diff(block.t))) if len(block) > 1 else 0.0
         self.dt = dt if dt > 0 else 1 / 200
-        self.hist = SampleHistory(int(HISTORY_S / self.dt))
+        self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
 
     def _bridge(self, block: SampleBlock) -> bool:
         """Fill a short gap (a lost packet or two) by linear interpolation so the cycle in progress

@@ -1,8 +1,10 @@
-"""A sliding history of one sensor's samples with absolute sample indices.
+"""A sensor stream's recent samples, in a ring buffer, addressed by absolute sample index.
 
 Detectors look back a few seconds (to the previous mid-stance, to refine an onset) and forward from the
 last sample they examined. Samples are addressed by absolute index (0 = first sample of the stream), so
-state survives the compaction that keeps the storage bounded.
+their state survives the ring overwriting its oldest rows. The ring (ringbuffer.py) is fixed-size and
+mirrored, so the whole held window is one contiguous read-only view: ``t``, ``acc``, ``gyro`` ... below
+are views into it, valid until the next :meth:`SampleHistory.append`.
 """
 
 from __future__ import annotations
@@ -10,81 +12,95 @@ from __future__ import annotations
 import numpy as np
 
 from ..datatypes import SampleBlock
+from ..ringbuffer import RingBuffer
+
+T, ARRIVAL, ACC, GYRO, BARO, JERK = 0, 1, slice(2, 5), slice(5, 8), 8, 9
+WIDTH = 10
 
 
 class SampleHistory:
-    """The last ``keep`` samples (at least) of t, acc, gyro, baro and arrival, in bounded storage.
+    """The last ``capacity`` samples of one stream: t, arrival (s), acc (m/s^2), gyro (rad/s),
+    baro (Pa, NaN where absent) and jerk (see :meth:`append`).
 
     Args:
-        keep: samples that must stay addressable behind the newest one.
+        capacity: samples held; blocks longer than this must be appended in pieces.
+
+    Attributes:
+        base: absolute index of the oldest sample held.
+        size: samples held.
     """
 
-    def __init__(self, keep: int) -> None:
-        self.keep = int(keep)
-        self._cap = 2 * self.keep + 4096
-        self.t = np.empty(self._cap)
-        self.arrival = np.empty(self._cap)
-        self.acc = np.zeros((self._cap, 3))
-        self.gyro = np.zeros((self._cap, 3))
-        self.baro = np.full(self._cap, np.nan)
-        self.jerk = np.zeros(self._cap)
-        self.base = 0  # absolute index of row 0
-        self.size = 0  # rows in use
+    def __init__(self, capacity: int) -> None:
+        self.ring = RingBuffer(int(capacity), WIDTH)
+        self._refresh()
 
     @property
     def end(self) -> int:
         """Absolute index one past the newest sample."""
         return self.base + self.size
 
+    @property
+    def overrun(self) -> int:
+        """Samples overwritten so far (the oldest, as the ring moved on)."""
+        return self.ring.overrun
+
     def append(self, block: SampleBlock) -> None:
-        """Add a block (acc or gyro may be None: stored as zeros)."""
+        """Add a block (acc or gyro may be None: stored as zeros).
+
+        Also stores ``jerk``, |a[i] - 2 a[i-1] + a[i-2]| in m/s^2: near zero for smooth motion, large where
+        the acceleration breaks its trend (an impact). The first two samples of the stream get 0.
+        """
         n = len(block)
-        if self.size + n > self._cap:
-            self._compact(n)
-        s = slice(self.size, self.size + n)
-        self.t[s] = block.t
-        self.arrival[s] = block.arrival_times()
+        if n > self.ring.capacity:
+            raise ValueError(f"block of {n} samples does not fit a history of {self.ring.capacity}")
+        rows = np.zeros((n, WIDTH))
+        rows[:, T] = block.t
+        rows[:, ARRIVAL] = block.arrival_times()
         if block.acc is not None:
-            self.acc[s] = block.acc
-        else:
-            self.acc[s] = 0.0
+            rows[:, ACC] = block.acc
         if block.gyro is not None:
-            self.gyro[s] = block.gyro
-        else:
-            self.gyro[s] = 0.0
-        self.baro[s] = block.baro_pa if block.baro_pa is not None else np.nan
-        self._second_difference(s)
-        self.size += n
-
-    def _second_difference(self, rows: slice) -> None:
-        """|a[i] - 2 a[i-1] + a[i-2]| for new rows, m/s^2: near zero for smooth motion, large where the
-        acceleration breaks its trend (an impact). The first two samples of the stream get 0."""
-        lo = max(rows.start - 2, 0)
-        a = self.acc[lo : rows.stop]
+            rows[:, GYRO] = block.gyro
+        rows[:, BARO] = block.baro_pa if block.baro_pa is not None else np.nan
+        a = np.concatenate([self.acc[-2:], rows[:, ACC]])
         d2 = a[2:] - 2.0 * a[1:-1] + a[:-2]
-        out = np.sqrt(np.einsum("ij,ij->i", d2, d2)) if len(d2) else np.zeros(0)
-        self.jerk[rows] = 0.0
-        self.jerk[rows.stop - len(out) : rows.stop] = out
+        rows[n - len(d2) :, JERK] = np.sqrt(np.einsum("ij,ij->i", d2, d2))
+        self.ring.push(rows)
+        self._refresh()
 
-    def _compact(self, incoming: int) -> None:
-        drop = max(0, self.size - self.keep)
-        if self.size - drop + incoming > self._cap:  # a huge block: grow once to hold it
-            self._cap = self.size - drop + incoming + self.keep
-            for name in ("t", "arrival", "acc", "gyro", "baro", "jerk"):
-                old = getattr(self, name)
-                new = np.empty((self._cap,) + old.shape[1:])
-                new[: self.size - drop] = old[drop : self.size]
-                setattr(self, name, new)
-        else:
-            for arr in (self.t, self.arrival, self.acc, self.gyro, self.baro, self.jerk):
-                arr[: self.size - drop] = arr[drop : self.size]
-        self.base += drop
-        self.size -= drop
+    def _refresh(self) -> None:
+        held = self.ring.latest()
+        self.t, self.arrival, self.acc = held[:, T], held[:, ARRIVAL], held[:, ACC]
+        self.gyro, self.baro, self.jerk = held[:, GYRO], held[:, BARO], held[:, JERK]
+        self.size = len(self.ring)
+        self.base = self.ring.total - self.size
 
     def rows(self, start: int, stop: int) -> slice:
-        """Storage slice for absolute indices [start, stop), clipped to what is held."""
+        """Slice of the held views for absolute indices [start, stop), clipped to what is held."""
         return slice(max(start, self.base) - self.base, max(min(stop, self.end), self.base) - self.base)
 
     def holds(self, index: int) -> bool:
-        """True if the absolute index is still in storage."""
+        """True if the absolute index is still held."""
         return self.base <= index < self.end
+
+
+def pieces(block: SampleBlock, size: int):
+    """``block`` cut into consecutive blocks of at most ``size`` samples (only the first keeps
+    ``gap_before``), so a detector's fixed history can take blocks of any length."""
+    if len(block) <= size:
+        yield block
+        return
+    arrival = block.arrival_times()
+    for a in range(0, len(block), size):
+        s = slice(a, a + size)
+        yield SampleBlock(
+            sensor=block.sensor,
+            t=block.t[s],
+            acc=None if block.acc is None else block.acc[s],
+            gyro=None if block.gyro is None else block.gyro[s],
+            baro_pa=None if block.baro_pa is None else block.baro_pa[s],
+            t_arrival=float(arrival[s][-1]),
+            gap_before=block.gap_before and a == 0,
+            acc_range=block.acc_range,
+            gyro_range=block.gyro_range,
+            arrival=arrival[s],
+        )
