@@ -138,3 +138,18 @@ def test_barometer_removes_a_slow_grade_bias():
         est.add_stride(t, 1.2, -0.07 * 1.2)
     assert est.bias_pct == pytest.approx(-2.0, abs=0.2)
     assert est.grade_pct == pytest.approx(-5.0, abs=0.2)
+
+
+def test_shank_sensor_counts_both_feet_from_one_leg():
+    """A shank accelerometer feels one landing per stride (plus a smaller bump in its swing)."""
+    rate, cadence = 200.0, 168.0
+    t = np.arange(0, 30, 1 / rate)
+    phase = (t * cadence / 120.0) % 1.0  # one landing of this leg per stride
+    magnitude = 1.0 + 4.0 * np.exp(-(((phase - 0.1) / 0.02) ** 2)) + 0.8 * np.exp(-(((phase - 0.6) / 0.08) ** 2))
+    acc = np.stack([np.zeros_like(t), np.zeros_like(t), magnitude], axis=1) * GRAVITY
+    engine = GaitEngine([SensorInfo("csv-import", Placement.SHANK)])
+    steps = []
+    for k in range(0, t.size, 50):
+        steps.extend(engine.feed(SampleBlock(0, t[k : k + 50], acc=acc[k : k + 50], t_arrival=float(t[min(k + 49, t.size - 1)]))).completed)
+    assert len(steps) == pytest.approx(30 * cadence / 120, abs=2)
+    assert np.nanmedian(field_array(steps, "cadence_spm")) == pytest.approx(cadence, abs=1.0)

@@ -12,6 +12,9 @@ trunk or head sensor is the tilt of gravity in the sensor frame relative to the 
 session (stand tall or look ahead at the start); + = leaning forward / looking down. It needs no axis
 flags, but it is relative to how the session started.
 
+A shank sensor feels only its own leg's landings, one per stride: its steps are that leg's, and the step
+time is half the time between them. A trunk or head sensor feels every step.
+
 Figures an accelerometer away from the foot cannot give (toe-off, strike angle, stride) stay None.
 """
 
@@ -155,9 +158,12 @@ class BodyStepDetector:
             t_ic = float(t[k - 1] + frac * (t[k] - t[k - 1]))
         else:
             t_ic = float(t[0])
-        step = None if self._last_ic is None else t_ic - self._last_ic
-        if step is not None and step < MIN_STEP_S:
-            return  # a second bump within one step (walking double peak)
+        # A shank sensor feels its own leg's landings only: one per stride, two steps apart.
+        per_landing = 2 if self.placement is Placement.SHANK else 1
+        interval = None if self._last_ic is None else t_ic - self._last_ic
+        if interval is not None and interval < MIN_STEP_S * per_landing:
+            return  # a second bump within one step (walking double peak, the shank's swing)
+        step = None if interval is None else interval / per_landing
         self._last_ic = t_ic
         ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[cross - h.base]), sensor=self.sensor, side=self.side)
         if step is not None and step <= MAX_STEP_S:
