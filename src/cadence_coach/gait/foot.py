@@ -112,7 +112,6 @@ class FootStep:
 
     event: StepEvent
     ic_index: int
-    zv_index: int | None = None
     completed: bool = False
 
 
@@ -158,7 +157,7 @@ class FootStepDetector:
         self._prev_zv: tuple[int, np.ndarray] | None = None  # (index, still specific force)
         self._last_ic_t: float | None = None
         self._strike: StrikeClass | None = None
-        self.gaps = 0
+        self.gaps = 0  # gaps in the samples that restarted the cycle
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -543,7 +542,6 @@ class FootStepDetector:
             force = h.acc[h.rows(zv - 2, zv + 3)].mean(axis=0)
         cur = self._current
         if cur is not None and h.holds(cur.ic_index):
-            cur.zv_index = zv
             ev = cur.event
             r = h.rows(cur.ic_index, zv + 1)
             # Strike angle: rotation from contact to flat; start at the sub-sample IC time.
