@@ -384,3 +384,21 @@ def test_audio_check_rejects_bad_flag(capsys):
         main(["audio-check", "--repeat", "0"])
     assert exc.value.code == 2
     assert "--repeat" in capsys.readouterr().err
+
+
+def test_added_phrase_is_spoken_into_the_wav(tmp_path, capsys):
+    error = speech_engine_error()
+    require(error is None, f"pyttsx3/espeak-ng unavailable: {error}")
+    path = tmp_path / "summary.wav"
+    voice = Voice(f"wav:{path}", {}, cache_dir=tmp_path / "cache", rate_hz=16000)
+    voice.start()
+    length = voice.add_phrase("summary", "Two minutes downhill")
+    assert 0.5 < length < 5.0
+    voice.speak("summary", 1.0)
+    voice.close()
+    assert voice.stats.played == 1 and voice.clip("summary").shape[0] == round(length * 16000)
+    off = Voice("off", {})
+    off.start()
+    assert off.add_phrase("summary", "Two minutes downhill") == 0.0
+    off.speak("summary", 1.0)
+    assert capsys.readouterr().out.strip() == "[cue] Two minutes downhill"
