@@ -153,3 +153,13 @@ def test_shank_sensor_counts_both_feet_from_one_leg():
         steps.extend(engine.feed(SampleBlock(0, t[k : k + 50], acc=acc[k : k + 50], t_arrival=float(t[min(k + 49, t.size - 1)]))).completed)
     assert len(steps) == pytest.approx(30 * cadence / 120, abs=2)
     assert np.nanmedian(field_array(steps, "cadence_spm")) == pytest.approx(cadence, abs=1.0)
+
+
+def test_a_run_picked_up_mid_stride_is_followed_at_once(flat):
+    path, truth, _, sensors = flat
+    with RecordingReader(path) as reader:
+        records = [r for r in reader.records() if getattr(r, "t_host", 0.0) > 20.0]
+    session = Session(Pipeline(sensors))
+    session.run(records, batch=64)
+    for mine, sel, m in score(session.steps, sensors, truth, settle_s=23.0):
+        assert m.f1 > 0.98  # 3 s after joining a run in full flight, every step is found

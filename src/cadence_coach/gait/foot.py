@@ -69,6 +69,8 @@ its break (and twice anything earlier in terminal swing)."""
 NO_STILL_PUSH_AFTER_S = 0.1
 """Without a still phase, a toes-down rate this long after contact is taken as push-off, s (the
 foot slap of a heel strike is over by then)."""
+NO_STILL_LOOKBACK_S = 0.4
+"""Without a still phase, mid-stance is looked for this far before push-off at most, s."""
 MAX_CONTACT_WAIT_S = 0.8
 """If no mid-stance follows an IC within this time, the cycle is abandoned, s."""
 MAX_SWING_S = 1.5
@@ -337,6 +339,8 @@ class FootStepDetector:
 
     def _on_seek_still(self, out: FootOutput) -> bool:
         i = self._find(self.pos, self._still)
+        if i is None:  # a run picked up mid-stride on a foot that never quite stops
+            i = self._quietest_before_push(self.pos, self.pos, None)
         if i is None:
             self.pos = self.hist.end
             return False
@@ -462,7 +466,8 @@ class FootStepDetector:
         start = max(self.pos, (self._current.ic_index if self._current else 0) + int(0.02 / self.dt))
         i = self._find(start, self._still, limit)
         if i is None and self._current is not None:
-            i = self._quietest_before_push(start, limit)
+            after = self._current.ic_index + int(NO_STILL_PUSH_AFTER_S / self.dt)
+            i = self._quietest_before_push(start, after, limit)
         if i is None:
             if limit is not None and self.hist.end >= limit:
                 self._abandon(out)
@@ -476,15 +481,15 @@ class FootStepDetector:
         self.phase = _Phase.STILL
         return True
 
-    def _quietest_before_push(self, start: int, limit: int | None) -> int | None:
+    def _quietest_before_push(self, start: int, after: int, limit: int | None) -> int | None:
         """Mid-stance for a foot that never quite stops (fast running, a loose mount): once push-off
-        has begun, the quietest sample since contact. None while push-off has not begun."""
-        assert self._current is not None
+        has begun (a toes-down rate from ``after`` on), the quietest sample since ``start`` (at most
+        NO_STILL_LOOKBACK_S before the push). None while push-off has not begun."""
         h = self.hist
-        after = max(start, self._current.ic_index + int(NO_STILL_PUSH_AFTER_S / self.dt))
-        push = self._find(after, lambda r: self._rate(r) > W_PUSH, limit)
+        push = self._find(max(start, after), lambda r: self._rate(r) > W_PUSH, limit)
         if push is None:
             return None
+        start = max(start, push - int(NO_STILL_LOOKBACK_S / self.dt))
         rows = h.rows(start, push)
         if rows.stop <= rows.start:
             return None
