@@ -225,6 +225,7 @@ class CsvSource:
                 baro_pa=baro,
                 t_arrival=float(t[b - 1]),
                 gap_before=a in gap_set,
+                arrival=t[a:b].copy(),  # as if streamed: each sample is there when it is taken
             )
 
     def _chunks(self) -> Iterator[_Rows]:
