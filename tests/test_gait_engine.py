@@ -163,3 +163,37 @@ def test_a_run_picked_up_mid_stride_is_followed_at_once(flat):
     session.run(records, batch=64)
     for mine, sel, m in score(session.steps, sensors, truth, settle_s=23.0):
         assert m.f1 > 0.98  # 3 s after joining a run in full flight, every step is found
+
+
+def trunk_signal(lean_deg, seconds=40.0, rate=100.0, cadence=170.0, mounting=None):
+    """Trunk accelerometer while running: vertical loading each step, braking as it rises and push as
+    it falls, 0.2 g sideways sway alternating with the feet; the trunk leans forward by lean_deg(t)."""
+    t = np.arange(0, seconds, 1 / rate)
+    phase = (t * cadence / 60.0) % 1.0
+    load = 1.8 * np.exp(-(((phase - 0.3) / 0.1) ** 2))  # g, stance loading
+    vertical = 0.3 + load
+    forward = -0.5 * np.gradient(load, t) / (cadence / 60.0) / 6.0  # brake while rising, push while falling
+    side = 0.2 * np.sin(np.pi * t * cadence / 60.0)
+    world = np.stack([forward, side, vertical], axis=1) * GRAVITY  # x forward, y left, z up
+    lean = np.radians(lean_deg(t))
+    # The sensor on a trunk leaning forward by `lean`: world -> trunk is a rotation about y by -lean.
+    c, s = np.cos(lean), np.sin(lean)
+    body = np.stack([c * world[:, 0] - s * world[:, 2], world[:, 1], s * world[:, 0] + c * world[:, 2]], axis=1)
+    if mounting is not None:
+        body = body @ mounting.T
+    return t, body
+
+
+def test_trunk_lean_has_a_sign():
+    rng = np.random.default_rng(5)
+    q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+    mounting = q * np.sign(np.linalg.det(q))  # a random proper rotation: the sensor's axes are unknown
+    t, acc = trunk_signal(lambda t: np.where(t < 15, 5.0, np.where(t < 28, 15.0, -5.0)), mounting=mounting)
+    engine = GaitEngine([SensorInfo("csv-import", Placement.TRUNK)])
+    steps = []
+    for k in range(0, t.size, 25):
+        steps.extend(engine.feed(SampleBlock(0, t[k : k + 25], acc=acc[k : k + 25], t_arrival=float(t[min(k + 24, t.size - 1)]))).completed)
+    pitch = field_array(steps, "trunk_pitch_deg")
+    t_ic = field_array(steps, "t_ic_s")
+    assert np.nanmedian(pitch[(t_ic > 20) & (t_ic < 27)]) == pytest.approx(10.0, abs=2.0)  # leaning forward
+    assert np.nanmedian(pitch[t_ic > 32]) == pytest.approx(-10.0, abs=2.0)  # leaning back

@@ -7,10 +7,11 @@ as a step; contact is placed where that rise left the trough (a quarter of the w
 close an accelerometer away from the foot can get (Kiernan et al. 2023 report 17-30 ms bias for shank
 and sacrum methods).
 
-Orientation: gravity (the mean specific force over a few seconds) gives the vertical. The pitch of a
-trunk or head sensor is the tilt of gravity in the sensor frame relative to the first few seconds of the
-session (stand tall or look ahead at the start); + = leaning forward / looking down. It needs no axis
-flags, but it is relative to how the session started.
+Orientation: gravity (the mean specific force over a few seconds) gives the vertical; the direction of
+travel comes from the braking in each step (see ``_learn_forward``). The pitch of a trunk or head
+sensor is the forward tilt relative to the first few seconds of the session (stand tall or look ahead at
+the start); + = leaning forward / looking down. It needs no axis flags, but it is relative to how the
+session started.
 
 A shank sensor feels only its own leg's landings, one per stride: its steps are that leg's, and the step
 time is half the time between them. A trunk or head sensor feels every step.
@@ -44,6 +45,8 @@ REFERENCE_S = 5.0
 """Length of the start-of-session window that defines zero pitch, s."""
 PITCH_WINDOW_S = 2.0
 """Gravity for the pitch is averaged over this window, s."""
+FORWARD_MEMORY = 0.999
+"""Forgetting factor per block of the braking sum that gives the forward axis."""
 
 
 @dataclass(slots=True)
@@ -78,6 +81,7 @@ class BodyStepDetector:
         self._ref_sum = np.zeros(3)
         self._ref_n = 0
         self._ref_t0: float | None = None
+        self._braking = np.zeros(3)  # see _learn_forward
 
     def feed(self, block: SampleBlock) -> BodyOutput:
         """Process one block; returns the steps it confirmed."""
@@ -99,6 +103,7 @@ class BodyStepDetector:
             self._above = False
         self.hist.append(block)
         self._learn_reference(block)
+        self._learn_forward(block)
         self._scan(out)
 
     def _learn_reference(self, block: SampleBlock) -> None:
@@ -175,17 +180,49 @@ class BodyStepDetector:
             ev.trunk_pitch_deg = self._pitch_deg(cross)
         out.new.append(ev)
 
-    def _pitch_deg(self, index: int) -> float | None:
-        """Tilt of gravity from the start-of-session reference, degrees (+ forward / down)."""
+    def _learn_forward(self, block: SampleBlock) -> None:
+        """Accumulate the direction of travel in the sensor frame from the steps' braking.
+
+        Early in each stance the body brakes (forward acceleration < 0) while the vertical load rises;
+        late in stance it pushes on while the load falls. So the horizontal acceleration, weighted by
+        the rate of change of the vertical one, sums to a vector pointing backwards. Sideways sway
+        alternates with the feet and sums to nothing.
+        """
+        h = self.hist
+        assert h is not None and block.acc is not None
         if self._ref_gravity is None:
+            return
+        rows = h.rows(h.end - len(block) - 1, h.end)
+        a = h.acc[rows]
+        if len(a) < 2:
+            return
+        up = self._ref_gravity
+        vertical = a @ up
+        horizontal = a - np.outer(vertical, up)
+        rise = np.diff(vertical)
+        self._braking = FORWARD_MEMORY * self._braking + horizontal[1:].T @ rise
+
+    def _forward(self) -> np.ndarray | None:
+        """Unit forward axis in the sensor frame, level in the reference posture, or None yet."""
+        up = self._ref_gravity
+        if up is None:
+            return None
+        f = -(self._braking - (self._braking @ up) * up)
+        norm = float(np.linalg.norm(f))
+        return f / norm if norm > 0 else None
+
+    def _pitch_deg(self, index: int) -> float | None:
+        """Forward tilt from the start-of-session posture, degrees (+ leaning forward / looking down).
+
+        Leaning forward by an angle turns the sensor's forward axis down by it, so gravity (the mean
+        specific force, pointing up) gains a backward component of sin(angle) along that axis.
+        """
+        forward = self._forward()
+        if forward is None:
             return None
         h = self.hist
         assert h is not None
         rows = h.rows(index - int(PITCH_WINDOW_S / self.dt), index + 1)
         g = h.acc[rows].mean(axis=0)
         g /= np.linalg.norm(g)
-        ref = self._ref_gravity
-        angle = math.degrees(math.acos(float(np.clip(g @ ref, -1.0, 1.0))))
-        # Sign: forward lean moves gravity toward the direction the body accelerates into at push-off;
-        # without a forward axis, tilt is reported as a magnitude.
-        return angle
+        return math.degrees(math.asin(float(np.clip(-(g @ forward), -1.0, 1.0))))
