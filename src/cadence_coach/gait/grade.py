@@ -62,8 +62,11 @@ class GradeEstimator:
     def add_pressure(self, t_s: np.ndarray, pa: np.ndarray) -> None:
         """Add barometer readings (times s, pressures Pa; NaN entries are skipped)."""
         ok = ~np.isnan(pa)
-        for t, alt in zip(t_s[ok], pressure_altitude_m(pa[ok])):
-            self._baro.append((float(t), float(alt)))
+        if not ok.any():
+            return
+        t, alt = t_s[ok], pressure_altitude_m(pa[ok])
+        recent = t >= t[-1] - 1.0  # only the last second is ever used
+        self._baro.extend(zip(t[recent].tolist(), alt[recent].tolist()))
         while self._baro and self._baro[0][0] < self._baro[-1][0] - 1.0:
             self._baro.popleft()
 
