@@ -36,7 +36,7 @@ import numpy as np
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent, StrikeClass
 from .history import SampleHistory, pieces
-from .strapdown import StrideTrajectory, integrate_stride, tilt_rotation
+from .strapdown import StrideTrajectory, integrate_stride
 
 W_STILL = 1.5
 """Angular rate below which the foot counts as still (mid-stance), rad/s (86 deg/s)."""
@@ -565,7 +565,7 @@ class FootStepDetector:
             duration = h.t[r][-1] - h.t[r][0]
             if MIN_STRIDE_S <= duration <= MAX_STRIDE_S:
                 traj = integrate_stride(h.t[r], h.acc[r], h.gyro[r], prev_force)
-                verdict = self._axis_verdict(traj, prev_force)
+                verdict = self._axis_verdict(traj)
                 if verdict == "flip":
                     self._flip_axis(out)
                     return
@@ -584,7 +584,7 @@ class FootStepDetector:
             out.completed.append(self._current.event)
         self._current = None
 
-    def _axis_verdict(self, traj: StrideTrajectory, still_force: np.ndarray) -> str:
+    def _axis_verdict(self, traj: StrideTrajectory) -> str:
         """Check the pitch axis sign against the stride: the foot travels forward, so the axis must
         point to the left of the displacement. "agrees"; "skip" for an odd stride (left out); "flip"
         when most recent strides contradict it (the sign from the first seconds can be fooled by a
@@ -594,7 +594,7 @@ class FootStepDetector:
         if np.hypot(d[0], d[1]) < 0.3:
             return "agrees"  # too short a stride to tell
         left_of_travel = np.array([-d[1], d[0], 0.0]) / np.hypot(d[0], d[1])
-        agrees = (tilt_rotation(still_force) @ self.left) @ left_of_travel > -0.5
+        agrees = (traj.start_tilt @ self.left) @ left_of_travel > -0.5
         self._votes.append(bool(agrees))
         if agrees:
             return "agrees"

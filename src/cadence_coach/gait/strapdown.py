@@ -30,6 +30,7 @@ class StrideTrajectory:
         displacement: foot displacement from the first to the second still instant, m, shape (3,).
         duration_s: time between the two still instants, s.
         t_end_s: time of the second still instant, s.
+        start_tilt: rotation from the sensor frame to the level frame at the first still instant.
         length_m: horizontal length of the displacement, m.
         rise_m: vertical component of the displacement, m (negative downhill).
     """
@@ -37,6 +38,7 @@ class StrideTrajectory:
     displacement: np.ndarray
     duration_s: float
     t_end_s: float
+    start_tilt: np.ndarray
 
     @property
     def length_m(self) -> float:
@@ -116,4 +118,6 @@ def integrate_stride(
     span = t[-1] - t[0]
     vel -= np.outer((t - t[0]) / span, vel[-1])  # zero velocity at both still instants
     pos = cumulative_trapezoid(vel, dt)
-    return StrideTrajectory(displacement=pos[-1].copy(), duration_s=float(span), t_end_s=float(t[-1]))
+    return StrideTrajectory(
+        displacement=pos[-1].copy(), duration_s=float(span), t_end_s=float(t[-1]), start_tilt=r0
+    )
