@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 
-from ..live.bench import run_bench
 from ..voice import parse_audio_mode
 
 
@@ -35,6 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..live.bench import run_bench  # imported here: the bumble stack is slow to load for --help
+
     result = asyncio.run(
         run_bench(
             args.profile, args.scenario, args.duration, interval_ms=args.interval_ms, disconnects=args.disconnects,

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 import numpy as np
-from scipy.signal import resample_poly
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +130,8 @@ def resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
     """Polyphase resampling between integer rates; float32 out."""
     if from_hz == to_hz:
         return samples.astype(np.float32, copy=False)
+    from scipy.signal import resample_poly  # imported here: scipy.signal costs half a second at start-up
+
     g = gcd(from_hz, to_hz)
     return resample_poly(samples, to_hz // g, from_hz // g).astype(np.float32)
 
