@@ -196,3 +196,18 @@ def test_disabled_cue_is_never_given():
     cues = dict(CoachConfig().cues)
     cues["arms_low"] = replace(cues["arms_low"], enabled=False)
     assert run(Coach(CoachConfig(cues=cues)), make_steps([FLAT, Segment(200, **GOOD_DESCENT)])) == []
+
+
+def test_metronome_follows_the_coach_target():
+    from cadence_coach.cli.replay import MetronomeFollower
+    from cadence_coach.voice import Voice
+
+    coach = Coach()
+    voice = Voice("off", {})
+    follower = MetronomeFollower(voice, coach)
+    assert coach.target_cadence_spm is None  # nothing learned yet
+    for step in make_steps([FLAT]):
+        coach.feed(step)
+        follower.write([step])
+    assert coach.target_cadence_spm == pytest.approx(170 * 1.05, abs=0.5)
+    assert voice.metronome_spm == round(coach.target_cadence_spm)

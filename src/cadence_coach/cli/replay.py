@@ -33,6 +33,31 @@ def speed_value(text: str) -> float:
     return v
 
 
+def metronome_value(text: str) -> float | str:
+    """Parse ``--metronome``: steps/min from 60 to 240, or ``target``."""
+    if text == "target":
+        return text
+    try:
+        spm = float(text)
+    except ValueError:
+        spm = float("nan")
+    if not 60 <= spm <= 240:
+        raise argparse.ArgumentTypeError(f"invalid metronome {text!r}: give 60 to 240 steps/min or 'target'")
+    return spm
+
+
+class MetronomeFollower:
+    """A step sink that keeps the voice's metronome on the coach's cadence target."""
+
+    def __init__(self, voice: Voice, coach: Coach) -> None:
+        self.voice, self.coach = voice, coach
+
+    def write(self, steps: list) -> None:
+        target = self.coach.target_cadence_spm
+        if target is not None and target != self.voice.metronome_spm:
+            self.voice.set_metronome(round(target))
+
+
 def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> None:
     """The flags replay and demo share: pacing, coach config, audio, cue log."""
     p.add_argument(
@@ -49,6 +74,11 @@ def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> 
         help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)",
     )
     p.add_argument("--cues-out", metavar="CSV", help="write every cue to this CSV file (t_s,cue_id,text,reason)")
+    p.add_argument(
+        "--metronome",
+        type=metronome_value,
+        help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target, once known)",
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -71,12 +101,15 @@ def run_session(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         source = stack.enter_context(open_input(args, block_s=PACED_BLOCK_S if args.speed > 0 else 1.0))
         coach = Coach(config)
-        voice = Voice(args.audio, {cid: cue.text for cid, cue in config.cues.items()})
+        fixed_metronome = args.metronome if isinstance(args.metronome, float) else None
+        voice = Voice(args.audio, {cid: cue.text for cid, cue in config.cues.items()}, metronome_spm=fixed_metronome)
         voice.start()
         stack.callback(voice.close)
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
+        step_sinks = [MetronomeFollower(voice, coach)] if args.metronome == "target" else []
         view = LiveView(source.sensors)
-        session = Session(Pipeline(source.sensors), coach=coach, speaker=voice, view=view, cue_sinks=cue_sinks)
+        session = Session(Pipeline(source.sensors), coach=coach, speaker=voice, view=view,
+                          step_sinks=step_sinks, cue_sinks=cue_sinks)
         try:
             session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)
         finally:

@@ -81,6 +81,13 @@ class Coach:
         """The descent state after the last step."""
         return self.detector.state
 
+    @property
+    def target_cadence_spm(self) -> float | None:
+        """The cadence the coach asks for now: the runner's flat baseline at the current speed plus
+        ``overstride.cadence_target_pct``, steps/min; None until the baseline is known."""
+        base = self.baseline.expected("cadence_spm", self.figures.speed_mps)
+        return None if not base else base * (1 + self.config.overstride.cadence_target_pct / 100)
+
     def feed(self, step: StepEvent) -> list[Cue]:
         """Take one step (in time order); returns the cues to give now (zero or one)."""
         self.figures.update(step)
