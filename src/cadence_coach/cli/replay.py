@@ -8,7 +8,7 @@ import time
 from contextlib import ExitStack
 
 from ..coach.coach import Coach
-from ..coach.config import load_config
+from ..coach.config import CoachConfig, load_config
 from ..coach.cues_csv import CuesCsvWriter
 from ..pipeline import Pipeline
 from ..session import Session
@@ -44,6 +44,12 @@ def metronome_value(text: str) -> float | str:
     if not 60 <= spm <= 240:
         raise argparse.ArgumentTypeError(f"invalid metronome {text!r}: give 60 to 240 steps/min or 'target'")
     return spm
+
+
+def make_voice(args: argparse.Namespace, config: CoachConfig) -> Voice:
+    """The voice for ``--audio`` and ``--metronome``, speaking the configured cue texts (not started)."""
+    fixed = args.metronome if isinstance(args.metronome, float) else None
+    return Voice(args.audio, {cid: cue.text for cid, cue in config.cues.items()}, metronome_spm=fixed)
 
 
 class MetronomeFollower:
@@ -101,8 +107,7 @@ def run_session(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         source = stack.enter_context(open_input(args, block_s=PACED_BLOCK_S if args.speed > 0 else 1.0))
         coach = Coach(config)
-        fixed_metronome = args.metronome if isinstance(args.metronome, float) else None
-        voice = Voice(args.audio, {cid: cue.text for cid, cue in config.cues.items()}, metronome_spm=fixed_metronome)
+        voice = make_voice(args, config)
         voice.start()
         stack.callback(voice.close)
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []

@@ -22,8 +22,8 @@ from ..live.session import DeviceSpec, LiveRun, default_recording_path, run_live
 from ..pipeline import Pipeline
 from ..session import Session
 from ..view import LiveView
-from ..voice import Voice, parse_audio_mode
-from .replay import speak_summary
+from ..voice import parse_audio_mode
+from .replay import MetronomeFollower, make_voice, metronome_value, speak_summary
 
 
 def duration_value(text: str) -> float:
@@ -60,6 +60,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--audio", type=parse_audio_mode, default="auto",
                    help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)")
     p.add_argument("--cues-out", metavar="CSV", help="write every cue to this CSV file")
+    p.add_argument("--metronome", type=metronome_value,
+                   help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target)")
     p.add_argument("--steps-out", metavar="CSV", help="write every step to this CSV file")
     p.add_argument("--duration", type=duration_value, metavar="S", help="end the session after S seconds")
     p.add_argument("--scan-timeout", type=duration_value, default=10.0, metavar="S",
@@ -105,12 +107,14 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
     if record_path.exists():
         raise UserError(f"{record_path}: already exists (recordings are never overwritten)")
     with ExitStack() as stack:
-        voice = Voice(args.audio, {cid: cue.text for cid, cue in config.cues.items()})
+        voice = make_voice(args, config)
         voice.start()
         stack.callback(voice.close)
         coach = Coach(config)
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
         step_sinks = [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
+        if args.metronome == "target":
+            step_sinks.append(MetronomeFollower(voice, coach))
         sessions: list[Session] = []
 
         def make_session(sensors: list[SensorInfo]) -> Session:
