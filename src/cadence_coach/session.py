@@ -6,7 +6,7 @@ from and which outputs are attached. Every output is optional.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import Iterable
 from typing import Protocol
 
 from .datatypes import Cue, RawPacket, SampleBlock, StepEvent
@@ -124,8 +124,3 @@ class Session:
                 buf = []
         if buf:
             self.process(buf)
-
-    async def run_async(self, source: AsyncIterable[Item]) -> None:
-        """Process an asynchronous source (BLE, paced replay) item by item."""
-        async for item in source:
-            self.process([item])

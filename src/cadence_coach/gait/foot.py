@@ -144,7 +144,6 @@ class FootStepDetector:
         self.left: np.ndarray | None = None  # pitch axis, sensor frame: + rotation = toes down
         self._boot_start = 0  # first sample of the window the axis is estimated from
         self._votes: deque[bool] = deque(maxlen=AXIS_VOTE_STRIDES)  # recent strides agreeing with the axis
-        self._rewind = False
         self._rewound_at = -math.inf  # arrival time when the history was last re-read, s
         self._resume_from = 0  # where a re-read starts: after the last emitted contact
         self._cov = np.zeros((3, 3))
@@ -354,12 +353,9 @@ class FootStepDetector:
         if i is None:
             self.pos = self.hist.end
             return False
-        self._end_of_stance(self._mark, i, out)
         self.pos = i
+        self._end_of_stance(self._mark, i, out)
         if self.phase is _Phase.SEEK_STILL:  # the pitch axis was flipped: start the cycle again
-            if self._rewind:
-                self.pos = max(self.hist.base, self._resume_from)
-                self._rewind = False
             return True
         self._mark = i
         self.phase = _Phase.PUSH
@@ -611,7 +607,7 @@ class FootStepDetector:
         self._prev_zv = None
         self.phase = _Phase.SEEK_STILL
         self._rewound_at = float(h.arrival[h.size - 1])
-        self._rewind = True
+        self.pos = max(h.base, self._resume_from)
 
     def _toe_off(self, peak: int, out: FootOutput) -> None:
         cur = self._current

@@ -95,12 +95,6 @@ class GradeEstimator:
             baro = 100.0 * (altitude - a0) / span
             self.bias_pct += self.bias_gain * ((imu - baro) - self.bias_pct)
 
-    def reset(self) -> None:
-        """Forget the smoothing window (after a long gap); the bias estimate is kept."""
-        self._strides.clear()
-        self._length = self._rise = 0.0
-        self._track.clear()
-
     @property
     def grade_pct(self) -> float | None:
         """Current smoothed grade, percent (negative downhill), or None before enough distance."""
