@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
+from . import kernels
 from .body import BodyStepDetector
 from .foot import FootStepDetector
 from .grade import GradeEstimator
@@ -37,6 +38,7 @@ class GaitEngine:
 
     def __init__(self, sensors: list[SensorInfo]) -> None:
         self.sensors = sensors
+        kernels.compile_all()  # before any data flows: a live session must not wait for the compiler
         self.feet_detectors: dict[int, FootStepDetector] = {}
         self.body_detectors: dict[int, BodyStepDetector] = {}
         for i, info in enumerate(sensors):

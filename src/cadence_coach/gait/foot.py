@@ -35,6 +35,7 @@ from enum import Enum, auto
 import numpy as np
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent, StrikeClass
+from . import kernels
 from .history import SampleHistory, pieces
 from .strapdown import StrideTrajectory, integrate_stride
 
@@ -44,6 +45,8 @@ STILL_MIN_S = 0.02
 """How long the foot must stay still before it counts as mid-stance, s."""
 A_STILL_G = 0.3
 """Largest departure of the specific force from 1 g while the foot counts as still, g."""
+_STILL_BOUNDS = (W_STILL**2, ((1 - A_STILL_G) * GRAVITY) ** 2, ((1 + A_STILL_G) * GRAVITY) ** 2)
+"""The still test as the kernels take it: squared rate limit, squared specific force limits."""
 W_PUSH = 2.0
 """Toes-down rate that marks the start of push-off after mid-stance, rad/s."""
 W_SWING = 3.0
@@ -85,9 +88,12 @@ AXIS_VOTE_STRIDES, AXIS_FLIP_VOTES = 5, 3
 """The pitch axis is flipped when this many of the last strides contradict it."""
 AXIS_BOOT_S = 2.0
 """Data needed before the pitch axis is first estimated, s."""
+AXIS_MEMORY = 0.8
+"""Weight of the old angular-rate covariance when a stride refines the pitch axis."""
+"""Data needed before the pitch axis is first estimated, s."""
 MAX_BRIDGE_S = 0.1
 """Longest gap in the samples that is bridged by interpolation; longer gaps restart the cycle, s."""
-PIECE_SAMPLES = 512
+PIECE_SAMPLES = 2048
 """Longest piece a block is cut into before it enters the history."""
 MAX_RATE_HZ = 2000.0
 """Highest sample rate the history is sized for, Hz."""
@@ -271,73 +277,62 @@ class FootStepDetector:
         """Refine the pitch axis with one stride of gyro data, keeping its sign."""
         h = self.hist
         assert h is not None and self.left is not None
-        g = h.gyro[h.rows(start, stop)]
-        if len(g) < 4:
+        lo, hi = self._span(start, stop)
+        if hi - lo < 4:
             return
-        self._cov = 0.8 * self._cov + 0.2 * (g.T @ g / len(g))
         # One power-iteration step per stride tracks the principal axis (the pitch axis dominates the
         # spread of a swinging foot's rates by far) and keeps the sign.
-        axis = self._cov @ self.left
-        self.left = axis / np.linalg.norm(axis)
+        self.left = kernels.track_principal_axis(h.gyro, lo, hi, self._cov, self.left, AXIS_MEMORY)
 
     # -- the state machine ------------------------------------------------------------------------
 
-    def _find(self, start: int, test, limit: int | None = None) -> int | None:
-        """First absolute index >= start (and < limit) whose rows satisfy ``test(rows) -> bool mask``."""
+    def _span(self, start: int, limit: int | None) -> tuple[int, int]:
+        """Rows of the held views for absolute indices [start, limit) (limit None: all held)."""
         h = self.hist
         assert h is not None
-        stop = h.end if limit is None else min(limit, h.end)
-        chunk = 256
-        i = max(start, h.base)
-        while i < stop:
-            j = min(i + chunk, stop)
-            mask = test(h.rows(i, j))
-            k = int(np.argmax(mask))
-            if mask[k]:
-                return i + k
-            i = j
-            chunk *= 2
-        return None
+        r = h.rows(start, h.end if limit is None else limit)
+        return r.start, r.stop
 
-    def _rate(self, rows: slice) -> np.ndarray:
-        """Pitch rate toward toes-down, rad/s."""
-        assert self.hist is not None and self.left is not None
-        return self.hist.gyro[rows] @ self.left
+    def _found(self, row: int) -> int | None:
+        """Absolute index of a kernel's answer row (None for -1)."""
+        return None if row < 0 else row + self.hist.base
 
-    def _still_now(self, rows: slice) -> np.ndarray:
-        """True where the foot is still at that sample: slow rotation, specific force about 1 g."""
+    def _first_still(self, start: int, limit: int | None = None) -> int | None:
+        """First absolute index >= start (and < limit) where the foot has been still on the ground
+        (slow rotation, specific force about 1 g) for the last STILL_MIN_S: a landing passes through
+        1 g for an instant, a stance stays there."""
         h = self.hist
-        assert h is not None
-        g = h.gyro[rows]
-        a = h.acc[rows]
-        a2 = np.einsum("ij,ij->i", a, a)
-        lo, hi = ((1 - A_STILL_G) * GRAVITY) ** 2, ((1 + A_STILL_G) * GRAVITY) ** 2
-        return (np.einsum("ij,ij->i", g, g) < W_STILL**2) & (a2 > lo) & (a2 < hi)
+        lo, hi = self._span(start, limit)
+        run = max(1, round(STILL_MIN_S / self.dt))
+        return self._found(kernels.first_still(h.acc, h.gyro, lo, hi, run, *_STILL_BOUNDS))
 
-    def _still(self, rows: slice) -> np.ndarray:
-        """True where the foot has been still on the ground (slow rotation, specific force about 1 g)
-        for the last STILL_MIN_S: a landing passes through 1 g for an instant, a stance stays there."""
-        n = max(1, round(STILL_MIN_S / self.dt))
-        lo_row = max(rows.start - (n - 1), 0)
-        ok = self._still_now(slice(lo_row, rows.stop))
-        if n > 1:  # all of the last n samples
-            run = np.convolve(ok.astype(np.int32), np.ones(n, dtype=np.int32))[: ok.size]
-            ok = run >= n
-        return ok[rows.start - lo_row :]
+    def _first_rate(self, start: int, threshold: float, sign: float, limit: int | None = None) -> int | None:
+        """First absolute index >= start (and < limit) where ``sign`` * pitch rate > ``threshold``
+        (rad/s; the pitch rate is + toward toes-down)."""
+        lo, hi = self._span(start, limit)
+        return self._found(kernels.first_rate_beyond(self.hist.gyro, self.left, lo, hi, threshold, sign))
 
     def _run(self, out: FootOutput) -> None:
         h = self.hist
         assert h is not None
+        handlers = {
+            _Phase.SEEK_STILL: self._on_seek_still,
+            _Phase.STILL: self._on_still,
+            _Phase.PUSH: self._on_push,
+            _Phase.EARLY_SWING: self._on_early_swing,
+            _Phase.LATE_SWING: self._on_late_swing,
+            _Phase.TERMINAL: self._on_terminal,
+            _Phase.CONTACT: self._on_contact,
+        }
         while self.pos < h.end:
             before = (self.phase, self.pos)
-            step = getattr(self, f"_on_{self.phase.name.lower()}")
-            if not step(out):
+            if not handlers[self.phase](out):
                 break  # needs more samples
             if (self.phase, self.pos) == before:
                 break
 
     def _on_seek_still(self, out: FootOutput) -> bool:
-        i = self._find(self.pos, self._still)
+        i = self._first_still(self.pos)
         if i is None:  # a run picked up mid-stride on a foot that never quite stops
             i = self._quietest_before_push(self.pos, self.pos, None)
         if i is None:
@@ -349,7 +344,7 @@ class FootStepDetector:
         return True
 
     def _on_still(self, out: FootOutput) -> bool:
-        i = self._find(self.pos, lambda r: self._rate(r) > W_PUSH)
+        i = self._first_rate(self.pos, W_PUSH, 1.0)
         if i is None:
             self.pos = self.hist.end
             return False
@@ -362,14 +357,13 @@ class FootStepDetector:
         return True
 
     def _on_push(self, out: FootOutput) -> bool:
-        i = self._find(self.pos, lambda r: self._rate(r) < 0.0)
+        i = self._first_rate(self.pos, 0.0, -1.0)
         if i is None:
             self.pos = self.hist.end
             return False
-        h = self.hist
-        rows = h.rows(self._mark, i)
-        if rows.stop > rows.start:
-            peak = self._mark + int(np.argmax(self._rate(rows)))
+        lo, hi = self._span(self._mark, i)
+        peak = self._found(kernels.argmax_rate(self.hist.gyro, self.left, lo, hi))
+        if peak is not None:
             self._toe_off(peak, out)
         self.pos = i
         self.phase = _Phase.EARLY_SWING
@@ -377,7 +371,7 @@ class FootStepDetector:
 
     def _on_early_swing(self, out: FootOutput) -> bool:
         limit = self.pos + int(MAX_SWING_S / self.dt)
-        i = self._find(self.pos, lambda r: self._rate(r) < -W_SWING, limit)
+        i = self._first_rate(self.pos, W_SWING, -1.0, limit)
         if i is None:
             if self.hist.end >= limit:
                 self.phase = _Phase.SEEK_STILL  # no swing: standing, shuffling
@@ -392,16 +386,14 @@ class FootStepDetector:
     def _on_late_swing(self, out: FootOutput) -> bool:
         """After mid-swing: wait until the toes-up rotation has mostly run down (terminal swing)."""
         h = self.hist
-        rows = h.rows(self.pos, h.end)
-        rate = self._rate(rows)
-        low = np.minimum.accumulate(np.concatenate([[self._swing_low], rate]))[1:]
-        done = np.flatnonzero(rate > TERMINAL_FRACTION * low)
-        if done.size == 0:
-            self._swing_low = float(low[-1]) if low.size else self._swing_low
+        lo, hi = self._span(self.pos, None)
+        row, self._swing_low = kernels.terminal_swing_start(
+            h.gyro, self.left, lo, hi, self._swing_low, TERMINAL_FRACTION
+        )
+        if row < 0:
             self.pos = h.end
             return False
-        k = int(done[0])
-        end = self.pos + k
+        end = row + h.base
         # The jerk of the swing itself sets the floor of the impact threshold for this landing.
         swing = h.jerk[h.rows(self._mark, end + 1)]
         self._swing_jerk = float(swing.max()) if swing.size else 0.0
@@ -418,15 +410,15 @@ class FootStepDetector:
         harder than anything since mid-swing did."""
         h = self.hist
         floor = max(self._impact_thr, SWING_JERK_FACTOR * self._swing_jerk)
-        rows = h.rows(self.pos, h.end)
-        jerk = h.jerk[rows]
-        before = np.maximum.accumulate(np.concatenate([[self._terminal_jerk], jerk]))[:-1]
-        hits = np.flatnonzero(jerk > np.maximum(floor, TERMINAL_JERK_FACTOR * before))
+        lo, hi = self._span(self.pos, None)
+        hit, before_hit, jerk_max = kernels.first_trend_break(
+            h.jerk, lo, hi, floor, TERMINAL_JERK_FACTOR, self._terminal_jerk
+        )
         # Below EARLY_MIN_RATE_HZ a landing spans one or two samples and the swing's own trend breaks
         # can be as large: contact is then placed after the fact, once mid-stance is reached.
-        early = hits.size and self.dt <= 1.0 / EARLY_MIN_RATE_HZ
-        i = self.pos + int(hits[0]) if early else None
-        still = self._find(self.pos, self._still, i)
+        early = hit >= 0 and self.dt <= 1.0 / EARLY_MIN_RATE_HZ
+        i = hit + h.base if early else None
+        still = self._first_still(self.pos, i)
         if still is not None:
             # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
             # largest trend break since terminal swing began as the contact, confirmed late.
@@ -441,14 +433,13 @@ class FootStepDetector:
             self.phase = _Phase.CONTACT
             return True
         if i is None:
-            self._terminal_jerk = float(before[-1]) if jerk.size else self._terminal_jerk
-            self._terminal_jerk = max(self._terminal_jerk, float(jerk.max()) if jerk.size else 0.0)
+            self._terminal_jerk = jerk_max
             self.pos = h.end
             return False
         # Walk back over the rising edge (a landing split across two samples shows partly in the first):
         # contact is half a period before the first sample that broke the swing's trend.
         onset = i
-        floor = max(ONSET_FRACTION * h.jerk[i - h.base], 1.5 * float(before[i - self.pos]))
+        floor = max(ONSET_FRACTION * h.jerk[i - h.base], 1.5 * before_hit)
         while onset > max(i - 3, h.base + 2, self._terminal_start + 1) and h.jerk[onset - 1 - h.base] > floor:
             onset -= 1
         self._initial_contact(float(h.t[onset - h.base]) - 0.5 * self.dt, onset, i, out)
@@ -460,7 +451,7 @@ class FootStepDetector:
         limit = self._current.ic_index + int(MAX_CONTACT_WAIT_S / self.dt) if self._current else None
         # Skip the impact transient itself before looking for stillness.
         start = max(self.pos, (self._current.ic_index if self._current else 0) + int(0.02 / self.dt))
-        i = self._find(start, self._still, limit)
+        i = self._first_still(start, limit)
         if i is None and self._current is not None:
             after = self._current.ic_index + int(NO_STILL_PUSH_AFTER_S / self.dt)
             i = self._quietest_before_push(start, after, limit)
@@ -481,17 +472,12 @@ class FootStepDetector:
         """Mid-stance for a foot that never quite stops (fast running, a loose mount): once push-off
         has begun (a toes-down rate from ``after`` on), the quietest sample since ``start`` (at most
         NO_STILL_LOOKBACK_S before the push). None while push-off has not begun."""
-        h = self.hist
-        push = self._find(max(start, after), lambda r: self._rate(r) > W_PUSH, limit)
+        push = self._first_rate(max(start, after), W_PUSH, 1.0, limit)
         if push is None:
             return None
-        start = max(start, push - int(NO_STILL_LOOKBACK_S / self.dt))
-        rows = h.rows(start, push)
-        if rows.stop <= rows.start:
-            return None
-        wn = np.einsum("ij,ij->i", h.gyro[rows], h.gyro[rows])
-        k = int(np.argmin(wn))
-        return start + k if wn[k] < (2 * W_STILL) ** 2 else None
+        lo, hi = self._span(max(start, push - int(NO_STILL_LOOKBACK_S / self.dt)), push)
+        row, w2 = kernels.quietest(self.hist.gyro, lo, hi)
+        return self._found(row) if row >= 0 and w2 < (2 * W_STILL) ** 2 else None
 
     def _learn_impact(self, start: int, stop: int) -> None:
         """Adapt the impact threshold to the largest trend break of this landing (terminal swing to
@@ -530,31 +516,25 @@ class FootStepDetector:
     def _end_of_stance(self, still_start: int, push: int, out: FootOutput) -> None:
         """Mid-stance is over: strike angle, impact, stride integration and grade for this stance."""
         h = self.hist
-        lo = max(still_start, push - int(0.5 / self.dt), h.base)
-        rows = h.rows(lo, push)
-        if rows.stop <= rows.start:
+        lo, hi = self._span(max(still_start, push - int(0.5 / self.dt)), push)
+        if hi <= lo:
             return
-        wn = np.linalg.norm(h.gyro[rows], axis=1)
-        zv = lo + int(np.argmin(wn))
-        quiet = self._still_now(rows)
-        if quiet.any():
-            force = h.acc[rows][quiet].mean(axis=0)
-        else:  # a stance without a still phase: gravity from around its quietest sample
+        zv = kernels.quietest(h.gyro, lo, hi)[0] + h.base
+        force, still_rows = kernels.mean_still_force(h.acc, h.gyro, lo, hi, *_STILL_BOUNDS)
+        if not still_rows:  # a stance without a still phase: gravity from around its quietest sample
             force = h.acc[h.rows(zv - 2, zv + 3)].mean(axis=0)
         cur = self._current
         if cur is not None and h.holds(cur.ic_index):
             ev = cur.event
-            r = h.rows(cur.ic_index, zv + 1)
+            a, b = self._span(cur.ic_index, zv + 1)
             # Strike angle: rotation from contact to flat; start at the sub-sample IC time.
-            rate = self._rate(r)
-            t = h.t[r]
-            if len(t) > 1:
-                angle = np.trapezoid(rate, t) if hasattr(np, "trapezoid") else np.trapz(rate, t)
-                angle -= rate[0] * (ev.t_ic_s - t[0])
-                ev.strike_angle_deg = math.degrees(float(angle))
+            if b - a > 1:
+                angle = kernels.rotation_between(h.t, h.gyro, self.left, a, b)
+                angle -= float(h.gyro[a] @ self.left) * (ev.t_ic_s - h.t[a])
+                ev.strike_angle_deg = math.degrees(angle)
                 ev.strike = self._classify(ev.strike_angle_deg)
-            win = h.rows(cur.ic_index - 1, cur.ic_index + max(2, int(0.05 / self.dt)))
-            ev.impact_g = float(np.max(np.linalg.norm(h.acc[win], axis=1))) / GRAVITY
+            a, b = self._span(cur.ic_index - 1, cur.ic_index + max(2, int(0.05 / self.dt)))
+            ev.impact_g = kernels.peak_norm(h.acc, a, b) / GRAVITY
         if self._prev_zv is not None and h.holds(self._prev_zv[0]):
             start, prev_force = self._prev_zv
             r = h.rows(start, zv + 1)
@@ -586,11 +566,12 @@ class FootStepDetector:
         when most recent strides contradict it (the sign from the first seconds can be fooled by a
         standing start)."""
         assert self.left is not None
-        d = traj.displacement
-        if np.hypot(d[0], d[1]) < 0.3:
+        dx, dy = float(traj.displacement[0]), float(traj.displacement[1])
+        travel = math.hypot(dx, dy)
+        if travel < 0.3:
             return "agrees"  # too short a stride to tell
-        left_of_travel = np.array([-d[1], d[0], 0.0]) / np.hypot(d[0], d[1])
-        agrees = (traj.start_tilt @ self.left) @ left_of_travel > -0.5
+        axis_level = traj.start_tilt @ self.left
+        agrees = (-dy * float(axis_level[0]) + dx * float(axis_level[1])) / travel > -0.5
         self._votes.append(bool(agrees))
         if agrees:
             return "agrees"

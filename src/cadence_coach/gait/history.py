@@ -13,6 +13,7 @@ import numpy as np
 
 from ..datatypes import SampleBlock
 from ..ringbuffer import RingBuffer
+from .kernels import trend_breaks
 
 T, ARRIVAL, ACC, GYRO, BARO, JERK = 0, 1, slice(2, 5), slice(5, 8), 8, 9
 WIDTH = 10
@@ -61,9 +62,7 @@ class SampleHistory:
         if block.gyro is not None:
             rows[:, GYRO] = block.gyro
         rows[:, BARO] = block.baro_pa if block.baro_pa is not None else np.nan
-        a = np.concatenate([self.acc[-2:], rows[:, ACC]])
-        d2 = a[2:] - 2.0 * a[1:-1] + a[:-2]
-        rows[n - len(d2) :, JERK] = np.sqrt(np.einsum("ij,ij->i", d2, d2))
+        rows[:, JERK] = trend_breaks(self.acc[-2:], rows[:, ACC])
         self.ring.push(rows)
         self._refresh()
 

@@ -9,7 +9,7 @@ zero again; the residual (sensor bias, integration error) is removed as a linear
 
 The orientation uses the single-axis closed form ``R(t) = R0 exp(theta(t))`` with ``theta`` the integral
 of the body rate: exact when the rotation axis is fixed, as it nearly is for a foot swinging in the
-sagittal plane, and vectorised (no per-sample Python loop).
+sagittal plane. The per-sample loop is compiled (gait/kernels.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..datatypes import GRAVITY
+from .kernels import stride_displacement
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ class StrideTrajectory:
 
     @property
     def length_m(self) -> float:
-        return float(np.hypot(self.displacement[0], self.displacement[1]))
+        return math.hypot(float(self.displacement[0]), float(self.displacement[1]))
 
     @property
     def rise_m(self) -> float:
@@ -70,33 +70,6 @@ def tilt_rotation(specific_force: np.ndarray) -> np.ndarray:
     )
 
 
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise cross product of (n, 3) arrays (np.cross carries overhead that matters per stride)."""
-    out = np.empty_like(b)
-    out[:, 0] = a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1]
-    out[:, 1] = a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2]
-    out[:, 2] = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
-    return out
-
-
-def rotate_by_rotvec(theta: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Rotate each row of ``v`` by the rotation vector in the same row of ``theta`` (Rodrigues)."""
-    angle = np.sqrt(np.einsum("ij,ij->i", theta, theta))
-    safe = np.where(angle > 1e-12, angle, 1.0)
-    k = theta / safe[:, None]
-    cos = np.cos(angle)[:, None]
-    sin = np.sin(angle)[:, None]
-    kv = np.einsum("ij,ij->i", k, v)[:, None]
-    return v * cos + _cross(k, v) * sin + k * kv * (1.0 - cos)
-
-
-def cumulative_trapezoid(y: np.ndarray, dt: np.ndarray) -> np.ndarray:
-    """Running integral of ``y`` (rows) over sample intervals ``dt`` (len(y) - 1), starting at 0."""
-    out = np.zeros_like(y)
-    out[1:] = np.cumsum(0.5 * (y[1:] + y[:-1]) * dt[:, None], axis=0)
-    return out
-
-
 def integrate_stride(
     t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, still_force: np.ndarray
 ) -> StrideTrajectory:
@@ -108,16 +81,8 @@ def integrate_stride(
         gyro: angular rate in the sensor frame, rad/s, shape (n, 3).
         still_force: mean specific force over the first still phase, m/s^2, shape (3,): sets the tilt.
     """
-    dt = np.diff(t)
     r0 = tilt_rotation(still_force)
-    theta = cumulative_trapezoid(gyro, dt)
-    acc_start_frame = rotate_by_rotvec(theta, acc)
-    acc_level = acc_start_frame @ r0.T
-    acc_level[:, 2] -= GRAVITY
-    vel = cumulative_trapezoid(acc_level, dt)
-    span = t[-1] - t[0]
-    vel -= np.outer((t - t[0]) / span, vel[-1])  # zero velocity at both still instants
-    pos = cumulative_trapezoid(vel, dt)
+    displacement = stride_displacement(t, acc, gyro, r0)
     return StrideTrajectory(
-        displacement=pos[-1].copy(), duration_s=float(span), t_end_s=float(t[-1]), start_tilt=r0
+        displacement=displacement, duration_s=float(t[-1] - t[0]), t_end_s=float(t[-1]), start_tilt=r0
     )

@@ -1,0 +1,273 @@
+"""Compiled per-sample loops of the gait detectors (numba, compiled on first use and cached on disk).
+
+The detector's state machine (gait/foot.py) decides *what* to look for next; these kernels do the looking:
+each scans rows of the sample history from a start row and stops at the first row that answers, so a
+search costs the samples it examines and one call, whatever the block sizes. Rows are positions in the
+history's held views (``SampleHistory.rows``); every kernel returns -1 where nothing answers yet.
+
+Units: acceleration m/s^2, angular rate rad/s, squared thresholds in the same units squared.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..datatypes import GRAVITY
+
+
+@njit(cache=True, inline="always")
+def _rate(gyro: np.ndarray, axis: np.ndarray, i: int) -> float:
+    return gyro[i, 0] * axis[0] + gyro[i, 1] * axis[1] + gyro[i, 2] * axis[2]
+
+
+@njit(cache=True, inline="always")
+def _still_at(acc: np.ndarray, gyro: np.ndarray, i: int, w2: float, a_lo2: float, a_hi2: float) -> bool:
+    g2 = gyro[i, 0] ** 2 + gyro[i, 1] ** 2 + gyro[i, 2] ** 2
+    a2 = acc[i, 0] ** 2 + acc[i, 1] ** 2 + acc[i, 2] ** 2
+    return g2 < w2 and a_lo2 < a2 < a_hi2
+
+
+@njit(cache=True)
+def first_still(
+    acc: np.ndarray, gyro: np.ndarray, start: int, stop: int, run: int, w2: float, a_lo2: float, a_hi2: float
+) -> int:
+    """First row in [start, stop) that ends ``run`` consecutive still rows (rows before 0 do not count)."""
+    count = 0
+    for i in range(max(start - run + 1, 0), stop):
+        if _still_at(acc, gyro, i, w2, a_lo2, a_hi2):
+            count += 1
+            if i >= start and count >= run:
+                return i
+        else:
+            count = 0
+    return -1
+
+
+@njit(cache=True)
+def first_rate_beyond(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, threshold: float, sign: float) -> int:
+    """First row in [start, stop) where ``sign * rate > threshold``, rate = gyro . axis (rad/s)."""
+    for i in range(start, stop):
+        if sign * _rate(gyro, axis, i) > threshold:
+            return i
+    return -1
+
+
+@njit(cache=True)
+def argmax_rate(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int) -> int:
+    """Row of the largest rate in [start, stop) (the first of equals); -1 if the range is empty."""
+    best, best_i = -math.inf, -1
+    for i in range(start, stop):
+        r = _rate(gyro, axis, i)
+        if r > best:
+            best, best_i = r, i
+    return best_i
+
+
+@njit(cache=True)
+def terminal_swing_start(
+    gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, low: float, fraction: float
+) -> tuple[int, float]:
+    """After mid-swing: the first row whose rate is above ``fraction`` of the lowest rate so far
+    (``low`` carries the lowest rate of rows examined before), and the lowest rate up to there."""
+    for i in range(start, stop):
+        r = _rate(gyro, axis, i)
+        if r < low:
+            low = r
+        if r > fraction * low:
+            return i, low
+    return -1, low
+
+
+@njit(cache=True)
+def first_trend_break(
+    jerk: np.ndarray, start: int, stop: int, floor: float, factor: float, prior_max: float
+) -> tuple[int, float, float]:
+    """First row in [start, stop) whose jerk exceeds both ``floor`` and ``factor`` times the largest
+    jerk before it (``prior_max`` holds that of rows examined earlier).
+
+    Returns (row or -1, largest jerk before that row, largest jerk over the whole range and before).
+    """
+    before = prior_max
+    hit, at_hit = -1, 0.0
+    for i in range(start, stop):
+        if hit < 0 and jerk[i] > max(floor, factor * before):
+            hit, at_hit = i, before
+        if jerk[i] > before:
+            before = jerk[i]
+    return hit, at_hit, before
+
+
+@njit(cache=True)
+def quietest(gyro: np.ndarray, start: int, stop: int) -> tuple[int, float]:
+    """Row of the smallest squared angular rate in [start, stop), and that value ((rad/s)^2)."""
+    best, best_i = math.inf, -1
+    for i in range(start, stop):
+        g2 = gyro[i, 0] ** 2 + gyro[i, 1] ** 2 + gyro[i, 2] ** 2
+        if g2 < best:
+            best, best_i = g2, i
+    return best_i, best
+
+
+@njit(cache=True)
+def mean_still_force(
+    acc: np.ndarray, gyro: np.ndarray, start: int, stop: int, w2: float, a_lo2: float, a_hi2: float
+) -> tuple[np.ndarray, int]:
+    """Mean specific force over the still rows of [start, stop), m/s^2, and how many rows were still."""
+    total = np.zeros(3)
+    n = 0
+    for i in range(start, stop):
+        if _still_at(acc, gyro, i, w2, a_lo2, a_hi2):
+            total += acc[i]
+            n += 1
+    if n:
+        total /= n
+    return total, n
+
+
+@njit(cache=True)
+def track_principal_axis(
+    gyro: np.ndarray, start: int, stop: int, cov: np.ndarray, axis: np.ndarray, memory: float
+) -> np.ndarray:
+    """One power-iteration step toward the principal axis of the angular rate.
+
+    Blends the rows' covariance ((rad/s)^2) into ``cov`` in place (``memory`` = weight of the old one)
+    and returns ``cov @ axis`` normalised: it follows a slowly turning axis and keeps its sign.
+    """
+    n = stop - start
+    fresh = np.zeros((3, 3))
+    for i in range(start, stop):
+        for a in range(3):
+            for b in range(3):
+                fresh[a, b] += gyro[i, a] * gyro[i, b]
+    out = np.zeros(3)
+    for a in range(3):
+        for b in range(3):
+            cov[a, b] = memory * cov[a, b] + (1.0 - memory) * fresh[a, b] / n
+    for a in range(3):
+        out[a] = cov[a, 0] * axis[0] + cov[a, 1] * axis[1] + cov[a, 2] * axis[2]
+    return out / math.sqrt(out[0] ** 2 + out[1] ** 2 + out[2] ** 2)
+
+
+@njit(cache=True)
+def trend_breaks(prev: np.ndarray, acc: np.ndarray) -> np.ndarray:
+    """|a[i] - 2 a[i-1] + a[i-2]| for every row of ``acc`` (m/s^2), ``prev`` holding the 0-2 rows
+    before it; rows without two predecessors get 0."""
+    n = acc.shape[0]
+    k = prev.shape[0]
+    out = np.zeros(n)
+    for i in range(n):
+        if i + k < 2:
+            continue
+        s = 0.0
+        for c in range(3):
+            a0 = acc[i, c]
+            a1 = acc[i - 1, c] if i >= 1 else prev[k - 1, c]
+            a2 = acc[i - 2, c] if i >= 2 else prev[k - 2 + i, c]
+            s += (a0 - 2.0 * a1 + a2) ** 2
+        out[i] = math.sqrt(s)
+    return out
+
+
+@njit(cache=True)
+def rotation_between(t: np.ndarray, gyro: np.ndarray, axis: np.ndarray, start: int, stop: int) -> float:
+    """Trapezoid integral of the rate about ``axis`` over rows [start, stop), rad."""
+    angle = 0.0
+    for i in range(start + 1, stop):
+        angle += 0.5 * (_rate(gyro, axis, i) + _rate(gyro, axis, i - 1)) * (t[i] - t[i - 1])
+    return angle
+
+
+@njit(cache=True)
+def peak_norm(acc: np.ndarray, start: int, stop: int) -> float:
+    """Largest magnitude of the rows [start, stop), m/s^2 (0 for an empty range)."""
+    best = 0.0
+    for i in range(start, stop):
+        n2 = acc[i, 0] ** 2 + acc[i, 1] ** 2 + acc[i, 2] ** 2
+        if n2 > best:
+            best = n2
+    return math.sqrt(best)
+
+
+@njit(cache=True)
+def stride_displacement(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, tilt: np.ndarray) -> np.ndarray:
+    """Zero-velocity-aided strapdown integration of one stride (see gait/strapdown.py), m, shape (3,).
+
+    Orientation by the single-axis closed form R(t) = tilt exp([theta(t)]x), theta the trapezoid integral
+    of the body rate; gravity removed in the level frame; velocity integrated by trapezoids and its value
+    at the last row removed as a linear drift in time, so the foot is still at both ends. The trapezoid
+    integral of that linear drift is exact, so the position needs one pass.
+    """
+    n = t.shape[0]
+    theta = np.zeros(3)
+    vel = np.zeros(3)
+    pos = np.zeros(3)
+    prev_a = np.zeros(3)
+    prev_v = np.zeros(3)
+    a_level = np.zeros(3)
+    for i in range(n):
+        if i > 0:
+            dt = t[i] - t[i - 1]
+            for k in range(3):
+                theta[k] += 0.5 * (gyro[i, k] + gyro[i - 1, k]) * dt
+        # Rodrigues: rotate acc[i] by the rotation vector theta into the start frame.
+        angle = math.sqrt(theta[0] ** 2 + theta[1] ** 2 + theta[2] ** 2)
+        ax, ay, az = acc[i, 0], acc[i, 1], acc[i, 2]
+        if angle > 1e-12:
+            kx, ky, kz = theta[0] / angle, theta[1] / angle, theta[2] / angle
+            c, s = math.cos(angle), math.sin(angle)
+            kv = kx * ax + ky * ay + kz * az
+            rx = ax * c + (ky * az - kz * ay) * s + kx * kv * (1.0 - c)
+            ry = ay * c + (kz * ax - kx * az) * s + ky * kv * (1.0 - c)
+            rz = az * c + (kx * ay - ky * ax) * s + kz * kv * (1.0 - c)
+        else:
+            rx, ry, rz = ax, ay, az
+        for k in range(3):
+            a_level[k] = tilt[k, 0] * rx + tilt[k, 1] * ry + tilt[k, 2] * rz
+        a_level[2] -= GRAVITY
+        if i > 0:
+            dt = t[i] - t[i - 1]
+            for k in range(3):
+                v = vel[k] + 0.5 * (a_level[k] + prev_a[k]) * dt
+                pos[k] += 0.5 * (v + prev_v[k]) * dt
+                vel[k] = v
+        for k in range(3):
+            prev_a[k] = a_level[k]
+            prev_v[k] = vel[k]
+    span = t[n - 1] - t[0]
+    for k in range(3):
+        pos[k] -= vel[k] * span / 2.0
+    return pos
+
+
+_compiled = False
+
+
+def compile_all() -> None:
+    """Compile (or load from the on-disk cache) every kernel for the array types the detectors pass:
+    read-only strided views of a sample history. Called once per process before data flows, so a live
+    session never waits for the compiler in the middle of a run."""
+    global _compiled
+    if _compiled:
+        return
+    held = np.zeros((8, 10))
+    held[:, 2:5] = [0.0, 0.0, GRAVITY]
+    held.flags.writeable = False
+    t, acc, gyro, jerk = held[:, 0], held[:, 2:5], held[:, 5:8], held[:, 9]
+    axis, cov = np.array([0.0, 1.0, 0.0]), np.eye(3)
+    bounds = (1.0, 0.5, 2.0 * GRAVITY**2)
+    first_still(acc, gyro, 0, 8, 2, *bounds)
+    first_rate_beyond(gyro, axis, 0, 8, 1.0, 1.0)
+    argmax_rate(gyro, axis, 0, 8)
+    terminal_swing_start(gyro, axis, 0, 8, 0.0, 0.25)
+    first_trend_break(jerk, 0, 8, 1.0, 1.8, 0.0)
+    quietest(gyro, 0, 8)
+    mean_still_force(acc, gyro, 0, 8, *bounds)
+    track_principal_axis(gyro, 0, 8, cov, axis, 0.8)
+    trend_breaks(acc[-2:], np.zeros((4, 10))[:, 2:5])
+    rotation_between(t, gyro, axis, 0, 8)
+    peak_norm(acc, 0, 8)
+    stride_displacement(t, acc, gyro, cov)
+    _compiled = True
