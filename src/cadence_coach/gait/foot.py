@@ -289,9 +289,10 @@ class FootStepDetector:
     def _span(self, start: int, limit: int | None) -> tuple[int, int]:
         """Rows of the held views for absolute indices [start, limit) (limit None: all held)."""
         h = self.hist
-        assert h is not None
-        r = h.rows(start, h.end if limit is None else limit)
-        return r.start, r.stop
+        base, end = h.base, h.end
+        stop = end if limit is None or limit > end else limit
+        lo = start - base if start > base else 0
+        return lo, stop - base if stop > base else 0
 
     def _found(self, row: int) -> int | None:
         """Absolute index of a kernel's answer row (None for -1)."""

@@ -28,17 +28,13 @@ class SampleHistory:
 
     Attributes:
         base: absolute index of the oldest sample held.
+        end: absolute index one past the newest sample.
         size: samples held.
     """
 
     def __init__(self, capacity: int) -> None:
         self.ring = RingBuffer(int(capacity), WIDTH)
         self._refresh()
-
-    @property
-    def end(self) -> int:
-        """Absolute index one past the newest sample."""
-        return self.base + self.size
 
     @property
     def overrun(self) -> int:
@@ -72,6 +68,7 @@ class SampleHistory:
         self.gyro, self.baro, self.jerk = held[:, GYRO], held[:, BARO], held[:, JERK]
         self.size = len(self.ring)
         self.base = self.ring.total - self.size
+        self.end = self.ring.total
 
     def rows(self, start: int, stop: int) -> slice:
         """Slice of the held views for absolute indices [start, stop), clipped to what is held."""
