@@ -1,0 +1,128 @@
+"""The gait engine on real recordings from other labs and sensors (tests/data/real, sources in
+tests/data/README.md), run through ``cadence-coach analyze`` as a user would.
+
+The assertions are what the physics guarantees, loosely: every step of a walking bout is found (the
+count within a few), each contact lands near the reference's (motion capture), the cadence is the
+reference's, and toe-off from a foot sensor is near the reference's. Only the reference's walking bouts
+are scored (see cadence_coach.reference_events). Where the engine fails today the case is marked
+xfail(strict=True) with the measured figure; the diagnosis is in the branch report.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cadence_coach.cli import main as cli_main
+from cadence_coach.reference_events import ReferenceEvents, score
+
+DATA = Path(__file__).parent / "data" / "real"
+EXCERPTS: dict[str, dict] = json.loads((DATA / "excerpts.json").read_text())
+FOOT = [n for n, s in EXCERPTS.items() if s["placement"] == "foot"]
+WITH_TOE_OFF = [n for n in FOOT if ",to," in (DATA / f"{n}.events.csv").read_text()]
+
+MATCH_S = 0.06
+"""A detected contact matches a reference contact within this, s."""
+MIN_MATCHED = 0.85
+"""Share of the reference contacts that must be matched."""
+MAX_MEDIAN_IC_ERROR_S = 0.04
+"""Median |detected - reference| contact time, s."""
+MAX_TO_MEDIAN_ERROR_S = 0.03
+"""Median |detected - reference| toe-off time, s."""
+MAX_CADENCE_ERROR_SPM = 3.0
+"""Median cadence against the reference's median over the same bouts, steps/min."""
+
+
+def _xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+KNOWN_FAILURES = {
+    ("count", "gaitmap_foot_right_102hz"): _xfail(
+        "6 of 11 reference contacts found: the pitch axis is estimated from gait initiation "
+        "(first 2 s of motion, much yaw) and stays wrong until 25 s"),
+    ("contacts", "gaitmap_foot_right_102hz"): _xfail("same wrong pitch axis: 6 of 11 contacts matched"),
+    ("contacts", "mobgap_lowback_ha001_straight"): _xfail(
+        "walking contacts placed 123 ms early (median; a quarter of the way up the slow trunk rise "
+        "that precedes contact): 0 of 10 within 60 ms"),
+    ("contacts", "mobgap_lowback_ms001_daily"): _xfail(
+        "impaired walking: the second bump of a step counted as a step, slow turning steps "
+        "missed: 13 of 33 contacts within 60 ms"),
+    ("cadence", "mobgap_lowback_ms001_daily"): _xfail("extra steps: median cadence 126 vs 101 steps/min"),
+}
+
+
+def _cases(check: str, names: list[str]) -> list:
+    return [pytest.param(n, id=n, marks=KNOWN_FAILURES.get((check, n), ())) for n in names]
+
+
+@pytest.fixture(scope="module")
+def analyzed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, np.ndarray]]:
+    """steps.csv columns of every excerpt, as float arrays (NaN where empty)."""
+    tmp = tmp_path_factory.mktemp("real")
+    steps = {}
+    for name, spec in EXCERPTS.items():
+        out = tmp / f"{name}.steps.csv"
+        args = ["analyze", str(DATA / f"{name}.csv"), "--format", "csv", "--placement", spec["placement"],
+                "--acc-unit", spec["acc_unit"], "--gyro-unit", spec["gyro_unit"], "--out", str(out)]
+        if "side" in spec:
+            args += ["--side", spec["side"]]
+        if "rate" in spec:
+            args += ["--rate", str(spec["rate"])]
+        assert cli_main(args) == 0
+        with open(out, newline="") as f:
+            rows = list(csv.DictReader(f))
+        steps[name] = {c: np.array([float(r[c]) if r[c] else np.nan for r in rows]) for c in rows[0]
+                       if c not in ("side", "strike")}
+    return steps
+
+
+def _reference(name: str) -> ReferenceEvents:
+    spec = EXCERPTS[name]
+    return ReferenceEvents.load(DATA / f"{name}.events.csv", spec["reference"], spec.get("side"))
+
+
+def _per_interval(name: str) -> float:
+    """Steps per reference contact interval x 60: a foot's contacts are a stride apart."""
+    return 120.0 if EXCERPTS[name]["placement"] in ("foot", "shank") else 60.0
+
+
+@pytest.mark.parametrize("name", _cases("count", list(EXCERPTS)))
+def test_every_step_of_a_bout_is_found_once(analyzed, name: str) -> None:
+    ref = _reference(name)
+    found = int(ref.in_bouts(analyzed[name]["t_ic_s"]).sum())
+    assert abs(found - ref.ic.size) <= max(2, round(0.1 * ref.ic.size)), (found, ref.ic.size)
+
+
+@pytest.mark.parametrize("name", _cases("contacts", list(EXCERPTS)))
+def test_contacts_land_at_the_reference_contacts(analyzed, name: str) -> None:
+    s = analyzed[name]
+    ref = _reference(name)
+    result = score(ref, s["t_ic_s"], s["t_to_s"], s["detected_at_s"], MATCH_S)
+    matched = result.ic_error_s.size / ref.ic.size
+    assert matched >= MIN_MATCHED, f"{result.ic_error_s.size} of {ref.ic.size} matched"
+    assert np.median(np.abs(result.ic_error_s)) <= MAX_MEDIAN_IC_ERROR_S
+    assert np.all(result.latency_s >= result.ic_error_s - 1e-9)  # a contact is never known before it
+
+
+@pytest.mark.parametrize("name", _cases("cadence", list(EXCERPTS)))
+def test_cadence_is_the_reference_cadence(analyzed, name: str) -> None:
+    s = analyzed[name]
+    ref = _reference(name)
+    cadence = s["cadence_spm"][ref.in_bouts(s["t_ic_s"])]
+    assert np.isfinite(cadence).sum() >= 0.5 * ref.ic.size
+    expected = float(np.median(_per_interval(name) / ref.step_time_s()))
+    assert abs(float(np.nanmedian(cadence)) - expected) <= MAX_CADENCE_ERROR_SPM
+
+
+@pytest.mark.parametrize("name", _cases("toe_off", WITH_TOE_OFF))
+def test_toe_off_from_a_foot_sensor_is_the_reference_toe_off(analyzed, name: str) -> None:
+    s = analyzed[name]
+    ref = _reference(name)
+    result = score(ref, s["t_ic_s"], s["t_to_s"], s["detected_at_s"], MATCH_S)
+    assert result.to_error_s.size >= MIN_MATCHED * ref.to.size
+    assert np.median(np.abs(result.to_error_s)) <= MAX_TO_MEDIAN_ERROR_S
