@@ -58,8 +58,12 @@ SWING_JERK_FACTOR = 2.0
 """The impact must break the trend at least this much more than anything in mid-swing did..."""
 TERMINAL_JERK_FACTOR = 1.8
 """... and this much more than anything earlier in terminal swing."""
-EARLY_MIN_RATE_HZ = 150.0
-"""Lowest sample rate at which contact is confirmed from the impact itself, Hz."""
+STILL_MIN_SAMPLES = 3
+"""Fewest samples of a still phase that ends terminal swing (STILL_MIN_S is 1-2 samples below 150 Hz)."""
+LEARNED_MIN_RATE_HZ = 150.0
+"""Lowest sample rate at which the impact threshold learned from recent landings applies, Hz. Below it
+a landing's largest trend break is often the foot settling flat 20-40 ms later (a landing lasting
+about one sample period can fall between two samples), so the learned threshold would be too high."""
 ONSET_FRACTION_LATE = 0.3
 """Without a detected impact, contact is the first sample of the run of samples around the largest
 break (terminal swing to mid-stance) whose breaks exceed this fraction of it."""
@@ -417,16 +421,18 @@ class FootStepDetector:
         """Terminal swing: the contact is the first sample whose acceleration breaks its trend much
         harder than anything since mid-swing did."""
         h = self.hist
-        floor = max(self._impact_thr, SWING_JERK_FACTOR * self._swing_jerk)
+        learned = self._impact_thr if self.dt <= 1.0 / LEARNED_MIN_RATE_HZ else IMPACT_MIN_G * GRAVITY
+        floor = max(learned, SWING_JERK_FACTOR * self._swing_jerk)
         rows = h.rows(self.pos, h.end)
         jerk = h.jerk[rows]
         before = np.maximum.accumulate(np.concatenate([[self._terminal_jerk], jerk]))[:-1]
         hits = np.flatnonzero(jerk > np.maximum(floor, TERMINAL_JERK_FACTOR * before))
-        # Below EARLY_MIN_RATE_HZ a landing spans one or two samples and the swing's own trend breaks
-        # can be as large: contact is then placed after the fact, once mid-stance is reached.
-        early = hits.size and self.dt <= 1.0 / EARLY_MIN_RATE_HZ
-        i = self.pos + int(hits[0]) if early else None
+        i = self.pos + int(hits[0]) if hits.size else None
         still = self._find(self.pos, self._still, i)
+        # At its largest dorsiflexion, just before contact, the foot turns slowly and its acceleration
+        # passes through 1 g: at low rates that can fill STILL_MIN_S. A stance lasts longer.
+        while still is not None and not self._still_now(h.rows(still - STILL_MIN_SAMPLES + 1, still + 1)).all():
+            still = self._find(still + 1, self._still, i)
         if still is not None:
             # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
             # largest trend break since terminal swing began as the contact, confirmed late.
