@@ -5,7 +5,7 @@ The assertions are what the physics guarantees, loosely: every step of a walking
 count within a few), each contact lands near the reference's (motion capture), the cadence is the
 reference's, and toe-off from a foot sensor is near the reference's. Only the reference's walking bouts
 are scored (see cadence_coach.reference_events). Where the engine fails today the case is marked
-xfail(strict=True) with the measured figure; the diagnosis is in the branch report.
+xfail(strict=True) with the measured figure and the reason.
 """
 
 from __future__ import annotations
@@ -42,10 +42,6 @@ def _xfail(reason: str) -> pytest.MarkDecorator:
 
 
 KNOWN_FAILURES = {
-    ("count", "gaitmap_foot_right_102hz"): _xfail(
-        "6 of 11 reference contacts found: the pitch axis is estimated from gait initiation "
-        "(first 2 s of motion, much yaw) and stays wrong until 25 s"),
-    ("contacts", "gaitmap_foot_right_102hz"): _xfail("same wrong pitch axis: 6 of 11 contacts matched"),
     ("contacts", "mobgap_lowback_ha001_straight"): _xfail(
         "walking contacts placed 123 ms early (median; a quarter of the way up the slow trunk rise "
         "that precedes contact): 0 of 10 within 60 ms"),

@@ -61,8 +61,12 @@ SWING_JERK_FACTOR = 2.0
 """The impact must break the trend at least this much more than anything in mid-swing did..."""
 TERMINAL_JERK_FACTOR = 1.8
 """... and this much more than anything earlier in terminal swing."""
-EARLY_MIN_RATE_HZ = 150.0
-"""Lowest sample rate at which contact is confirmed from the impact itself, Hz."""
+STILL_MIN_SAMPLES = 3
+"""Fewest samples of a still phase that ends terminal swing (STILL_MIN_S is 1-2 samples below 150 Hz)."""
+LEARNED_MIN_RATE_HZ = 150.0
+"""Lowest sample rate at which the impact threshold learned from recent landings applies, Hz. Below it
+a landing's largest trend break is often the foot settling flat 20-40 ms later (a landing lasting
+about one sample period can fall between two samples), so the learned threshold would be too high."""
 ONSET_FRACTION_LATE = 0.3
 """Without a detected impact, contact is the first sample of the run of samples around the largest
 break (terminal swing to mid-stance) whose breaks exceed this fraction of it."""
@@ -88,6 +92,9 @@ AXIS_VOTE_STRIDES, AXIS_FLIP_VOTES = 5, 3
 """The pitch axis is flipped when this many of the last strides contradict it."""
 AXIS_BOOT_S = 2.0
 """Data needed before the pitch axis is first estimated, s."""
+AXIS_MIN_SHARE = 0.55
+"""Share of the angular-rate variance the pitch axis must carry in the window it is first estimated
+from: steady walking gives 0.6-0.9, running more; gait initiation, with its turning, can give under 0.5."""
 AXIS_MEMORY = 0.8
 """Weight of the old angular-rate covariance when a stride refines the pitch axis."""
 """Data needed before the pitch axis is first estimated, s."""
@@ -245,10 +252,12 @@ class FootStepDetector:
     # -- mounting ------------------------------------------------------------------------------
 
     def _boot(self) -> None:
-        """Estimate the pitch axis from the first AXIS_BOOT_S window with motion in it.
+        """Estimate the pitch axis from the first AXIS_BOOT_S window of gait: swinging, with one axis
+        carrying most of the rotation.
 
         Windows start at the beginning of the stream and move on by half a window while the foot is
-        not moving, so the estimate does not depend on how the stream was cut into blocks.
+        not moving, or is turning every way (standing up, the first steps, fidgeting with the sensor),
+        so the estimate does not depend on how the stream was cut into blocks.
         """
         h = self.hist
         assert h is not None
@@ -257,12 +266,14 @@ class FootStepDetector:
             rows = h.rows(self._boot_start, self._boot_start + n)
             gyro = h.gyro[rows]
             if np.max(np.einsum("ij,ij->i", gyro, gyro)) >= W_SWING**2:
-                break
+                cov = gyro.T @ gyro / len(gyro)
+                spread, axes = np.linalg.eigh(cov)
+                if spread[-1] >= AXIS_MIN_SHARE * spread.sum():
+                    break
             self._boot_start += n // 2
         else:
             return
-        cov = gyro.T @ gyro / len(gyro)
-        axis = np.linalg.eigh(cov)[1][:, -1]
+        axis = axes[:, -1]
         # Sign: pitch excursions from the stillest sample; the largest is toes-down (push-off).
         quiet = int(np.argmin(np.linalg.norm(gyro, axis=1)))
         angle = np.cumsum(gyro[quiet:] @ axis) * self.dt
@@ -298,13 +309,13 @@ class FootStepDetector:
         """Absolute index of a kernel's answer row (None for -1)."""
         return None if row < 0 else row + self.hist.base
 
-    def _first_still(self, start: int, limit: int | None = None) -> int | None:
+    def _first_still(self, start: int, limit: int | None = None, min_samples: int = 1) -> int | None:
         """First absolute index >= start (and < limit) where the foot has been still on the ground
-        (slow rotation, specific force about 1 g) for the last STILL_MIN_S: a landing passes through
-        1 g for an instant, a stance stays there."""
+        (slow rotation, specific force about 1 g) for the last STILL_MIN_S and at least ``min_samples``
+        samples: a landing passes through 1 g for an instant, a stance stays there."""
         h = self.hist
         lo, hi = self._span(start, limit)
-        run = max(1, round(STILL_MIN_S / self.dt))
+        run = max(min_samples, round(STILL_MIN_S / self.dt))
         return self._found(kernels.first_still(h.acc, h.gyro, lo, hi, run, *_STILL_BOUNDS))
 
     def _first_rate(self, start: int, threshold: float, sign: float, limit: int | None = None) -> int | None:
@@ -410,16 +421,16 @@ class FootStepDetector:
         """Terminal swing: the contact is the first sample whose acceleration breaks its trend much
         harder than anything since mid-swing did."""
         h = self.hist
-        floor = max(self._impact_thr, SWING_JERK_FACTOR * self._swing_jerk)
+        learned = self._impact_thr if self.dt <= 1.0 / LEARNED_MIN_RATE_HZ else IMPACT_MIN_G * GRAVITY
+        floor = max(learned, SWING_JERK_FACTOR * self._swing_jerk)
         lo, hi = self._span(self.pos, None)
         hit, before_hit, jerk_max = kernels.first_trend_break(
             h.jerk, lo, hi, floor, TERMINAL_JERK_FACTOR, self._terminal_jerk
         )
-        # Below EARLY_MIN_RATE_HZ a landing spans one or two samples and the swing's own trend breaks
-        # can be as large: contact is then placed after the fact, once mid-stance is reached.
-        early = hit >= 0 and self.dt <= 1.0 / EARLY_MIN_RATE_HZ
-        i = hit + h.base if early else None
-        still = self._first_still(self.pos, i)
+        i = hit + h.base if hit >= 0 else None
+        # At its largest dorsiflexion, just before contact, the foot turns slowly and its acceleration
+        # passes through 1 g: at low rates that can fill STILL_MIN_S. A stance lasts longer.
+        still = self._first_still(self.pos, i, STILL_MIN_SAMPLES)
         if still is not None:
             # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
             # largest trend break since terminal swing began as the contact, confirmed late.

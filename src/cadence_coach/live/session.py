@@ -25,6 +25,7 @@ from ..ble.reader import BleSensorReader, LinkEvent, is_address
 from ..ble.scan import scan
 from ..datatypes import Placement, RawPacket, SensorInfo, Side
 from ..errors import UserError
+from ..gait import kernels
 from ..pipeline import PipelineOutput
 from ..profiles import Profile, load_profile
 from ..session import Session
@@ -161,6 +162,7 @@ async def run_live(
             recording. Nothing is recorded then (no file is created).
     """
     check_specs(specs)
+    kernels.compile_all()  # seconds on a fresh install: before any sensor streams, not while one does
     start = time.monotonic() if session_start is None else session_start
     stop = stop if stop is not None else asyncio.Event()
     profiles = await resolve_profiles(specs, backend, scan_timeout_s)

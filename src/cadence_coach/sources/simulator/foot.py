@@ -231,9 +231,15 @@ class FootTrajectory:
         pitch_b = poly.constant(g)
         pitch_c = poly.quintic_hermite(g, zeros, zeros, pitch_to, rate_to, zeros, t_push)
         zn = np.zeros(n)
-        pitch_d1 = poly.quintic_hermite(pitch_to[:-1], rate_to[:-1], zn, pitch_min, zn, zn, t_k1 - t_to[:-1])
-        pitch_d2 = poly.quintic_hermite(pitch_min, zn, zn, pitch_max, zn, zn, t_k2 - t_k1)
-        pitch_d3 = poly.quintic_hermite(pitch_max, zn, zn, pitch_ic[1:], zn, zn, st.t_ic_s[1:] - t_k2)
+        # The swing's knots: toe-off, pitch minimum and heel peak, largest dorsiflexion, contact.
+        knots = np.stack([t_to[:-1], t_k1, t_k2, st.t_ic_s[1:]], axis=1)
+        pitch_d1, pitch_d2, pitch_d3 = poly.minimum_jerk_chain(
+            knots,
+            np.stack([pitch_to[:-1], pitch_min, pitch_max, pitch_ic[1:]], axis=1),
+            np.stack([rate_to[:-1], zn, zn, zn], axis=1),
+            zn,
+            zn,
+        )
         # With zero acceleration at touch-down, no stop distance left over at stop_s and travel
         # PULSE_STOP_FRACTION v T, this quintic's acceleration is exactly the landing pulse.
         land = [
@@ -258,26 +264,24 @@ class FootTrajectory:
         )
         x1, vx1, ax1 = poly.evaluate(forward, t_k1 - t_to[:-1])
         x2, vx2, ax2 = poly.evaluate(forward, t_k2 - t_to[:-1])
-        # Up: to the peak above the ground, then down in a straight line at the landing velocity.
+        # Up: to the peak above the ground, then down, at the landing velocity from 40 ms before contact on.
         lift = 0.10 + 0.07 * speed
         z_k1 = ground_altitude(x1) + lift
         vz1 = ground_slope(x1) * vx1
         vz2 = heel_ic_v[:, 1]
         z_k2 = heel_ic[:, 1] - vz2 * PITCH_MAX_BEFORE_IC_S
 
-        def chain(p0, v0, a0, p1, v1, a1, p2, v2, a2, p3, v3, a3):
-            return (
-                poly.quintic_hermite(p0, v0, a0, p1, v1, a1, t_k1 - t_to[:-1]),
-                poly.quintic_hermite(p1, v1, a1, p2, v2, a2, t_k2 - t_k1),
-                poly.quintic_hermite(p2, v2, a2, p3, v3, a3, st.t_ic_s[1:] - t_k2),
-            )
-
-        sx = chain(
-            heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], x1, vx1, ax1,
-            x2, vx2, ax2, heel_ic[:, 0], heel_ic_v[:, 0], zn,
+        sx = (  # the forward quintic, cut at the knots
+            poly.quintic_hermite(heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], x1, vx1, ax1, t_k1 - t_to[:-1]),
+            poly.quintic_hermite(x1, vx1, ax1, x2, vx2, ax2, t_k2 - t_k1),
+            poly.quintic_hermite(x2, vx2, ax2, heel_ic[:, 0], heel_ic_v[:, 0], zn, st.t_ic_s[1:] - t_k2),
         )
-        sz = chain(
-            heel_to[:, 1], heel_to_v[:, 1], heel_to_a[:, 1], z_k1, vz1, zn, z_k2, vz2, zn, heel_ic[:, 1], vz2, zn
+        sz = poly.minimum_jerk_chain(
+            knots,
+            np.stack([heel_to[:, 1], z_k1, z_k2, heel_ic[:, 1]], axis=1),
+            np.stack([heel_to_v[:, 1], vz1, vz2, vz2], axis=1),
+            heel_to_a[:, 1],
+            zn,
         )
 
         seg_start = np.full((K, 7), np.inf)
