@@ -137,30 +137,27 @@ class PacketBatch:
 
     @staticmethod
     def concat(batches: Sequence["PacketBatch"]) -> "PacketBatch":
-        """The packets of ``batches`` in order, as one batch (payloads copied into one buffer when the
-        batches come from different buffers)."""
+        """The packets of ``batches`` in order, as one batch (when they come from different buffers, the
+        byte range each one's payloads span is copied into a new buffer)."""
+        batches = [b for b in batches if len(b)] or list(batches[:1])
         if len(batches) == 1:
             return batches[0]
         first = batches[0]
         if all(b.buffer is first.buffer for b in batches):
             buffer, start = first.buffer, np.concatenate([b.start for b in batches])
         else:
-            parts = [b._payload_bytes() for b in batches]
-            buffer = b"".join(parts)
-            length = np.concatenate([b.length for b in batches])
-            start = np.cumsum(length) - length
+            parts, starts, offset = [], [], 0
+            for b in batches:
+                lo, hi = int(b.start.min()), int((b.start + b.length).max())
+                parts.append(b.buffer[lo:hi])
+                starts.append(b.start + (offset - lo))
+                offset += hi - lo
+            buffer, start = b"".join(parts), np.concatenate(starts)
         return PacketBatch(
             buffer, start, np.concatenate([b.length for b in batches]),
             np.concatenate([b.sensor for b in batches]), np.concatenate([b.channel for b in batches]),
             np.concatenate([b.t_host for b in batches]), first.characteristics,
         )
-
-    def _payload_bytes(self) -> bytes:
-        """The payloads back to back."""
-        total = int(self.length.sum())
-        first_in_output = np.cumsum(self.length) - self.length
-        index = np.repeat(self.start - first_in_output, self.length) + np.arange(total)
-        return self.data[index].tobytes()
 
 
 def _parse_event(body: bytes) -> RecordedEvent | None:
