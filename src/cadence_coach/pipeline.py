@@ -1,10 +1,10 @@
 """The one data path every source feeds: packets -> sensor streams -> ring buffers -> gait -> coach.
 
-Live BLE, replay and the simulator hand raw packets to :meth:`Pipeline.feed_packets`; a recording read in bulk
-(``analyze``, replay at speed 0) hands :class:`PacketBatch` es to :meth:`Pipeline.feed_packet_batch`; sources
-that already have samples in physical units (CSV import) hand blocks to :meth:`Pipeline.feed_block`. Both return what
-the later stages produced, so the caller (the session loop, ``analyze``, a test) decides what to show,
-speak or write.
+Live BLE, paced replay and the simulator hand raw packets to :meth:`Pipeline.feed_packets`; a recording
+read in bulk (``analyze``, replay at speed 0) hands :class:`PacketBatch` es to
+:meth:`Pipeline.feed_packet_batch`; sources that already have samples in physical units (CSV import) hand
+blocks to :meth:`Pipeline.feed_block`. All return what the later stages produced, so the caller (the
+session loop, ``analyze``, a test) decides what to show, speak or write.
 """
 
 from __future__ import annotations

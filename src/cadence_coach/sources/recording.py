@@ -12,7 +12,8 @@ Layout::
 The writer buffers records and writes them to the file at least every ``flush_interval_s`` (default
 0.5 s), so a process killed mid-session loses at most that much; with ``fsync=True`` it also survives
 a power cut up to the last flush. The reader stops quietly at a truncated or torn last record and counts
-(and skips) records whose CRC does not match.
+(and skips) corrupt records. It reads in bulk (:meth:`RecordingReader.batches`: packets as arrays, framed
+and CRC-checked by the compiled kernel in framing.py) or one record at a time (:meth:`RecordingReader.records`).
 """
 
 from __future__ import annotations
