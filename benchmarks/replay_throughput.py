@@ -7,7 +7,10 @@ as at a 7.5 ms BLE connection interval, with the simulated runner, then times in
     python benchmarks/replay_throughput.py [--minutes 60] [--runs 3]
 
 Prints the median of the runs (wall time, and CPU time of this process, which a busy shared machine
-disturbs less): x real time, packets/s, us/packet; then where the time goes per packet (CPU).
+disturbs less): x real time, packets/s, us/packet; then where the CPU time goes along the bulk path that
+both commands take (reading, + decoding, + the gait engine), per packet and per hour of recording.
+The commands run in this process, so the one-time start-up (imports, loading the compiled kernels:
+about 1 s cold) is paid by the first run only and does not show in the medians.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from cadence_coach.cli import analyze
 from cadence_coach.cli import main as cli
 from cadence_coach.pipeline import Pipeline
 from cadence_coach.sensor_stream import make_stream
-from cadence_coach.sources.recording import RecordingReader
+from cadence_coach.session import Session, windows
+from cadence_coach.sources.recording import PacketBatch, RecordingReader
 from cadence_coach.sources.simulator import simulate, write
 
 RATE_HZ = 400.0
@@ -51,33 +56,25 @@ def timed(argv: list[str]) -> tuple[float, float]:
 
 
 def stage_costs(path: Path, runs: int) -> dict[str, float]:
-    """Median CPU time per packet, us, of reading, reading + decoding, and the whole pipeline."""
+    """Median CPU time, s, of the bulk path's stages over the whole recording: reading, reading + decoding
+    (in analyze's windows), and reading + the whole pipeline (decoding and the gait engine)."""
 
     def read() -> None:
         with RecordingReader(path) as r:
-            for _ in r.packets():
+            for _ in r.batches():
                 pass
-
-    def batches(r: RecordingReader, size: int = 512):
-        batch = []
-        for p in r.packets():
-            batch.append(p)
-            if len(batch) == size:
-                yield batch
-                batch = []
-        yield batch
 
     def decode() -> None:
         with RecordingReader(path) as r:
             stream = make_stream("open_imu", 0)
-            for b in batches(r):
-                stream.feed_many(b)
+            for window in windows(r.batches(), analyze.BATCH):
+                for item in window:
+                    if isinstance(item, PacketBatch):
+                        stream.feed_batch(item)
 
     def pipeline() -> None:
         with RecordingReader(path) as r:
-            pl = Pipeline(r.header.sensors)
-            for b in batches(r):
-                pl.feed_packets(b)
+            Session(Pipeline(r.header.sensors)).run(r.batches(), batch=analyze.BATCH)
 
     costs = {}
     for name, fn in {"read": read, "read+decode": decode, "read+pipeline": pipeline}.items():
@@ -117,7 +114,11 @@ def main() -> None:
                     f"{n_packets / med:7.0f} packets/s, {med / n_packets * 1e6:5.1f} us/packet"
                 )
         costs = stage_costs(rec, args.runs)
-        print("CPU per packet: " + ", ".join(f"{k} {v / n_packets * 1e6:.1f} us" for k, v in costs.items()))
+        for name, cpu in costs.items():
+            print(
+                f"{name:17s} cpu  median {cpu:6.3f} s: {cpu / n_packets * 1e6:5.2f} us/packet, "
+                f"{cpu * 3600 / seconds:6.3f} s per hour of recording"
+            )
 
 
 if __name__ == "__main__":

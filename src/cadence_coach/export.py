@@ -12,6 +12,7 @@ rounded to 0.1 ms; contact and flight times are shown in ms.
 from __future__ import annotations
 
 import math
+import operator
 import os
 from collections.abc import Callable, Iterable
 from enum import Enum
@@ -22,10 +23,14 @@ from .errors import UserError
 
 
 def _fixed(digits: int, scale: float = 1.0) -> Callable[[object], str]:
+    spec = f".{digits}f"
+    isfinite = math.isfinite
+
     def fmt(value: object) -> str:
-        if value is None or not math.isfinite(float(value)):  # type: ignore[arg-type]
+        if value is None:
             return ""
-        return f"{float(value) * scale:.{digits}f}"  # type: ignore[arg-type]
+        v = float(value)  # type: ignore[arg-type]
+        return format(v * scale, spec) if isfinite(v) else ""
 
     return fmt
 
@@ -53,9 +58,13 @@ STEP_COLUMNS: tuple[tuple[str, str, Callable[[object], str]], ...] = (
 """(column, StepEvent attribute, formatter) in file order."""
 
 
+_STEP_VALUES = operator.attrgetter(*(attr for _, attr, _ in STEP_COLUMNS))
+_STEP_FORMATS = tuple(fmt for _, _, fmt in STEP_COLUMNS)
+
+
 def step_row(step: StepEvent) -> list[str]:
     """The steps.csv cells of one step."""
-    return [fmt(getattr(step, attr)) for _, attr, fmt in STEP_COLUMNS]
+    return [fmt(value) for fmt, value in zip(_STEP_FORMATS, _STEP_VALUES(step))]
 
 
 class StepsCsvWriter:

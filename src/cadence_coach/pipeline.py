@@ -1,21 +1,25 @@
 """The one data path every source feeds: packets -> sensor streams -> ring buffers -> gait -> coach.
 
-Live BLE, replay and the simulator hand raw packets to :meth:`Pipeline.feed_packets`; sources that already
-have samples in physical units (CSV import) hand blocks to :meth:`Pipeline.feed_block`. Both return what
-the later stages produced, so the caller (the session loop, ``analyze``, a test) decides what to show,
-speak or write.
+Live BLE, paced replay and the simulator hand raw packets to :meth:`Pipeline.feed_packets`; a recording
+read in bulk (``analyze``, replay at speed 0) hands :class:`PacketBatch` es to
+:meth:`Pipeline.feed_packet_batch`; sources that already have samples in physical units (CSV import) hand
+blocks to :meth:`Pipeline.feed_block`. All return what the later stages produced, so the caller (the
+session loop, ``analyze``, a test) decides what to show, speak or write.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .datatypes import Cue, PodReading, RawPacket, SampleBlock, SensorInfo, StepEvent
 from .errors import UserError
 from .gait.engine import GaitEngine
 from .profiles import load_profile
-from .sensor_stream import SensorStream, make_stream
+from .sensor_stream import SensorStream, feed_batch, make_stream
 from .sources.csv_import import PROFILE_NAME as CSV_IMPORT_PROFILE
+from .sources.recording import PacketBatch
 
 
 @dataclass(slots=True)
@@ -105,12 +109,34 @@ class Pipeline:
             if stream is None:
                 continue  # a sensor whose samples arrive as blocks
             self.counters[sensor].packets += len(group)
-            for item in stream.feed_many(group):
-                if isinstance(item, PodReading):
-                    out.pod_readings.append(item)
-                else:
-                    self._run_block(item, out)
+            self._run_decoded(stream.feed_many(group), out)
         return out
+
+    def feed_packet_batch(self, batch: PacketBatch) -> PipelineOutput:
+        """:meth:`feed_packets` for packets read in bulk: the same output, decoded from the batch's arrays."""
+        out = PipelineOutput()
+        if len(batch) == 0:
+            return out
+        sensor = batch.sensor
+        if sensor[0] == sensor[-1] and (sensor == sensor[0]).all():
+            groups = [(int(sensor[0]), batch)]
+        else:  # one group per sensor, in order of first appearance (as feed_packets)
+            present, first_at = np.unique(sensor, return_index=True)
+            groups = [(int(s), batch[sensor == s]) for s in present[np.argsort(first_at)]]
+        for s, group in groups:
+            stream = self.streams[s] if s < len(self.streams) else None
+            if stream is None:
+                continue
+            self.counters[s].packets += len(group)
+            self._run_decoded(feed_batch(stream, group), out)
+        return out
+
+    def _run_decoded(self, items: list[SampleBlock | PodReading], out: PipelineOutput) -> None:
+        for item in items:
+            if isinstance(item, PodReading):
+                out.pod_readings.append(item)
+            else:
+                self._run_block(item, out)
 
     def feed_block(self, block: SampleBlock) -> PipelineOutput:
         """Run the stages after decoding on one block of samples (sources that decode themselves)."""

@@ -19,6 +19,7 @@ from .decoders import open_imu
 from .polar_pmd_stream import PolarPmdStream
 from .profiles import Profile
 from .rsc_stream import RscStream
+from .sources.recording import PacketBatch
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,16 @@ class OpenImuStream:
 
     def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock]:
         batch = open_imu.parse_batch([p.payload for p in packets])
+        return self._blocks(batch, np.fromiter((p.t_host for p in packets), np.float64, len(packets)))
+
+    def feed_batch(self, packets: PacketBatch) -> list[SampleBlock]:
+        """:meth:`feed_many` for packets read in bulk (this sensor's only): the same blocks, decoded
+        straight from the recording's buffer."""
+        batch = open_imu.parse_packed(packets.data, packets.start, packets.length)
+        return self._blocks(batch, packets.t_host)
+
+    def _blocks(self, batch: open_imu.ImuBatch, t_host: np.ndarray) -> list[SampleBlock]:
+        """Sample blocks from decoded packets; ``t_host`` is the arrival time of every input packet, s."""
         if batch.rejected:
             self._count_malformed(batch.rejected)
         if batch.index.size == 0:
@@ -88,7 +99,7 @@ class OpenImuStream:
         expected_t0 = np.concatenate([[np.nan if self._next_sensor_t is None else self._next_sensor_t], last_t[:-1] + period[:-1]])
         gap = (lost > 0) | (t0_s > expected_t0 + 0.5 * period)
         self._next_sensor_t = float(last_t[-1] + period[-1])
-        arrival = np.array([packets[i].t_host for i in index])
+        arrival = t_host[index]
         t = self._clock.map(last_t, arrival, sensor_t)
         baro = None
         if not np.all(np.isnan(pressure)):
@@ -129,6 +140,14 @@ STREAMS: dict[str, Callable[[int, Profile | None], SensorStream]] = {
     "rsc": RscStream,
 }
 """Stream decoder class by the ``decoder`` name a firmware profile gives."""
+
+
+def feed_batch(stream: SensorStream, packets: PacketBatch) -> list[SampleBlock | PodReading]:
+    """``stream.feed_many`` for packets read in bulk (one sensor's): open IMU decodes them from the
+    buffer; the other streams (rare in recordings) get them as :class:`RawPacket` s."""
+    if isinstance(stream, OpenImuStream):
+        return stream.feed_batch(packets)
+    return stream.feed_many(packets.raw_packets())
 
 
 def make_stream(decoder: str, sensor: int, profile: Profile | None = None) -> SensorStream:

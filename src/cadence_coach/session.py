@@ -6,12 +6,12 @@ from and which outputs are attached. Every output is optional.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from .datatypes import Cue, RawPacket, SampleBlock, StepEvent
 from .pipeline import Pipeline, PipelineOutput
-from .sources.recording import RecordedEvent
+from .sources.recording import PacketBatch, RecordedEvent
 
 
 class StepSink(Protocol):
@@ -34,7 +34,34 @@ class View(Protocol):
     def update(self, output: PipelineOutput, pipeline: Pipeline) -> None: ...
 
 
-Item = RawPacket | SampleBlock | RecordedEvent
+Item = RawPacket | PacketBatch | SampleBlock | RecordedEvent
+
+
+def windows(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """Consecutive items, ``size`` at a time; a :class:`PacketBatch` counts as its packets and is split
+    where a window ends. So a recording read in bulk is processed in the same windows as when it is read
+    packet by packet, and gives the same results."""
+    window: list[Item] = []
+    room = size
+    for item in items:
+        if isinstance(item, PacketBatch):
+            start, count = 0, len(item)
+            while count - start >= room:
+                window.append(item if start == 0 and count == room else item[start : start + room])
+                start += room
+                yield window
+                window, room = [], size
+            if start < count:
+                window.append(item if start == 0 else item[start:])
+                room -= count - start
+            continue
+        window.append(item)
+        room -= 1
+        if room == 0:
+            yield window
+            window, room = [], size
+    if window:
+        yield window
 
 
 class Session:
@@ -68,28 +95,32 @@ class Session:
         self.events: list[RecordedEvent] = []
 
     def process(self, items: list[Item]) -> PipelineOutput:
-        """Run a batch of consecutive items (packets of any sensors, blocks, recorded events).
+        """Run a batch of consecutive items (packets of any sensors, packets read in bulk, blocks,
+        recorded events). Packets with no other item between them are decoded together.
 
         A ``disconnected`` event (live link loss, or one read back from a recording) marks a gap in
         that sensor's data, so the gait engine makes no step across it.
         """
         out = PipelineOutput()
-        packets: list[RawPacket] = []
+        run: list = []  # consecutive RawPackets, or consecutive PacketBatches
         for item in items:
-            if isinstance(item, RawPacket):
-                packets.append(item)
+            if isinstance(item, (RawPacket, PacketBatch)):
+                if run and isinstance(run[0], PacketBatch) != isinstance(item, PacketBatch):
+                    self._feed(out, run)
+                    run = []
+                run.append(item)
                 continue
-            if packets:
-                self._merge(out, self.pipeline.feed_packets(packets))
-                packets = []
+            if run:
+                self._feed(out, run)
+                run = []
             if isinstance(item, SampleBlock):
                 self._merge(out, self.pipeline.feed_block(item))
             else:
                 self.events.append(item)
                 if item.data.get("event") == "disconnected" and isinstance(item.data.get("sensor"), int):
                     self.pipeline.mark_gap(item.data["sensor"])
-        if packets:
-            self._merge(out, self.pipeline.feed_packets(packets))
+        if run:
+            self._feed(out, run)
         self.steps.extend(out.steps)
         if out.steps:
             for sink in self.step_sinks:
@@ -107,6 +138,13 @@ class Session:
             self.view.update(out, self.pipeline)
         return out
 
+    def _feed(self, out: PipelineOutput, run: list) -> None:
+        """Decode a run of packets (RawPackets, or PacketBatches) together and merge what it gave."""
+        if isinstance(run[0], PacketBatch):
+            self._merge(out, self.pipeline.feed_packet_batch(PacketBatch.concat(run)))
+        else:
+            self._merge(out, self.pipeline.feed_packets(run))
+
     @staticmethod
     def _merge(into: PipelineOutput, part: PipelineOutput) -> None:
         into.blocks.extend(part.blocks)
@@ -115,12 +153,7 @@ class Session:
         into.cues.extend(part.cues)
 
     def run(self, source: Iterable[Item], batch: int = 1) -> None:
-        """Process a synchronous source, ``batch`` items at a time (1 for live pacing)."""
-        buf: list[Item] = []
-        for item in source:
-            buf.append(item)
-            if len(buf) >= batch:
-                self.process(buf)
-                buf = []
-        if buf:
-            self.process(buf)
+        """Process a synchronous source, ``batch`` items at a time (1 for live pacing; a
+        :class:`PacketBatch` counts as its packets, see :func:`windows`)."""
+        for window in windows(source, batch):
+            self.process(window)

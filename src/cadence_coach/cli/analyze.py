@@ -11,13 +11,13 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from ..export import StepsCsvWriter
 from ..pipeline import Pipeline
-from ..session import Session
+from ..session import Session, windows
 from .input_options import add_input_arguments, open_input
 
 PROGRESS_MIN_BYTES = 4 << 20
 """Inputs smaller than this finish too fast to need a progress bar."""
 BATCH = 2048
-"""Items handed to the pipeline at once (and between two progress updates)."""
+"""Items (packets, events) handed to the pipeline at once (and between two progress updates)."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -48,15 +48,10 @@ def run(args: argparse.Namespace) -> int:
         with StepsCsvWriter(args.out) as writer, progress:
             task = progress.add_task("analyze", total=source.size_bytes) if show else None
             session = Session(pipeline, step_sinks=[writer])
-            batch = []
-            for item in source.items(speed=0.0):
-                batch.append(item)
-                if len(batch) == BATCH:
-                    session.process(batch)
-                    batch = []
-                    if task is not None:
-                        progress.update(task, completed=source.bytes_read)
-            session.process(batch)
+            for window in windows(source.items(speed=0.0), BATCH):
+                session.process(window)
+                if task is not None:
+                    progress.update(task, completed=source.bytes_read)
         for note in source.notes():
             print(f"note: {note}", file=sys.stderr)
         if pipeline.malformed_packets:

@@ -1,8 +1,9 @@
 """Input flags shared by the commands that read a recording or a CSV file (replay, analyze).
 
 :func:`add_input_arguments` adds ``--format`` and the CSV import flags to a parser; :func:`open_input`
-opens the input named on the command line as an :class:`OpenedInput`, which yields raw packets (from a
-recording) or sample blocks (from a CSV file) for the pipeline, paced or as fast as possible.
+opens the input named on the command line as an :class:`OpenedInput`, which yields packets (from a
+recording: one by one when paced, in bulk as fast as possible) or sample blocks (from a CSV file) for the
+pipeline.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from pathlib import Path
 from ..datatypes import Placement, RawPacket, SampleBlock, SensorInfo, Side
 from ..errors import UserError
 from ..sources.csv_import import ACC_UNITS, GYRO_UNITS, CsvSource
-from ..sources.recording import MAGIC, RecordedEvent, RecordingReader
+from ..sources.recording import MAGIC, PacketBatch, RecordedEvent, RecordingReader
 from ..sources.replay import paced, record_time
 
 FORMATS = ("auto", "recording", "csv")
 CSV_FLAGS = ("placement", "side", "rate", "acc_unit", "gyro_unit")
 
-Item = RawPacket | RecordedEvent | SampleBlock
+Item = RawPacket | PacketBatch | RecordedEvent | SampleBlock
 
 
 def rate_value(text: str) -> float:
@@ -100,10 +101,15 @@ class OpenedInput:
         return self._csv.bytes_read if self._csv else self._reader.bytes_read  # type: ignore[union-attr]
 
     def items(self, speed: float = 0.0) -> Iterator[Item]:
-        """Packets and events (recording) or sample blocks (CSV), paced by ``speed`` (0 = no waiting)."""
+        """Packets and events (recording) or sample blocks (CSV), paced by ``speed``.
+
+        At speed 0 (no waiting) a recording's packets come in bulk, as :class:`PacketBatch` es (a session
+        processes them in the same windows as packets one by one, see ``session.windows``)."""
         if self._csv is not None:
             return paced(self._csv, speed, lambda b: b.t_arrival)
         assert self._reader is not None
+        if speed == 0:
+            return self._reader.batches()
         return paced(self._reader.records(), speed, record_time)
 
     def notes(self) -> list[str]:

@@ -19,7 +19,7 @@ from .input_options import add_input_arguments, open_input
 PACED_BLOCK_S = 0.05
 """CSV block length when pacing, s: short enough that the view moves smoothly."""
 FAST_BATCH = 512
-"""Items handed to the pipeline at once when replaying as fast as possible."""
+"""Items (packets, events) handed to the pipeline at once when replaying as fast as possible."""
 
 
 def speed_value(text: str) -> float:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..datatypes import GRAVITY
+from . import open_imu_kernels as kernels
 from .errors import DecodeError as DecodeError  # re-exported: callers catch open_imu.DecodeError
 
 VERSION = 1
@@ -158,16 +159,6 @@ def encode(
     return header + frames.tobytes() + tail
 
 
-_HEADER_DTYPE = np.dtype(
-    {
-        "names": ["version", "flags", "sequence", "t0_us", "period_ns", "acc_fs_g", "gyro_fs_dps", "n"],
-        "formats": ["u1", "u1", "<u2", "<u4", "<u4", "u1", "<u2", "u1"],
-        "offsets": [0, 1, 2, 4, 8, 12, 13, 15],
-        "itemsize": HEADER_SIZE,
-    }
-)
-
-
 @dataclass(frozen=True, slots=True)
 class ImuBatch:
     """Many packets decoded at once (the valid ones, in input order).
@@ -231,65 +222,44 @@ def parse_batch(payloads: list[bytes]) -> ImuBatch:
     if count == 1:
         return _batch_of_one(payloads[0])
     lengths = np.fromiter(map(len, payloads), dtype=np.int64, count=count)
-    buf = np.frombuffer(b"".join(payloads), dtype=np.uint8)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if count else np.zeros(0, np.int64)
-    ok = lengths >= HEADER_SIZE
-    hdr_bytes = buf[starts[ok, None] + np.arange(HEADER_SIZE)] if ok.any() else np.zeros((0, HEADER_SIZE), np.uint8)
-    hdr = np.ascontiguousarray(hdr_bytes).view(_HEADER_DTYPE).reshape(-1)
-    idx = np.flatnonzero(ok)
-    has_gyro = (hdr["flags"] & FLAG_GYRO) != 0
-    has_p = (hdr["flags"] & FLAG_PRESSURE) != 0
-    width = np.where(has_gyro, 6, 3)
-    expected = HEADER_SIZE + hdr["n"].astype(np.int64) * 2 * width + np.where(has_p, PRESSURE.size, 0)
-    good = (
-        (hdr["version"] == VERSION)
-        & (hdr["period_ns"] > 0)
-        & (hdr["acc_fs_g"] > 0)
-        & (~has_gyro | (hdr["gyro_fs_dps"] > 0))
-        & (expected == lengths[idx])
-        & (hdr["n"] > 0)
+    starts = np.cumsum(lengths) - lengths
+    return parse_packed(np.frombuffer(b"".join(payloads), dtype=np.uint8), starts, lengths)
+
+
+def parse_packed(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> ImuBatch:
+    """:func:`parse_batch` of payloads packed in one buffer: packet i is ``buf[starts[i]:starts[i] + lengths[i]]``.
+
+    Args:
+        buf: the bytes holding every payload, uint8.
+        starts: offset of each payload in ``buf``, int64.
+        lengths: length of each payload, bytes, int64.
+    """
+    count = int(starts.size)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+    if count and (starts.min() < 0 or lengths.min() < 0 or (starts + lengths).max() > buf.size):
+        raise ValueError("payload offsets reach outside the buffer")  # the kernels do not check bounds
+    idx, flags, sequence, t0_us, period_ns, acc_fs_g, gyro_fs_dps, n = kernels.scan_headers(buf, starts, lengths)
+    has_gyro = (flags & FLAG_GYRO) != 0
+    acc_range = acc_fs_g * GRAVITY
+    gyro_range = np.where(has_gyro, np.radians(gyro_fs_dps.astype(float)), math.inf)
+    frames = int(n.sum())
+    acc = np.empty((frames, 3))
+    gyro = np.empty((frames if has_gyro.any() else 0, 3))
+    pressure = np.empty(idx.size)
+    kernels.fill_frames(
+        buf, starts[idx], lengths[idx], flags, n, acc_range / _FULL, gyro_range / _FULL, acc, gyro, pressure
     )
-    hdr, idx, has_gyro, has_p, width = hdr[good], idx[good], has_gyro[good], has_p[good], width[good]
-    n = hdr["n"].astype(np.int64)
-    # Gather every frame's bytes into one (frames, width) int16 array.
-    data_bytes = n * width * 2
-    total = int(data_bytes.sum())
-    first = np.repeat(starts[idx] + HEADER_SIZE - np.concatenate([[0], np.cumsum(data_bytes)[:-1]]), data_bytes)
-    raw_bytes = buf[first + np.arange(total)] if total else np.zeros(0, np.uint8)
-    frames_per_packet = np.repeat(np.arange(idx.size), n)
-    acc_range = hdr["acc_fs_g"] * GRAVITY
-    gyro_range = np.where(has_gyro, np.radians(hdr["gyro_fs_dps"].astype(float)), math.inf)
-    values = raw_bytes.view("<i2")
-    if np.all(has_gyro) or not np.any(has_gyro):
-        w = 6 if idx.size and has_gyro[0] else 3
-        frames = values.reshape(-1, w).astype(np.float64)
-    else:  # mixed: place 3- and 6-wide frames into a 6-wide array, NaN gyro where absent
-        frame_w = np.repeat(width, n)
-        ends = np.cumsum(frame_w)
-        frames = np.full((frame_w.size, 6), np.nan)
-        for w in (3, 6):
-            sel = frame_w == w
-            cols = (ends[sel] - w)[:, None] + np.arange(w)
-            frames[sel, :w] = values[cols]
-    acc = frames[:, :3] * (acc_range[frames_per_packet] / _FULL)[:, None]
-    gyro = None
-    if frames.shape[1] == 6:
-        gyro = frames[:, 3:] * (gyro_range[frames_per_packet] / _FULL)[:, None]
-    pressure = np.full(idx.size, np.nan)
-    if has_p.any():
-        pend = starts[idx[has_p]] + lengths[idx[has_p]] - PRESSURE.size
-        pb = buf[pend[:, None] + np.arange(PRESSURE.size)]
-        pressure[has_p] = np.ascontiguousarray(pb).view("<u4").reshape(-1) / 100.0
     return ImuBatch(
         index=idx,
-        sequence=hdr["sequence"].astype(np.int64),
-        t0_us=hdr["t0_us"].astype(np.int64),
-        period_s=hdr["period_ns"] * 1e-9,
+        sequence=sequence,
+        t0_us=t0_us,
+        period_s=period_ns * 1e-9,
         n_frames=n,
         acc_range=acc_range,
         gyro_range=gyro_range,
         acc=acc,
-        gyro=gyro,
+        gyro=gyro if gyro.shape[0] else None,
         pressure_pa=pressure,
         rejected=count - int(idx.size),
     )

@@ -12,7 +12,8 @@ Layout::
 The writer buffers records and writes them to the file at least every ``flush_interval_s`` (default
 0.5 s), so a process killed mid-session loses at most that much; with ``fsync=True`` it also survives
 a power cut up to the last flush. The reader stops quietly at a truncated or torn last record and counts
-(and skips) records whose CRC does not match.
+(and skips) corrupt records. It reads in bulk (:meth:`RecordingReader.batches`: packets as arrays, framed
+and CRC-checked by the compiled kernel in framing.py) or one record at a time (:meth:`RecordingReader.records`).
 """
 
 from __future__ import annotations
@@ -22,23 +23,26 @@ import os
 import struct
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
 from ..datatypes import RawPacket, SensorInfo
 from ..errors import UserError
+from . import framing
+from .framing import KIND_EVENT, KIND_PACKET
 
 MAGIC = b"CCREC\x00\r\n"
 FORMAT_VERSION = 1
-KIND_PACKET = 1
-KIND_EVENT = 2
+READ_SIZE = 1 << 20
+"""Bytes read from the file at a time."""
 _U32 = struct.Struct("<I")
 _RECORD_HEAD = struct.Struct("<II")  # body length, crc32
 _PACKET_HEAD = struct.Struct("<BBBq")  # kind, sensor, characteristic index, t_ns
-MAX_BODY = 1 << 20  # no packet is anywhere near 1 MiB: a longer length means a torn or corrupt record
 
 
 @dataclass(slots=True)
@@ -82,6 +86,79 @@ class RecordedEvent:
 
     t_s: float
     data: dict
+
+
+@dataclass(frozen=True, slots=True)
+class PacketBatch:
+    """Consecutive packets of a recording as arrays, for decoding in bulk (no object per packet).
+
+    Attributes:
+        buffer: bytes holding every payload (the file chunk they were read from).
+        start: offset of each payload in ``buffer``, shape (p,), int64.
+        length: length of each payload, bytes, shape (p,), int64.
+        sensor: sensor index of each packet (recording header order), shape (p,), uint8.
+        channel: index of each packet's characteristic in its sensor's ``characteristics``, shape (p,), uint8.
+        t_host: arrival time of each packet on the session time base, s, shape (p,), float64.
+        characteristics: each sensor's characteristic UUIDs, as the recording header lists them.
+    """
+
+    buffer: bytes
+    start: np.ndarray
+    length: np.ndarray
+    sensor: np.ndarray
+    channel: np.ndarray
+    t_host: np.ndarray
+    characteristics: tuple[tuple[str, ...], ...]
+
+    def __len__(self) -> int:
+        return int(self.start.size)
+
+    @property
+    def data(self) -> np.ndarray:
+        """``buffer`` as a uint8 array (no copy)."""
+        return np.frombuffer(self.buffer, np.uint8)
+
+    def __getitem__(self, which: slice | np.ndarray) -> "PacketBatch":
+        """The packets picked by a slice, a boolean mask or indices (sharing ``buffer``)."""
+        return PacketBatch(
+            self.buffer, self.start[which], self.length[which], self.sensor[which], self.channel[which],
+            self.t_host[which], self.characteristics,
+        )
+
+    def raw_packets(self) -> list[RawPacket]:
+        """One :class:`RawPacket` per packet (for the per-packet users: paced replay, PMD and RSC streams)."""
+        buf, uuids = self.buffer, self.characteristics
+        return [
+            RawPacket(s, t, uuids[s][c], buf[a : a + n])
+            for s, c, t, a, n in zip(
+                self.sensor.tolist(), self.channel.tolist(), self.t_host.tolist(),
+                self.start.tolist(), self.length.tolist(),
+            )
+        ]
+
+    @staticmethod
+    def concat(batches: Sequence["PacketBatch"]) -> "PacketBatch":
+        """The packets of ``batches`` in order, as one batch (when they come from different buffers, the
+        byte range each one's payloads span is copied into a new buffer)."""
+        batches = [b for b in batches if len(b)] or list(batches[:1])
+        if len(batches) == 1:
+            return batches[0]
+        first = batches[0]
+        if all(b.buffer is first.buffer for b in batches):
+            buffer, start = first.buffer, np.concatenate([b.start for b in batches])
+        else:
+            parts, starts, offset = [], [], 0
+            for b in batches:
+                lo, hi = int(b.start.min()), int((b.start + b.length).max())
+                parts.append(b.buffer[lo:hi])
+                starts.append(b.start + (offset - lo))
+                offset += hi - lo
+            buffer, start = b"".join(parts), np.concatenate(starts)
+        return PacketBatch(
+            buffer, start, np.concatenate([b.length for b in batches]),
+            np.concatenate([b.sensor for b in batches]), np.concatenate([b.channel for b in batches]),
+            np.concatenate([b.t_host for b in batches]), first.characteristics,
+        )
 
 
 def _parse_event(body: bytes) -> RecordedEvent | None:
@@ -212,59 +289,70 @@ class RecordingReader:
             self._file.close()
             raise UserError(f"{self.path}: corrupt recording header ({exc})") from None
         self._data_start = self._file.tell()
-        self._uuids = [s.characteristics for s in self.header.sensors]
+        self._uuids = tuple(tuple(s.characteristics) for s in self.header.sensors)
+        self._n_channels = np.array([len(u) for u in self._uuids], dtype=np.int64)
         self.corrupt_records = 0
         self.truncated = False
 
-    def records(self) -> Iterator[RawPacket | RecordedEvent]:
-        """Packets and events in file order. Stops at a truncated last record."""
+    def batches(self, max_packets: int = 65536) -> Iterator[PacketBatch | RecordedEvent]:
+        """Packets (as :class:`PacketBatch` es of at most ``max_packets``) and events, in file order.
+
+        A batch holds consecutive packets: it ends at an event, at the end of a read chunk (1 MiB) or
+        at ``max_packets``. Stops at a truncated or torn last record (``truncated``); corrupt records are
+        skipped and counted (``corrupt_records``).
+        """
+        if max_packets < 1:
+            raise ValueError("max_packets must be >= 1")
         self.corrupt_records = 0
         self.truncated = False
         f = self._file
         f.seek(self._data_start)
-        head = _RECORD_HEAD.unpack_from
-        packet_head = _PACKET_HEAD.unpack_from
-        crc32 = zlib.crc32
-        uuids = self._uuids
+        starts = np.empty(max_packets, np.int64)
+        lengths = np.empty(max_packets, np.int64)
+        sensors = np.empty(max_packets, np.uint8)
+        channels = np.empty(max_packets, np.uint8)
+        t_ns = np.empty(max_packets, np.int64)
         chunk = b""
         pos = 0
         eof = False
         while True:
-            view = memoryview(chunk)
-            size = len(chunk)
-            while size - pos >= _RECORD_HEAD.size:
-                length, crc = head(chunk, pos)
-                if length == 0 or length > MAX_BODY:
-                    self.truncated = True  # a torn length field: nothing after it can be framed
-                    return
-                start = pos + _RECORD_HEAD.size
-                end = start + length
-                if end > size:
-                    break
-                pos = end
-                if crc32(view[start:end]) != crc:
-                    self.corrupt_records += 1
-                    continue
-                if chunk[start] == KIND_PACKET and length >= _PACKET_HEAD.size:  # the common case, inline
-                    _, sensor, channel, t_ns = packet_head(chunk, start)
-                    if sensor < len(uuids) and channel < len(uuids[sensor]):
-                        yield RawPacket(sensor, t_ns * 1e-9, uuids[sensor][channel], chunk[start + _PACKET_HEAD.size : end])
-                    else:
-                        self.corrupt_records += 1
-                    continue
-                event = _parse_event(chunk[start:end])
+            data = np.frombuffer(chunk, np.uint8)
+            pos, n, corrupt, status, ev_start, ev_end = framing.frame_records(
+                data, pos, self._n_channels, framing.CRC_TABLES, starts, lengths, sensors, channels, t_ns
+            )
+            self.corrupt_records += corrupt
+            if n:
+                yield PacketBatch(
+                    chunk, starts[:n].copy(), lengths[:n].copy(), sensors[:n].copy(), channels[:n].copy(),
+                    t_ns[:n] * 1e-9, self._uuids,
+                )
+            if status == framing.EVENT:
+                event = _parse_event(chunk[ev_start:ev_end])
                 if event is None:
                     self.corrupt_records += 1
                 else:
                     yield event
-            view.release()
-            if eof:
-                self.truncated = pos < size
+            elif status == framing.TORN:
+                self.truncated = True  # a torn length field: nothing after it can be framed
                 return
-            more = f.read(1 << 20)
-            eof = not more
-            chunk = chunk[pos:] + more
-            pos = 0
+            elif status == framing.NEED_MORE:
+                if eof:
+                    self.truncated = pos < len(chunk)
+                    return
+                more = f.read(READ_SIZE)
+                eof = not more
+                chunk = chunk[pos:] + more
+                pos = 0
+
+    def records(self) -> Iterator[RawPacket | RecordedEvent]:
+        """Packets and events in file order, one object each (the bulk path is :meth:`batches`).
+
+        Stops at a truncated last record."""
+        for item in self.batches():
+            if isinstance(item, PacketBatch):
+                yield from item.raw_packets()
+            else:
+                yield item
 
     @property
     def bytes_read(self) -> int:
