@@ -67,6 +67,7 @@ class AccStepDetector:
         self._peak = 2.0 * GRAVITY
         self._trough = 0.5 * GRAVITY
         self._above = False
+        self._top = 0.0  # highest magnitude since the last rise through mid-level
         self._last_ic: float | None = None
         self._pending: tuple[StepEvent, int] | None = None
         self.gyro_present = False
@@ -112,14 +113,15 @@ class AccStepDetector:
                     break
                 i += int(hits[0])
                 self._above = True
+                self._top = 0.0
                 self._rise(self.pos + i, mid, out)
             else:
                 falls = np.flatnonzero(mag[i:] < mid)
+                j = i + int(falls[0]) if falls.size else mag.size
+                self._top = max(self._top, float(mag[i:j].max()) if j > i else 0.0)
                 if falls.size == 0:
                     break
-                j = i + int(falls[0])
-                peak = float(mag[i:j].max()) if j > i else float(mag[i])
-                self._peak = LEVEL_MEMORY * self._peak + (1 - LEVEL_MEMORY) * peak
+                self._peak = LEVEL_MEMORY * self._peak + (1 - LEVEL_MEMORY) * self._top
                 self._above = False
                 i = j
         self.pos += mag.size

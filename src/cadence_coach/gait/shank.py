@@ -39,13 +39,15 @@ AXIS_PROBE_S = 0.5
 """Until the axis is known, it is looked for every this many seconds of samples."""
 MIN_ROTATION = 1.0
 """Root-mean-square rate about the axis that counts as walking or running, rad/s."""
+SIGN_RATIO = 1.3
+"""The mid-swing peak must exceed the stance's largest negative rate by this factor to set the sign."""
 MIN_SWING_PEAK = 2.0
 """Lowest mid-swing threshold, rad/s (about 115 deg/s)."""
 SWING_FRACTION = 0.4
 """Mid-swing threshold as a fraction of the recent swing peaks."""
 HYSTERESIS = 0.35
 """Smallest rise of ``w`` above its minimum that confirms IC, rad/s (grows with the swing peaks)."""
-HYSTERESIS_FRACTION = 0.06
+HYSTERESIS_FRACTION = 0.03
 MAX_TERMINAL_SWING_S = 0.5
 """Longest wait from mid-swing peak to the zero crossing, or from there to IC, s."""
 SHOCK_G = 1.5
@@ -137,7 +139,7 @@ class ShankGyroDetector:
         h = self.hist
         assert h is not None
         g = h.gyro[h.rows(end - int(AXIS_WINDOW_S / self.dt), end)]
-        if len(g) < 10:
+        if len(g) < 0.9 * AXIS_WINDOW_S / self.dt:
             return None
         g = g - g.mean(axis=0)
         values, vectors = np.linalg.eigh(g.T @ g / len(g))
@@ -145,14 +147,17 @@ class ShankGyroDetector:
             return None
         axis = vectors[:, -1]
         w = g @ axis
-        return axis if w.max() >= -w.min() else -axis
+        if max(w.max(), -w.min()) < SIGN_RATIO * min(w.max(), -w.min()):
+            return None  # no clear mid-swing peak yet (starting from standing, turning)
+        return axis if w.max() > -w.min() else -axis
 
     def _scan(self, out: BodyOutput) -> None:
         h = self.hist
         assert h is not None and self.axis is not None
-        base = max(self.pos, h.base)
+        look_back = self.phase in (Phase.SWING, Phase.SEEK_IC)  # these phases look back to their mark
+        base = max(min(self._mark, self.pos) if look_back else self.pos, h.base)
         w = h.gyro[h.rows(base, h.end)] @ self.axis
-        self.pos = base
+        self.pos = max(self.pos, base)
         while True:
             i = self.pos - base
             if i >= w.size:
@@ -264,8 +269,9 @@ class ShankGyroDetector:
         axis = self._hinge_axis(end)
         if axis is None or self.axis is None:
             return
-        if axis @ self.axis < 0:
-            axis = -axis
+        if axis @ self.axis < 0:  # the sign was wrong: the swing peaks now say so clearly
+            self.axis = axis
+            return
         mixed = AXIS_MEMORY * self.axis + (1 - AXIS_MEMORY) * axis
         self.axis = mixed / np.linalg.norm(mixed)
 

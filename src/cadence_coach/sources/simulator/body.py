@@ -37,7 +37,7 @@ ANKLE = np.array([0.06, 0.0, 0.08])
 """Ankle joint in the foot frame (heel on the sole = origin), m."""
 SHANK_SENSOR = np.array([0.03, 0.0, 0.14])
 """Sensor on the distal tibia in the shank frame (x forward, z from ankle to knee), m."""
-TISSUE_HZ, TISSUE_DAMPING = 30.0, 0.5
+TISSUE_HZ, TISSUE_DAMPING = 50.0, 0.6
 """Soft tissue between bone and a skin-mounted sensor: natural frequency, Hz, and damping ratio."""
 DENSE_HZ = 2000.0
 """Rate at which the shank's motion is evaluated before the soft-tissue filter, Hz."""
@@ -217,23 +217,25 @@ def _shank_knots(sim, side: int, rng: np.random.Generator) -> np.ndarray:
     d = math.radians
     rows = [(-10.0, 0.0, 0.0, 0.0), (plan.first_toe_off_s[side] - 0.3, 0.0, 0.0, 0.0)]
     prev_to = plan.first_toe_off_s[side]
-    prev_theta_to = d(-20.0)
+    prev_theta_to, prev_rate_to = d(-20.0), d(-400.0)
     for i in mine:
         walking = bool(plan.walking[i])
         ic, tc = float(plan.t_ic_s[i]), float(plan.contact_s[i])
         speed = float(plan.speed_mps[i])
         swing = ic - prev_to
         if walking:
-            th_min, th_ic, th_to = d(-50.0), d(10.0), d(-42.0)
+            th_ic, th_to = d(10.0), d(-42.0)
             k_ic, k_mid, k_to, min_at = 1.5, 0.7, 3.0, 0.2
         else:
-            th_min = d(-80.0 - 5.0 * (speed - 3.0))
             th_ic = d(4.0 + 0.4 * max(float(plan.strike_angle_deg[i]) - 3.0, 0.0))
             th_to = d(-40.0 - 4.0 * (speed - 3.0))
             k_ic, k_mid, k_to, min_at = 1.4, 0.8, 2.2, 0.3
         mean_rate = (th_to - th_ic) / tc
         if swing > 0.15:
-            rows.append((prev_to + min_at * swing, min(th_min, prev_theta_to - d(5.0)), 0.0, 0.0))
+            # Most flexed angle: the rate rises from the toe-off rate to zero about linearly.
+            t_min = prev_to + min_at * swing
+            th_min = prev_theta_to + 0.5 * prev_rate_to * (t_min - prev_to)
+            rows.append((t_min, th_min, 0.0, 0.0))
             # Most forward angle; the shank then retracts toward contact, its rate falling to the
             # contact rate about linearly.
             t_max = prev_to + 0.75 * swing
@@ -242,7 +244,7 @@ def _shank_knots(sim, side: int, rng: np.random.Generator) -> np.ndarray:
         rows.append((ic + ic_offset, th_ic + k_ic * mean_rate * ic_offset, k_ic * mean_rate, 0.0))
         rows.append((ic + 0.3 * tc, th_ic + 0.3 * (th_to - th_ic), k_mid * mean_rate, 0.0))
         rows.append((ic + tc + to_offset, th_to + k_to * mean_rate * to_offset, k_to * mean_rate, 0.0))
-        prev_to, prev_theta_to = ic + tc, th_to
+        prev_to, prev_theta_to, prev_rate_to = ic + tc, th_to, k_to * mean_rate
     rows.append((prev_to + 0.3, d(-60.0), 0.0, 0.0))
     rows.append((prev_to + 100.0, d(-60.0), 0.0, 0.0))
     return np.array(rows)
