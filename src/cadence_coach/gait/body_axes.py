@@ -88,12 +88,15 @@ class BodyAxes:
             return None
         return np.cross(self.up, f)
 
-    def pitch_deg(self, mean_acc: np.ndarray) -> float | None:
+    def pitch_deg(self, t: float, mean_acc: np.ndarray) -> float | None:
         """Forward tilt from the start-of-session posture, degrees (+ leaning forward / looking down).
 
         Leaning forward by an angle turns the sensor's forward axis down by it, so gravity (the mean
         specific force ``mean_acc``, pointing up) gains a backward component of sin(angle) along it.
+        ``t`` (s) is the step's time: before the reference window is over there is no pitch yet.
         """
+        if self._ref_t0 is None or t < self._ref_t0 + REFERENCE_S:
+            return None
         forward = self._reference_forward()
         if forward is None:
             return None

@@ -13,7 +13,7 @@ a flight phase), the end of the loading is extrapolated the same way down to the
 toe-off, so contact and flight time; the side comes from :mod:`.body_axes`. Those figures need the
 whole step, so a step is emitted at contact (``new``) and completed at the next contact (``completed``).
 A shank sensor feels only its own leg's landings, one per stride: its steps are that leg's, the step time
-is half the time between them, and it is complete at once.
+is half the time between them, and it is completed (impact peak) at its next landing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 from ..datatypes import GRAVITY, Placement, SampleBlock, Side, StepEvent
 from .body_axes import BodyAxes, SideVote, side_evidence
 from .history import SampleHistory, pieces
-from .output import BodyOutput
+from .output import BodyOutput, sample_period
 
 HISTORY_S = 4.0
 """How far back the detector can look, s."""
@@ -85,8 +85,6 @@ class AccStepDetector:
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         if self.hist is None:
-            dt = float(np.median(np.diff(block.t))) if len(block) > 1 else 0.005
-            self.dt = dt if dt > 0 else 0.005
             self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
         if block.gap_before:
             self._flush(out)
@@ -97,7 +95,16 @@ class AccStepDetector:
         self.hist.append(block)
         self.axes.add_reference(block.t, block.acc)
         self.gyro_present = block.gyro is not None
+        if not self.dt:
+            dt = sample_period(self.hist.t)
+            if dt is None:
+                return
+            self.dt = dt
         self._scan(out)
+
+    def _n(self, seconds: float) -> int:
+        """Samples in a duration (s)."""
+        return int(round(seconds / self.dt))
 
     def _scan(self, out: BodyOutput) -> None:
         h = self.hist
@@ -130,7 +137,7 @@ class AccStepDetector:
         """A rise through mid-level at absolute index ``cross``: place the contact and emit the step."""
         h = self.hist
         assert h is not None
-        look = h.rows(cross - int(MAX_STEP_S / 2 / self.dt), cross + 1)
+        look = h.rows(cross - self._n(MAX_STEP_S / 2), cross + 1)
         mag = np.linalg.norm(h.acc[look], axis=1)
         trough = float(mag.min())
         self._trough = LEVEL_MEMORY * self._trough + (1 - LEVEL_MEMORY) * trough
@@ -147,16 +154,13 @@ class AccStepDetector:
             ev.step_time_s = step
             ev.cadence_spm = 60.0 / step
         out.new.append(ev)
-        if self.placement is Placement.SHANK:
-            win = h.rows(cross, cross + int(IMPACT_WINDOW_S / self.dt))
-            ev.impact_g = float(np.linalg.norm(h.acc[win], axis=1).max()) / GRAVITY
-            out.completed.append(ev)
-            return
         self._complete(cross, out)
-        ev.side = self.sides.next_side()
-        g = h.acc[h.rows(cross - int(GRAVITY_WINDOW_S / self.dt), cross + 1)]
-        ev.trunk_pitch_deg = self.axes.pitch_deg(g.mean(axis=0))
         self._pending = (ev, cross)
+        if self.placement is Placement.SHANK:
+            return
+        ev.side = self.sides.next_side()
+        g = h.acc[h.rows(cross - self._n(GRAVITY_WINDOW_S), cross + 1)]
+        ev.trunk_pitch_deg = self.axes.pitch_deg(float(h.t[cross - h.base]), g.mean(axis=0))
 
     def _complete(self, next_cross: int, out: BodyOutput) -> None:
         """The next step has come: measure the previous one's toe-off, impact and side; complete it."""
@@ -172,9 +176,12 @@ class AccStepDetector:
             return
         acc = h.acc[rows]
         mag = np.linalg.norm(acc, axis=1)
-        win = int(IMPACT_WINDOW_S / self.dt) + 1
+        win = self._n(IMPACT_WINDOW_S) + 1
         ev.impact_g = float(mag[:win].max()) / GRAVITY
-        self.axes.learn_step(h.acc[h.rows(next_cross - int(GRAVITY_WINDOW_S / self.dt), next_cross)], acc)
+        if self.placement is Placement.SHANK:
+            out.completed.append(ev)
+            return
+        self.axes.learn_step(h.acc[h.rows(next_cross - self._n(GRAVITY_WINDOW_S), next_cross)], acc)
         gyro = h.gyro[rows] if self.gyro_present else None
         self.sides.add_evidence(side_evidence(self.axes, acc, gyro))
         low = int(np.argmin(mag))

@@ -30,7 +30,7 @@ import numpy as np
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent
 from .history import SampleHistory, pieces
 from .loading import MAX_EXTRAPOLATION_S, MAX_RATE_HZ, PIECE_SAMPLES
-from .output import BodyOutput
+from .output import BodyOutput, sample_period
 
 HISTORY_S = 4.0
 AXIS_WINDOW_S = 3.0
@@ -52,8 +52,8 @@ MAX_TERMINAL_SWING_S = 0.5
 """Longest wait from mid-swing peak to the zero crossing, or from there to IC, s."""
 SHOCK_G = 1.5
 """Rise of the acceleration magnitude over its pre-contact level that counts as a tibial shock, g."""
-SHOCK_SEARCH_S = (0.04, 0.03)
-"""The shock peak is looked for this long before and after the rate minimum, s."""
+SHOCK_SEARCH_S = (0.04,)
+"""The shock peak is looked for from this long before the rate minimum, s."""
 MIN_STANCE_S = 0.06
 """Toe-off is looked for at least this long after IC, s."""
 MIN_STRIDE_S, MAX_STRIDE_S = 0.44, 3.0
@@ -104,33 +104,40 @@ class ShankGyroDetector:
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         if self.hist is None:
-            dt = float(np.median(np.diff(block.t))) if len(block) > 1 else 0.005
-            self.dt = dt if dt > 0 else 0.005
             self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
-            self._next_probe = int(AXIS_PROBE_S / self.dt)
         if block.gap_before:
             if self._pending is not None:
                 out.completed.append(self._pending[0])
                 self._pending = None
             self.phase = Phase.SEEK_SWING
             self._last_ic = None
-            self.pos = self.hist.end + len(block)  # nothing is measured across the gap
+            self.pos = self.hist.end  # nothing is measured across the gap
         self.hist.append(block)
+        if not self.dt:
+            dt = sample_period(self.hist.t)
+            if dt is None:
+                return
+            self.dt = dt
+            self._next_probe = self._n(AXIS_PROBE_S)
         if self.axis is None:
             self._probe_axis()
         if self.axis is not None:
             self._scan(out)
+
+    def _n(self, seconds: float) -> int:
+        """Samples in a duration (s)."""
+        return int(round(seconds / self.dt))
 
     def _probe_axis(self) -> None:
         h = self.hist
         assert h is not None
         while self._next_probe <= h.end:
             probe = self._next_probe
-            self._next_probe += int(AXIS_PROBE_S / self.dt)
+            self._next_probe += self._n(AXIS_PROBE_S)
             axis = self._hinge_axis(probe)
             if axis is not None:
                 self.axis = axis
-                self.pos = max(self.pos, probe - int(AXIS_WINDOW_S / self.dt), h.base)
+                self.pos = max(self.pos, probe - self._n(AXIS_WINDOW_S), h.base)
                 return
 
     def _hinge_axis(self, end: int) -> np.ndarray | None:
@@ -138,7 +145,7 @@ class ShankGyroDetector:
         excursion (mid-swing) is positive; None if the shank is hardly rotating."""
         h = self.hist
         assert h is not None
-        g = h.gyro[h.rows(end - int(AXIS_WINDOW_S / self.dt), end)]
+        g = h.gyro[h.rows(end - self._n(AXIS_WINDOW_S), end)]
         if len(g) < 0.9 * AXIS_WINDOW_S / self.dt:
             return None
         g = g - g.mean(axis=0)
@@ -171,7 +178,7 @@ class ShankGyroDetector:
 
     def _advance(self, w: np.ndarray, base: int, i: int, out: BodyOutput) -> bool:
         """One phase transition from local index ``i``; False when more samples are needed."""
-        n_wait = int(MAX_TERMINAL_SWING_S / self.dt)
+        n_wait = self._n(MAX_TERMINAL_SWING_S)
         if self.phase is Phase.SEEK_SWING:
             hits = np.flatnonzero(w[i:] > self._threshold())
             if hits.size == 0:
@@ -195,30 +202,30 @@ class ShankGyroDetector:
             self.phase = Phase.SEEK_ZERO
             return True
         if self.phase is Phase.SEEK_ZERO:
-            zeros = np.flatnonzero(w[i:] < 0.0)
+            limit = self._mark + n_wait - base  # local index where the wait ends
+            zeros = np.flatnonzero(w[i:limit] < 0.0)
             if zeros.size == 0:
-                self.pos = base + w.size
-                if self.pos - self._mark > n_wait:
-                    self.phase = Phase.SEEK_SWING
-                return False
-            zc = base + i + int(zeros[0])
-            if zc - self._mark > n_wait:
-                self.phase, self.pos = Phase.SEEK_SWING, zc
+                if w.size < limit:
+                    self.pos = base + w.size
+                    return False
+                self.phase, self.pos = Phase.SEEK_SWING, base + limit
                 return True
+            zc = base + i + int(zeros[0])
             self._mark = self.pos = zc
             self.phase = Phase.SEEK_IC
             return True
         # SEEK_IC: the first local minimum after the zero crossing, confirmed by a rise above it.
         start = self._mark - base
-        seg = w[start:]
+        seg = w[start : start + n_wait]
         run_min = np.minimum.accumulate(seg)
         hyst = max(HYSTERESIS, HYSTERESIS_FRACTION * (self._swing_level or 0.0))
         confirmed = np.flatnonzero((seg - run_min > hyst) & (run_min < -hyst))
         if confirmed.size == 0:
-            self.pos = base + w.size
-            if seg.size > n_wait:
-                self.phase = Phase.SEEK_SWING
-            return False
+            if seg.size < n_wait:
+                self.pos = base + w.size
+                return False
+            self.phase, self.pos = Phase.SEEK_SWING, self._mark + n_wait
+            return True
         c = int(confirmed[0])
         k_min = self._mark + int(np.argmin(seg[: c + 1]))
         confirm = self._mark + c
@@ -237,17 +244,20 @@ class ShankGyroDetector:
         tibial shock near it; None while a shock is still rising at the end of the data."""
         h = self.hist
         assert h is not None
-        before, after = (int(s / self.dt) for s in SHOCK_SEARCH_S)
-        stop = min(max(confirm, k_min + after) + 1, h.end)
-        rows = h.rows(k_min - before, stop)
+        before = self._n(SHOCK_SEARCH_S[0])
+        rows = h.rows(k_min - before, h.end)
         mag = np.linalg.norm(h.acc[rows], axis=1)
         t = h.t[rows]
+        c = confirm - (rows.start + h.base)
         pre = float(np.median(mag[: max(before // 2, 1)]))
-        peak = int(np.argmax(mag))
+        peak = int(np.argmax(mag[: c + 1]))
+        if peak == c:  # still rising at the confirmation: the shock's peak is the next local maximum
+            falls = np.flatnonzero(np.diff(mag[c:]) < 0)
+            if falls.size == 0:
+                return None
+            peak = c + int(falls[0])
         if mag[peak] - pre < SHOCK_G * GRAVITY:
             return float(h.t[k_min - h.base]), confirm
-        if peak == mag.size - 1:
-            return None if stop == h.end else (float(h.t[k_min - h.base]), confirm)
         return _onset(t[: peak + 1], mag[: peak + 1], pre), max(confirm, rows.start + h.base + peak + 1)
 
     def _emit(self, t_ic: float, at: int, k_min: int, out: BodyOutput) -> None:
@@ -286,8 +296,8 @@ class ShankGyroDetector:
         rows = h.rows(ic, self._mark + 1)
         if rows.stop - rows.start > 2:
             mag = np.linalg.norm(h.acc[rows], axis=1)
-            ev.impact_g = float(mag[: int(IMPACT_WINDOW_S / self.dt) + 1].max()) / GRAVITY
-        rows = h.rows(ic + int(MIN_STANCE_S / self.dt), self._mark + 1)
+            ev.impact_g = float(mag[: self._n(IMPACT_WINDOW_S) + 1].max()) / GRAVITY
+        rows = h.rows(ic + self._n(MIN_STANCE_S), self._mark + 1)
         if rows.stop - rows.start > 2:
             w = h.gyro[rows] @ self.axis
             k = int(np.argmin(w))
