@@ -129,7 +129,7 @@ def test_trunk_sensor_gives_cadence():
     rate, cadence = 100.0, 170.0
     t = np.arange(0, 30, 1 / rate)
     phase = (t * cadence / 60.0) % 1.0
-    vertical = 1.0 + 1.8 * np.exp(-(((phase - 0.3) / 0.08) ** 2)) - 0.7 * (phase > 0.6)
+    vertical = 1.0 + 1.8 * np.exp(-(((phase - 0.3) / 0.08) ** 2)) - 0.7 * np.exp(-(((phase - 0.8) / 0.1) ** 2))
     acc = np.stack([0.1 * np.sin(2 * np.pi * t), np.zeros_like(t), vertical], axis=1) * GRAVITY
     engine = GaitEngine([SensorInfo("csv-import", Placement.TRUNK)])
     steps = []

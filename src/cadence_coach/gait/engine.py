@@ -56,12 +56,13 @@ class GaitEngine:
         out = EngineOutput()
         body = self.body_detectors.get(block.sensor)
         if body is not None:
-            for ev in body.feed(block).new:
+            res = body.feed(block)
+            for ev in res.new:
                 if ev.trunk_pitch_deg is not None:
                     self._last_pitch = ev.trunk_pitch_deg
-                if self.feet == 0:  # steps from the body sensor only when no foot sensor is worn
-                    out.new.append(ev)
-                    out.completed.append(ev)
+            if self.feet == 0:  # steps from the body sensor only when no foot sensor is worn
+                out.new.extend(res.new)
+                out.completed.extend(res.completed)
             return out
         det = self.feet_detectors.get(block.sensor)
         if det is None:
