@@ -157,7 +157,7 @@ class FootStepDetector:
         self.left: np.ndarray | None = None  # pitch axis, sensor frame: + rotation = toes down
         self._boot_start = 0  # first sample of the window the axis is estimated from
         self._votes: deque[bool] = deque(maxlen=AXIS_VOTE_STRIDES)  # recent strides agreeing with the axis
-        self._rewound_at = -math.inf  # arrival time when the history was last re-read, s
+        self._rewound_at = -math.inf  # arrival time of the sample that last had the history re-read, s
         self._resume_from = 0  # where a re-read starts: after the last emitted contact
         self._cov = np.zeros((3, 3))
         self._impacts: deque[float] = deque(maxlen=9)
@@ -599,7 +599,7 @@ class FootStepDetector:
         self._abandon(out)
         self._prev_zv = None
         self.phase = _Phase.SEEK_STILL
-        self._rewound_at = float(h.arrival[h.size - 1])
+        self._rewound_at = float(h.arrival[self.pos - h.base])  # the sample that decided the flip
         self.pos = max(h.base, self._resume_from)
 
     def _toe_off(self, peak: int, out: FootOutput) -> None:

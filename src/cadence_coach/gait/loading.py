@@ -18,6 +18,9 @@ is half the time between them, and it is completed (impact peak) at its next lan
 
 from __future__ import annotations
 
+import statistics
+from collections import deque
+
 import numpy as np
 
 from ..datatypes import GRAVITY, Placement, SampleBlock, Side, StepEvent
@@ -31,7 +34,7 @@ PIECE_SAMPLES = 512
 MAX_RATE_HZ = 2000.0
 MIN_STEP_S, MAX_STEP_S = 0.22, 1.5
 """Plausible step times, s."""
-MIN_SWING_G = 0.25
+MIN_SWING_G = 0.15
 """Smallest peak-to-trough range that counts as stepping, g."""
 LEVEL_MEMORY = 0.9
 """Weight of the old value when the peak and trough levels are updated per step."""
@@ -44,6 +47,22 @@ GRAVITY_WINDOW_S = 2.0
 IMPACT_WINDOW_S = 0.05
 """Impact peak is the largest magnitude within this time after contact, s."""
 MAX_EXTRAPOLATION_S = 0.03
+"""Farthest an extrapolated edge may lie before its lower crossing, s."""
+KNEE_FRACTION = 0.5
+"""Walking: slope, as a fraction of the steepest, above which the loading rise counts as begun."""
+KNEE_WINDOW_S = 0.15
+"""Walking: contact is looked for this far before the rise through mid-level at most, s (the steep
+loading rise is shorter; further back lie the slow pre-rise and the previous step's rebound)."""
+WALK_REFRACTORY = 0.5
+"""Walking: a rise sooner than this fraction of the recent median interval after the last step is the
+same step's second bump, not a step (running switches to walking pace gradually; the other way, half
+the walking interval is still shorter than a running step)."""
+WALK_MIN_HEIGHT = 0.4
+"""Walking: a rise (trough to its top within KNEE_AFTER_S of mid-level) smaller than this fraction of
+the recent landings' is a rebound inside the step, not a landing."""
+KNEE_AFTER_S = 0.05
+"""Walking: samples this long after the rise through mid-level are waited for before the contact is
+placed, s (the rise is slow and the mid-level crossing can come before its steepest part)."""
 """Farthest an extrapolated edge may lie before its lower crossing, s."""
 
 
@@ -69,6 +88,8 @@ class AccStepDetector:
         self._above = False
         self._top = 0.0  # highest magnitude since the last rise through mid-level
         self._last_ic: float | None = None
+        self._intervals: deque[float] = deque(maxlen=5)  # recent intervals between landings, s
+        self._heights: deque[float] = deque(maxlen=6)  # recent walking landings' rise, m/s^2
         self._pending: tuple[StepEvent, int] | None = None
         self.gyro_present = False
         self.axes = BodyAxes()
@@ -90,6 +111,8 @@ class AccStepDetector:
             self._flush(out)
             self.pos = self.hist.end  # no rise is measured across the gap
             self._last_ic = None
+            self._intervals.clear()
+            self._heights.clear()
             self._above = False
             self.sides.reset()
         self.hist.append(block)
@@ -119,6 +142,9 @@ class AccStepDetector:
                 if hits.size == 0:
                     break
                 i += int(hits[0])
+                if not self._rise_seen(self.pos + i):
+                    self.pos += i  # scan again from this crossing when the rest of the rise is in
+                    return
                 self._above = True
                 self._top = 0.0
                 self._rise(self.pos + i, mid, out)
@@ -133,23 +159,59 @@ class AccStepDetector:
                 i = j
         self.pos += mag.size
 
-    def _rise(self, cross: int, mid: float, out: BodyOutput) -> None:
-        """A rise through mid-level at absolute index ``cross``: place the contact and emit the step."""
+    def _trough_before(self, cross: int) -> tuple[slice, np.ndarray, float]:
+        """The rows looked back over from a rise through mid-level at ``cross``, their magnitudes
+        (m/s^2) and the lowest of them."""
         h = self.hist
         assert h is not None
         look = h.rows(cross - self._n(MAX_STEP_S / 2), cross + 1)
         mag = np.linalg.norm(h.acc[look], axis=1)
-        trough = float(mag.min())
+        return look, mag, float(mag.min())
+
+    def _rise_seen(self, cross: int) -> bool:
+        """Whether the samples a contact at the rise through ``cross`` is placed from are all in: up to
+        the crossing when running, KNEE_AFTER_S beyond it when walking (its steepest part can follow)."""
+        h = self.hist
+        assert h is not None
+        if cross + self._n(KNEE_AFTER_S) < h.end:
+            return True
+        return self._trough_before(cross)[2] < FLIGHT_G * GRAVITY
+
+    def _rise(self, cross: int, mid: float, out: BodyOutput) -> None:
+        """A rise through mid-level at absolute index ``cross``: place the contact and emit the step."""
+        h = self.hist
+        assert h is not None
+        look, mag, trough = self._trough_before(cross)
         self._trough = LEVEL_MEMORY * self._trough + (1 - LEVEL_MEMORY) * trough
         if self._peak - self._trough < MIN_SWING_G * GRAVITY:
             return  # standing, or a bump: not stepping
-        t_ic = _extrapolated_edge(h.t[look], mag, trough, mid, rising=True)
+        walking = trough >= FLIGHT_G * GRAVITY
+        decided = cross
+        if walking:
+            decided = cross + self._n(KNEE_AFTER_S)
+            rise = h.rows(cross - self._n(KNEE_WINDOW_S), decided + 1)
+            rise_mag = np.linalg.norm(h.acc[rise], axis=1)
+            height = float(rise_mag.max()) - trough
+            if len(self._heights) >= 3 and height < WALK_MIN_HEIGHT * statistics.median(self._heights):
+                return  # a bump far smaller than the recent landings: the rebound inside a step
+            t_ic = _knee(h.t[rise], rise_mag)
+        else:
+            t_ic = _extrapolated_edge(h.t[look], mag, trough, mid, rising=True)
         interval = None if self._last_ic is None else t_ic - self._last_ic
-        if interval is not None and interval < MIN_STEP_S * self.per_landing:
+        shortest = MIN_STEP_S * self.per_landing
+        if walking and len(self._intervals) >= 3:
+            # A walking step can load the trunk twice (heel, then the push of the other leg): the second
+            # bump comes well inside the step period.
+            shortest = max(shortest, WALK_REFRACTORY * statistics.median(self._intervals))
+        if interval is not None and interval < shortest:
             return  # a second bump within one step (walking double peak, the shank's swing)
+        if interval is not None and interval <= MAX_STEP_S * self.per_landing:
+            self._intervals.append(interval)
+        if walking:
+            self._heights.append(height)
         step = None if interval is None else interval / self.per_landing
         self._last_ic = t_ic
-        ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[cross - h.base]), sensor=self.sensor, side=self.side)
+        ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[min(decided, h.end - 1) - h.base]), sensor=self.sensor, side=self.side)
         if step is not None and step <= MAX_STEP_S:
             ev.step_time_s = step
             ev.cadence_spm = 60.0 / step
@@ -226,6 +288,26 @@ def _extrapolated_edge(t: np.ndarray, mag: np.ndarray, base: float, mid: float, 
             result = t_low - (t_mid - t_low) * (low - base) / max(mid - low, 1e-9)
             result = max(result, t_low - MAX_EXTRAPOLATION_S)
     return result if rising else -result
+
+
+def _knee(t: np.ndarray, mag: np.ndarray) -> float:
+    """Walking: the time where the slow rise from the trough turns into the steep loading rise that
+    ends at the last sample (s).
+
+    Without a flight phase the trunk's acceleration climbs slowly for 100-200 ms before contact (the body
+    is still falling onto the leading leg), so an edge extrapolated to the trough lands far too early;
+    contact is where the slope jumps (Zijlstra & Hof 2003 place it at the same instant from the forward
+    acceleration's peak). The steep run is the run of intervals, back from the steepest one, whose slope
+    stays above KNEE_FRACTION of it; contact is the sample that starts it.
+    """
+    rise_from = int(np.argmin(mag))
+    slope = np.diff(mag[rise_from:])
+    if slope.size == 0:
+        return float(t[-1])
+    k = int(np.argmax(slope))
+    while k > 0 and slope[k - 1] > KNEE_FRACTION * slope[k]:
+        k -= 1
+    return float(t[rise_from + k])
 
 
 def _crossing(t: np.ndarray, mag: np.ndarray, k: int, level: float) -> float:
