@@ -6,7 +6,10 @@ detector follows the running levels of peaks and troughs and takes each rise thr
 as a step. Contact is placed by extrapolating that rise (the line through its 20 % and 50 % crossings)
 back to the trough level: for a half-sine loading this lands within a few ms of the true onset, where a
 fixed threshold would be 10-20 ms late (Kiernan et al. 2023 report 17-30 ms bias for threshold methods
-at shank and sacrum).
+at shank and sacrum). Walking has no flight: the trunk's acceleration climbs slowly for 100-200 ms before
+contact, so there contact is the knee where that slow climb turns into the steep loading rise (found
+50 ms after the mid-level crossing), and a rebound inside a step is told from a landing by its height
+and timing.
 
 A trunk or head sensor feels every step. When the trough between steps is near free fall (running with
 a flight phase), the end of the loading is extrapolated the same way down to the trough level and gives
