@@ -1,8 +1,12 @@
 """The ``cadence-coach`` command line.
 
 Each sub-command is a module in this package with two functions:
-``add_parser(subparsers) -> argparse.ArgumentParser`` and ``run(args) -> int``. Adding a command means
-adding its module name to :data:`COMMANDS`.
+``add_parser(subparsers, summary) -> argparse.ArgumentParser`` and ``run(args) -> int``. Adding a command
+means adding its name and one-line summary to :data:`COMMANDS`.
+
+Only the module of the command being run is imported (:func:`main`): the others pull in scipy, the
+simulator, bumble or the audio stack, which would cost that command up to half a second of start-up.
+The top-level ``--help`` needs only the summaries, which is why they live here.
 
 Errors people can cause (a bad flag, a missing or corrupt file, an unknown name) print one line on stderr
 and exit with code 2, never a traceback.
@@ -14,12 +18,24 @@ import argparse
 import importlib
 import logging
 import sys
+from collections.abc import Collection
 
 from .. import __version__
 from ..errors import UserError
 
-COMMANDS = ["demo", "simulate", "replay", "analyze", "profiles", "decode", "scan", "run", "bench", "audio-check"]
-"""Sub-command modules, in the order ``--help`` lists them."""
+COMMANDS = {
+    "demo": "replay the bundled downhill run with the live view and the cues",
+    "simulate": "write a simulated foot-IMU recording with ground truth",
+    "replay": "run a recording or a CSV file through the pipeline, coach and voice",
+    "analyze": "detect every step of a recording or CSV file and write steps.csv",
+    "profiles": "list the firmware profiles (supported sensor families)",
+    "decode": "decode one BLE payload (hex) with a firmware profile's decoder",
+    "scan": "list nearby Bluetooth LE sensors",
+    "run": "live session: connect to sensors over Bluetooth LE, coach, speak and record",
+    "bench": "live session against a simulated runner's sensors on a virtual BLE link: accuracy, latency, CPU",
+    "audio-check": "speak a test cue and measure audio latency",
+}
+"""Sub-command name -> the summary ``--help`` lists for it, in the order ``--help`` lists them."""
 
 EXIT_USAGE = 2
 
@@ -32,8 +48,14 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every sub-command."""
+def build_parser(full: Collection[str] = tuple(COMMANDS)) -> argparse.ArgumentParser:
+    """The top-level parser.
+
+    Args:
+        full: the sub-commands whose parsers are built (importing their modules); the others get a
+            parser with their summary alone, enough for the top-level ``--help`` and for the error
+            message of a wrong name. Default: every sub-command.
+    """
     parser = OneLineParser(
         prog="cadence-coach",
         description="Real-time running cadence and form coach for wearable IMUs and BLE foot pods.",
@@ -42,16 +64,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True
-    for name in COMMANDS:
+    for name, summary in COMMANDS.items():
+        if name not in full:
+            sub.add_parser(name, help=summary)
+            continue
         module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
-        cmd = module.add_parser(sub)
+        cmd = module.add_parser(sub, summary)
         cmd.set_defaults(_run=module.run)
     return parser
 
 
+def command_named(argv: list[str]) -> str | None:
+    """The sub-command an argument list names, if any: its first argument that is not an option (the
+    top-level options take no value)."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    command = command_named(argv)
+    parser = build_parser([command] if command else [])
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import nullcontext
-
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from contextlib import AbstractContextManager, nullcontext
 
 from ..export import StepsCsvWriter
 from ..pipeline import Pipeline
@@ -20,10 +17,10 @@ BATCH = 2048
 """Items (packets, events) handed to the pipeline at once (and between two progress updates)."""
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "analyze",
-        help="detect every step of a recording or CSV file and write steps.csv",
+        help=summary,
         description="Run an input through the pipeline as fast as possible and write one row per step.",
     )
     add_input_arguments(p)
@@ -33,18 +30,22 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+def progress_bar() -> AbstractContextManager:
+    """The progress bar on stderr (rich is imported here: only a terminal shows it)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "analyzing", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        console=Console(file=sys.stderr), transient=True,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     with open_input(args) as source:
         pipeline = Pipeline(source.sensors)
         show = sys.stderr.isatty() and source.size_bytes >= PROGRESS_MIN_BYTES
-        progress = (
-            Progress(
-                "analyzing", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                console=Console(file=sys.stderr), transient=True,
-            )
-            if show
-            else nullcontext()
-        )
+        progress = progress_bar() if show else nullcontext()
         with StepsCsvWriter(args.out) as writer, progress:
             task = progress.add_task("analyze", total=source.size_bytes) if show else None
             session = Session(pipeline, step_sinks=[writer])

@@ -30,10 +30,10 @@ def repeat_value(text: str) -> int:
     return n
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "audio-check",
-        help="speak a test cue and measure audio latency",
+        help=summary,
         description="Name the audio output device, speak a test cue several times and print its latency.",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")

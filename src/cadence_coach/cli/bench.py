@@ -9,10 +9,10 @@ import json
 from ..voice import parse_audio_mode
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "bench",
-        help="live session against a simulated runner's sensors on a virtual BLE link: accuracy, latency, CPU",
+        help=summary,
         description=(
             "Simulate a runner, stream each instrumented foot from a simulated sensor in real time over a "
             "bumble virtual link, run the same live path as `run` (reader, pipeline, coach, voice, recording), "

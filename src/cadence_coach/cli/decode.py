@@ -16,10 +16,10 @@ from ..errors import UserError
 from ..profiles import Profile, load_profile
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "decode",
-        help="decode one BLE payload (hex) with a firmware profile's decoder",
+        help=summary,
         description="Decode one payload and print it as JSON, in physical units (m/s^2, rad/s, m/s, m).",
     )
     p.add_argument("profile", help="firmware profile name (see `cadence-coach profiles`)")

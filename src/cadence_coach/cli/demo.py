@@ -11,10 +11,10 @@ DEMO_RECORDING = Path(__file__).resolve().parents[3] / "recordings" / "demo-desc
 """The bundled recording (made by the simulator; recordings/README.md says how)."""
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "demo",
-        help="replay the bundled downhill run with the live view and the cues",
+        help=summary,
         description=(
             "Replay a bundled simulated run with a long descent (recordings/demo-descent.ccrec) through "
             "the whole pipeline, with the live view and the cues it speaks (or prints, without a sound "

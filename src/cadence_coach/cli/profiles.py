@@ -7,10 +7,10 @@ import argparse
 from ..profiles import PROFILE_DIR, all_profiles
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     return sub.add_parser(
         "profiles",
-        help="list the firmware profiles (supported sensor families)",
+        help=summary,
         description=f"List the firmware profiles in {PROFILE_DIR}.",
     )
 

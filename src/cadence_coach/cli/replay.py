@@ -87,10 +87,10 @@ def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> 
     )
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "replay",
-        help="run a recording or a CSV file through the pipeline, coach and voice",
+        help=summary,
         description=(
             "Replay a recording (or a CSV file) through the same pipeline as live data: steps, coaching "
             "cues, voice. Cue times are in the input's own time base."

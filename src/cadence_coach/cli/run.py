@@ -37,10 +37,10 @@ def duration_value(text: str) -> float:
     return v
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run",
-        help="live session: connect to sensors over Bluetooth LE, coach, speak and record",
+        help=summary,
         description=(
             "Connect to the named sensors (and only those), detect steps, coach and speak cues live, and "
             "record every packet (default: a new file under ~/cadence-coach/sessions/). Ctrl-C ends the "

@@ -19,10 +19,10 @@ def timeout_value(text: str) -> float:
     return v
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "scan",
-        help="list nearby Bluetooth LE sensors",
+        help=summary,
         description="Scan for Bluetooth LE devices and show the firmware profile each one matches.",
     )
     p.add_argument("--timeout", type=timeout_value, default=5.0, help="scan time, seconds (default 5)")

@@ -25,10 +25,10 @@ def _number(kind: type) -> Callable[[str], float | int]:
     return parse
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "simulate",
-        help="write a simulated foot-IMU recording with ground truth",
+        help=summary,
         description="Simulate a runner wearing foot IMUs on a scenario course; writes OUT (a recording) "
         "and OUT.truth.json (the ground truth). Scenarios: "
         + "; ".join(f"{name}: {text}" for name, (text, _) in SCENARIOS.items())

@@ -53,6 +53,7 @@ class GradeEstimator:
         self._length = 0.0
         self._rise = 0.0
         self._baro: deque[tuple[float, float]] = deque()  # (t, altitude), the last second
+        self._baro_mean: float | None = None  # mean altitude in _baro, m; None until asked after a change
         self._track: deque[tuple[float, float, float]] = deque()  # (distance, imu height, baro altitude)
         self._distance = 0.0
         self._height = 0.0
@@ -69,6 +70,7 @@ class GradeEstimator:
         self._baro.extend(zip(t[recent].tolist(), alt[recent].tolist()))
         while self._baro and self._baro[0][0] < self._baro[-1][0] - 1.0:
             self._baro.popleft()
+        self._baro_mean = None
 
     def add_stride(self, t_end_s: float, length_m: float, rise_m: float) -> None:
         """Add one stride that ended at ``t_end_s`` (s)."""
@@ -82,7 +84,9 @@ class GradeEstimator:
         self._distance += length_m / self.feet
         self._height += rise_m / self.feet
         if self._baro and self._baro[-1][0] > t_end_s - 1.0:
-            self._track_baro(float(np.mean([a for _, a in self._baro])))
+            if self._baro_mean is None:  # several strides share one second of readings
+                self._baro_mean = float(np.mean([a for _, a in self._baro]))
+            self._track_baro(self._baro_mean)
 
     def _track_baro(self, altitude: float) -> None:
         self._track.append((self._distance, self._height, altitude))

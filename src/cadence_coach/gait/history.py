@@ -50,14 +50,12 @@ class SampleHistory:
         n = len(block)
         if n > self.ring.capacity:
             raise ValueError(f"block of {n} samples does not fit a history of {self.ring.capacity}")
-        rows = np.zeros((n, WIDTH))
+        rows = np.empty((n, WIDTH))
         rows[:, T] = block.t
-        rows[:, ARRIVAL] = block.arrival_times()
-        if block.acc is not None:
-            rows[:, ACC] = block.acc
-        if block.gyro is not None:
-            rows[:, GYRO] = block.gyro
-        rows[:, BARO] = block.baro_pa if block.baro_pa is not None else np.nan
+        rows[:, ARRIVAL] = block.t_arrival if block.arrival is None else block.arrival
+        rows[:, ACC] = 0.0 if block.acc is None else block.acc
+        rows[:, GYRO] = 0.0 if block.gyro is None else block.gyro
+        rows[:, BARO] = np.nan if block.baro_pa is None else block.baro_pa
         rows[:, JERK] = trend_breaks(self.acc[-2:], rows[:, ACC])
         self.ring.push(rows)
         self._refresh()
