@@ -139,13 +139,20 @@ class StepEvent:
 
     Times are on the session time base. Fields that could not be measured for this step are None.
 
+    The engine hands a step on twice, as the same object: at contact (``detected``: only the timing is
+    known, and ``step_time_s``/``cadence_spm`` are provisional, half this foot's own stride) and when its
+    figures are final (``steps``: the fields below filled in place; with both feet worn the step time,
+    cadence and flight time are then from the other foot's contact, and a foot step carries the trunk or
+    head pitch).
+
     Attributes:
         t_ic_s: initial contact (foot strike), s.
         detected_at_s: stream time at which the engine emitted this step, s. Latency = this - t_ic_s.
         sensor: index of the sensor that saw the step.
         side: foot of the step when known.
         t_to_s: toe-off that ended this foot's stance, s.
-        step_time_s: time since the previous step's initial contact (either foot), s.
+        step_time_s: time since the previous step's initial contact (the other foot's when both are
+            worn; half this foot's stride otherwise, and at contact), s.
         cadence_spm: cadence, steps per minute counting both feet.
         contact_s: ground contact time, s.
         flight_s: flight time (no foot on the ground) before the next contact, s.
@@ -155,7 +162,8 @@ class StepEvent:
         stride_m: length of this foot's last stride (two steps), m.
         speed_mps: average speed over that stride, m/s.
         grade_pct: smoothed running grade, percent, negative downhill.
-        trunk_pitch_deg: forward lean of the trunk (+ forward) or head pitch (+ down), degrees.
+        trunk_pitch_deg: forward lean of the trunk (+ forward) or head pitch (+ down), degrees; on a
+            foot step, that of the trunk or head step whose contact is nearest.
     """
 
     t_ic_s: float

@@ -5,6 +5,10 @@ read in bulk (``analyze``, replay at speed 0) hands :class:`PacketBatch` es to
 :meth:`Pipeline.feed_packet_batch`; sources that already have samples in physical units (CSV import) hand
 blocks to :meth:`Pipeline.feed_block`. All return what the later stages produced, so the caller (the
 session loop, ``analyze``, a test) decides what to show, speak or write.
+
+Packets must be fed in arrival order (as they are recorded): each feed tells the gait engine that every
+sensor's data up to the feed's latest arrival is in, which is what lets it release steps with their
+cross-sensor figures final. :meth:`Pipeline.finish` hands on what it still holds at the end.
 """
 
 from __future__ import annotations
@@ -47,9 +51,10 @@ class PipelineOutput:
     Attributes:
         blocks: decoded sample blocks.
         detected: steps confirmed at initial contact (their ``detected_at_s`` is now); the figures
-            that need the rest of the stance are still None.
-        steps: steps whose stance is over, with every figure the sensors allow (the same objects as
-            in an earlier ``detected``).
+            that need the rest of the stance are still None and the step time is provisional.
+        steps: steps whose figures are final, with every figure the sensors allow (the same objects as
+            in an earlier ``detected``), in the engine's release order (see :mod:`.gait.engine`):
+            the same whatever the feeds' sizes.
         cues: coaching cues decided.
         pod_readings: speed and cadence as computed by RSC foot pods (no samples to detect steps in).
     """
@@ -110,6 +115,8 @@ class Pipeline:
                 continue  # a sensor whose samples arrive as blocks
             self.counters[sensor].packets += len(group)
             self._run_decoded(stream.feed_many(group), out)
+        if packets:
+            out.steps.extend(self.engine.release(max(p.t_host for p in packets)))
         return out
 
     def feed_packet_batch(self, batch: PacketBatch) -> PipelineOutput:
@@ -129,6 +136,7 @@ class Pipeline:
                 continue
             self.counters[s].packets += len(group)
             self._run_decoded(feed_batch(stream, group), out)
+        out.steps.extend(self.engine.release(float(batch.t_host.max())))
         return out
 
     def _run_decoded(self, items: list[SampleBlock | PodReading], out: PipelineOutput) -> None:
@@ -142,7 +150,13 @@ class Pipeline:
         """Run the stages after decoding on one block of samples (sources that decode themselves)."""
         out = PipelineOutput()
         self._run_block(block, out)
+        if len(block):
+            out.steps.extend(self.engine.release(float(block.arrival_times()[-1])))
         return out
+
+    def finish(self) -> PipelineOutput:
+        """The end of the session: the steps the engine still holds (``steps``)."""
+        return PipelineOutput(steps=self.engine.finish())
 
     def _run_block(self, block: SampleBlock, out: PipelineOutput) -> None:
         if block.sensor in self._gap_pending:
@@ -155,6 +169,4 @@ class Pipeline:
             c.first_t = float(block.t[0])
         c.last_t = float(block.t[-1])
         out.blocks.append(block)
-        gait = self.engine.feed(block)
-        out.detected.extend(gait.new)
-        out.steps.extend(gait.completed)
+        out.detected.extend(self.engine.detect(block))

@@ -121,6 +121,18 @@ class Session:
                     self.pipeline.mark_gap(item.data["sensor"])
         if run:
             self._feed(out, run)
+        self._deliver(out)
+        return out
+
+    def finish(self) -> PipelineOutput:
+        """End the session: the steps the gait engine still holds (waiting for another sensor, or open
+        at the end) go to the sinks and the coach like any others. Call it once, after the last item."""
+        out = self.pipeline.finish()
+        self._deliver(out)
+        return out
+
+    def _deliver(self, out: PipelineOutput) -> None:
+        """Hand one feed's steps and cues to the writers, the coach, the voice and the view."""
         self.steps.extend(out.steps)
         if out.steps:
             for sink in self.step_sinks:
@@ -136,7 +148,6 @@ class Session:
                 sink.write(cue)
         if self.view is not None:
             self.view.update(out, self.pipeline)
-        return out
 
     def _feed(self, out: PipelineOutput, run: list) -> None:
         """Decode a run of packets (RawPackets, or PacketBatches) together and merge what it gave."""
@@ -153,7 +164,8 @@ class Session:
         into.cues.extend(part.cues)
 
     def run(self, source: Iterable[Item], batch: int = 1) -> None:
-        """Process a synchronous source, ``batch`` items at a time (1 for live pacing; a
-        :class:`PacketBatch` counts as its packets, see :func:`windows`)."""
+        """Process a whole synchronous source, ``batch`` items at a time (1 for live pacing; a
+        :class:`PacketBatch` counts as its packets, see :func:`windows`), then :meth:`finish`."""
         for window in windows(source, batch):
             self.process(window)
+        self.finish()

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
                 session.process(window)
                 if task is not None:
                     progress.update(task, completed=source.bytes_read)
+            session.finish()
         for note in source.notes():
             print(f"note: {note}", file=sys.stderr)
         if pipeline.malformed_packets:

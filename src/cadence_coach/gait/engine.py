@@ -1,23 +1,51 @@
 """The gait engine: one facade over the per-sensor detectors.
 
 Fed sample blocks of any size from any of the session's sensors, it returns each step as soon as it is
-confirmed (``new``, at initial contact) and again when its stance is over and every figure is known
-(``completed``, at toe-off). Both lists hold the same :class:`StepEvent` objects: a step's late fields
+confirmed (``new``, at initial contact: latency-critical, never held back) and again once its figures are
+final (``completed``). Both lists hold the same :class:`StepEvent` objects: a step's late fields
 (contact, strike angle, stride, grade...) are filled in place, ``detected_at_s`` keeps the emission time.
+
+Cross-sensor figures (the step time from the other foot's contact with both feet worn, and so cadence and
+flight time; the trunk or head pitch of a foot step) are computed from stream times, never from the order
+the blocks were processed in. Every step gets a *release point* on the arrival time base,
+``max(detected_at_s, t_ic_s + CROSS_SENSOR_WAIT_S)``: its cross-sensor figures use the other sensors'
+steps detected before that point, and it is released, completed, once every sensor's data that arrived
+up to that point has been fed. Released steps come out in release-point order (so in contact order
+whenever the detectors confirm contacts within ``CROSS_SENSOR_WAIT_S``), whatever the block sizes.
+
+The engine learns how far the data has arrived from the caller: :meth:`GaitEngine.release` takes the
+arrival time up to which every sensor's samples have been handed to :meth:`GaitEngine.detect` (the
+pipeline passes the latest packet arrival of each feed: packets come in arrival order). A step still
+open (its stance not seen through) holds back the steps after it, unless its sensor has sent nothing
+for ``STALL_S`` of arrival time (link lost, sensor finished earlier): it is then released with what is
+known. :meth:`GaitEngine.finish` releases everything at the end of a session.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
 from . import kernels
 from .body import BodyStepDetector
 from .foot import FootStepDetector
 from .grade import GradeEstimator
+from .strapdown import StrideTrajectory
 
 MAX_STEP_S = 1.5
 """Longest plausible step between the two feet, s (slower is standing, not walking)."""
+CROSS_SENSOR_WAIT_S = 0.15
+"""How long after a contact (arrival time) the other sensors' steps around it are awaited, s. Covers
+the detectors' confirmation delays (foot 1-3 samples, trunk 40-55 ms) plus a BLE packet interval; the
+trunk step of the same landing is then known when a foot step is released."""
+STALL_S = 1.5
+"""A sensor that has sent nothing for this long (arrival time, s) no longer holds steps back."""
+PRESSURE_BACKLOG_S = 10.0
+"""Barometer readings wait this long (sample time, s) for the strides that end after them."""
 
 
 @dataclass(slots=True)
@@ -28,12 +56,106 @@ class EngineOutput:
     completed: list[StepEvent] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Held:
+    """A step emitted at contact and not released yet."""
+
+    release_at: float  # release point, arrival time base, s
+    event: StepEvent
+    completed: bool = False
+
+    @property
+    def order(self) -> tuple[float, int, float]:
+        return (self.release_at, self.event.sensor, self.event.t_ic_s)
+
+
+class _Timeline:
+    """One sensor's steps as (contact s, detected_at s, value), in contact order, for cross-sensor look-ups."""
+
+    def __init__(self) -> None:
+        self.t_ic: list[float] = []
+        self.detected: list[float] = []
+        self.value: list[float] = []
+
+    def add(self, t_ic: float, detected_at: float, value: float) -> None:
+        self.t_ic.append(t_ic)
+        self.detected.append(detected_at)
+        self.value.append(value)
+
+    def around(self, lo: float, hi: float, known_before: float) -> list[tuple[float, float]]:
+        """(contact, value) of the steps with contact in [lo, hi) detected before ``known_before``."""
+        stop = bisect.bisect_left(self.t_ic, hi)
+        start = bisect.bisect_left(self.t_ic, lo, 0, stop)
+        return [(self.t_ic[i], self.value[i]) for i in range(start, stop) if self.detected[i] < known_before]
+
+    def forget_before(self, t: float) -> None:
+        """Drop the steps with contact before ``t`` (s), in chunks (cheap)."""
+        k = bisect.bisect_left(self.t_ic, t)
+        if k >= 256:
+            del self.t_ic[:k], self.detected[:k], self.value[:k]
+
+
+class _FootGrade:
+    """One foot's grade: its strides cover the whole distance, so it needs no other sensor's.
+
+    The grade a step gets is the one after the strides that ended before its toe-off (its contact if it
+    has none): the state a packet-by-packet run has when the step completes, whatever else a large
+    block brought. Barometer readings reach the estimator only up to each stride's end for the same
+    reason.
+    """
+
+    def __init__(self) -> None:
+        self.estimator = GradeEstimator(feet=1)
+        self._t = np.empty(0)
+        self._pa = np.empty(0)
+        self._ends: list[float] = []  # end of each recent stride, s
+        self._grades: list[float | None] = []  # grade after it, %
+        self._before: float | None = None  # grade before the oldest one kept, %
+
+    def add_pressure(self, t: np.ndarray, pa: np.ndarray) -> None:
+        """Queue barometer readings (times s, pressures Pa; NaN = none)."""
+        ok = ~np.isnan(pa)
+        if not ok.any():
+            return
+        self._t = np.concatenate([self._t, t[ok]])
+        self._pa = np.concatenate([self._pa, pa[ok]])
+
+    def add_strides(self, strides: list[StrideTrajectory]) -> None:
+        """Add the strides a block gave (after its readings): each with the readings up to its end."""
+        for stride in strides:
+            self._hand_on(stride.t_end_s)
+            self.estimator.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
+            self._ends.append(stride.t_end_s)
+            self._grades.append(self.estimator.grade_pct)
+        if self._t.size:  # a stride still to come ends well after these
+            self._hand_on(self._t[-1] - PRESSURE_BACKLOG_S)
+
+    def grade_for(self, ev: StepEvent) -> float | None:
+        """The grade for a step (percent): after the strides that ended before its toe-off."""
+        k = bisect.bisect_right(self._ends, ev.t_ic_s if ev.t_to_s is None else ev.t_to_s)
+        return self._grades[k - 1] if k else self._before
+
+    def forget_before(self, t: float) -> None:
+        """Drop the grades of strides that ended before ``t`` (s), in chunks."""
+        k = bisect.bisect_left(self._ends, t)
+        if k >= 64:
+            self._before = self._grades[k - 1]
+            del self._ends[:k], self._grades[:k]
+
+    def _hand_on(self, until_s: float) -> None:
+        k = int(np.searchsorted(self._t, until_s, side="right"))
+        if k:
+            self.estimator.add_pressure(self._t[:k], self._pa[:k])
+            self._t, self._pa = self._t[k:], self._pa[k:]
+
+
 class GaitEngine:
     """Online gait analysis for a session's sensors.
 
     Args:
         sensors: the session's sensors; foot IMUs get a :class:`FootStepDetector`, other placements
-            a :class:`BodyStepDetector`. When there are foot sensors, steps come from them only.
+            a :class:`BodyStepDetector`. When there are foot sensors, steps come from them only (the
+            trunk or head gives their pitch).
     """
 
     def __init__(self, sensors: list[SensorInfo]) -> None:
@@ -47,46 +169,111 @@ class GaitEngine:
             else:
                 self.body_detectors[i] = BodyStepDetector(i, info.placement, info.side)
         self.feet = len(self.feet_detectors)
-        self._last_pitch: float | None = None
-        self.grade = GradeEstimator(feet=self.feet)
-        self._last_ic: dict[int, float] = {}
+        self.grades = {i: _FootGrade() for i in self.feet_detectors}
+        self._contacts = {i: _Timeline() for i in self.feet_detectors}
+        self._pitches = {i: _Timeline() for i in self.body_detectors}
+        self._held: list[_Held] = []  # in release order
+        self._held_by_id: dict[int, _Held] = {}
+        self._last_arrival: dict[int, float] = {}
+        self.arrived_s = -math.inf
+        """Arrival time up to which every sensor's data has been fed, s (the latest :meth:`release`)."""
 
     def feed(self, block: SampleBlock) -> EngineOutput:
-        """Process one block; returns the steps it confirmed and completed."""
-        out = EngineOutput()
+        """:meth:`detect` then :meth:`release` up to the block's last arrival: for a single stream, or
+        several fed one block at a time in arrival order."""
+        out = EngineOutput(new=self.detect(block))
+        if len(block):
+            out.completed = self.release(float(block.arrival_times()[-1]))
+        return out
+
+    def detect(self, block: SampleBlock) -> list[StepEvent]:
+        """Run one block through its sensor's detector; returns the steps it confirmed (at contact, with a
+        provisional step time). Steps it completed are held for :meth:`release`."""
+        if len(block):
+            self._last_arrival[block.sensor] = float(block.arrival_times()[-1])
         body = self.body_detectors.get(block.sensor)
         if body is not None:
             res = body.feed(block)
             for ev in res.new:
-                if ev.trunk_pitch_deg is not None:
-                    self._last_pitch = ev.trunk_pitch_deg
-            if self.feet == 0:  # steps from the body sensor only when no foot sensor is worn
-                out.new.extend(res.new)
-                out.completed.extend(res.completed)
-            return out
+                if self.feet and ev.trunk_pitch_deg is not None:
+                    self._pitches[block.sensor].add(ev.t_ic_s, ev.detected_at_s, ev.trunk_pitch_deg)
+            if self.feet:  # steps from the body sensor only when no foot sensor is worn
+                return []
+            self._hold(res.new, res.completed)
+            return res.new
         det = self.feet_detectors.get(block.sensor)
         if det is None:
-            return out
+            return []
+        grade = self.grades[block.sensor]
         if block.baro_pa is not None:
-            self.grade.add_pressure(block.t, block.baro_pa)
+            grade.add_pressure(block.t, block.baro_pa)
         res = det.feed(block)
-        for stride in res.strides:
-            self.grade.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
+        grade.add_strides(res.strides)
         for ev in res.new:
-            if self.feet > 1:
-                self._two_feet_timing(ev)
-            out.new.append(ev)
-        for ev in res.completed:
-            ev.grade_pct = self.grade.grade_pct
-            if ev.trunk_pitch_deg is None:
-                ev.trunk_pitch_deg = self._last_pitch
-            out.completed.append(ev)
+            self._contacts[block.sensor].add(ev.t_ic_s, ev.detected_at_s, 0.0)
+        self._hold(res.new, res.completed)
+        return res.new
+
+    def release(self, arrived_s: float) -> list[StepEvent]:
+        """Steps whose figures are final once every sensor's data that arrived up to ``arrived_s`` (s)
+        has been fed to :meth:`detect`, in release order."""
+        self.arrived_s = max(self.arrived_s, arrived_s)
+        out: list[StepEvent] = []
+        while self._held:
+            head = self._held[0]
+            if head.release_at >= self.arrived_s:
+                break
+            if not head.completed and not self._stalled(head.event.sensor):
+                break
+            out.append(self._release_head())
+        self._forget_old()
         return out
 
-    def _two_feet_timing(self, ev: StepEvent) -> None:
+    def finish(self) -> list[StepEvent]:
+        """The end of the session: every held step, open or not, with what is known of it."""
+        self.arrived_s = math.inf
+        out = [self._release_head() for _ in range(len(self._held))]
+        self._forget_old()
+        return out
+
+    # -- holding and releasing ------------------------------------------------------------------
+
+    def _hold(self, new: list[StepEvent], completed: list[StepEvent]) -> None:
+        for ev in new:
+            held = _Held(max(ev.detected_at_s, ev.t_ic_s + CROSS_SENSOR_WAIT_S), ev)
+            self._held_by_id[id(ev)] = held
+            if not self._held or self._held[-1].order <= held.order:
+                self._held.append(held)
+            else:
+                bisect.insort(self._held, held, key=lambda h: h.order)
+        for ev in completed:
+            held = self._held_by_id.get(id(ev))
+            if held is not None:  # None: released already, its sensor having stalled
+                held.completed = True
+
+    def _stalled(self, sensor: int) -> bool:
+        return self.arrived_s - self._last_arrival.get(sensor, -math.inf) > STALL_S
+
+    def _release_head(self) -> StepEvent:
+        held = self._held.pop(0)
+        del self._held_by_id[id(held.event)]
+        ev = held.event
+        if ev.sensor in self.feet_detectors:
+            ev.grade_pct = self.grades[ev.sensor].grade_for(ev)
+            if self.feet > 1:
+                self._two_feet_timing(ev, held.release_at)
+            if self._pitches and ev.trunk_pitch_deg is None:
+                ev.trunk_pitch_deg = self._pitch_near(ev.t_ic_s, held.release_at)
+        return ev
+
+    def _two_feet_timing(self, ev: StepEvent, known_before: float) -> None:
         """With both feet instrumented, the step time is from the other foot's last contact."""
-        others = [t for s, t in self._last_ic.items() if s != ev.sensor and t < ev.t_ic_s]
-        self._last_ic[ev.sensor] = ev.t_ic_s
+        others = [
+            t
+            for s, line in self._contacts.items()
+            if s != ev.sensor
+            for t, _ in line.around(ev.t_ic_s - MAX_STEP_S, ev.t_ic_s, known_before)
+        ]
         if others:
             step = ev.t_ic_s - max(others)
             if 0 < step <= MAX_STEP_S:
@@ -94,3 +281,24 @@ class GaitEngine:
                 ev.cadence_spm = 60.0 / step
                 if ev.contact_s is not None:
                     ev.flight_s = max(0.0, step - ev.contact_s)
+
+    def _pitch_near(self, t_ic: float, known_before: float) -> float | None:
+        """Pitch of the trunk or head step whose contact is nearest ``t_ic`` (s), within MAX_STEP_S."""
+        best: tuple[float, int, float] | None = None
+        for s, line in self._pitches.items():
+            for t, pitch in line.around(t_ic - MAX_STEP_S, t_ic + MAX_STEP_S, known_before):
+                cand = (abs(t - t_ic), s, pitch)
+                if best is None or cand < best:
+                    best = cand
+        return None if best is None else best[2]
+
+    def _forget_old(self) -> None:
+        """Drop contacts and pitches that no step still to be released can need: a foot's future steps
+        come after its last contact."""
+        floor = min((h.event.t_ic_s for h in self._held), default=math.inf)
+        for line in self._contacts.values():
+            if line.t_ic:
+                floor = min(floor, line.t_ic[-1])
+        if math.isfinite(floor):
+            for line in (*self._contacts.values(), *self._pitches.values(), *self.grades.values()):
+                line.forget_before(floor - MAX_STEP_S)

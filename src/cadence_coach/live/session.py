@@ -241,6 +241,7 @@ async def run_live(
         await stop_readers(readers)
         state["run"] = None  # nothing after the stop command belongs to the session
         writer.close()
+        run.session.finish()  # the steps the gait engine still held
     return run
 
 
