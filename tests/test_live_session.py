@@ -80,6 +80,7 @@ def test_run_streams_records_and_survives_a_disconnect(tmp_path, capsys):
     spans = [[]]
     for record_item in records:
         note_spans(spans, session.process([record_item]))
+    note_spans(spans, session.finish())  # as the live session did when it stopped
     assert [round(s.t_ic_s, 4) for s in session.steps] == live_t_ic
     # ... and no step lies in the samples' gap, which is where the link was lost
     (_, gap_start), (gap_end, _) = spans[0]
