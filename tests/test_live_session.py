@@ -61,10 +61,12 @@ def test_run_streams_records_and_survives_a_disconnect(tmp_path, capsys):
     assert (info.profile, info.placement.value, info.side.value) == ("open-imu", "foot", "left")  # profile from scan
     assert (info.name, info.address) == ("CC-IMU-L", sensor.address)
     packets = [r.payload for r in records if not isinstance(r, RecordedEvent)]
-    # every packet received is recorded byte-exact and in order; at most the one in flight at stop is missing
+    # every packet received is recorded byte-exact and in order; at most the ones in flight when the link
+    # dropped and at the stop are missing
     assert len(packets) > 500
-    assert packets == sensor.sent[: len(packets)]
-    assert len(sensor.sent) - len(packets) <= 1
+    sent = iter(sensor.sent)
+    assert all(any(p == q for q in sent) for p in packets), "recorded packets are not the sent ones in order"
+    assert len(sensor.sent) - len(packets) <= 2
     events = [r.data for r in records if isinstance(r, RecordedEvent)]
     assert [e["event"] for e in events] == ["connected", "disconnected", "reconnected"]
     lost_at = next(r.t_s for r in records if isinstance(r, RecordedEvent) and r.data["event"] == "disconnected")

@@ -32,7 +32,7 @@ import numpy as np
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
 from . import kernels
 from .body import BodyStepDetector
-from .foot import FootStepDetector
+from .foot import DetectedStride, FootStepDetector
 from .grade import GradeEstimator
 from .strapdown import StrideTrajectory
 
@@ -44,8 +44,6 @@ the detectors' confirmation delays (foot 1-3 samples, trunk 40-55 ms) plus a BLE
 trunk step of the same landing is then known when a foot step is released."""
 STALL_S = 1.5
 """A sensor that has sent nothing for this long (arrival time, s) no longer holds steps back."""
-PRESSURE_BACKLOG_S = 10.0
-"""Barometer readings wait this long (sample time, s) for the strides that end after them."""
 
 
 @dataclass(slots=True)
@@ -95,58 +93,53 @@ class _Timeline:
             del self.t_ic[:k], self.detected[:k], self.value[:k]
 
 
-class _FootGrade:
-    """One foot's grade: its strides cover the whole distance, so it needs no other sensor's.
+class _SessionGrade:
+    """The session's grade, from every foot's strides (each foot's strides cover the whole distance, so
+    with two feet every metre is measured twice and the estimate is the steadier for it).
 
-    The grade a step gets is the one after the strides that ended before its toe-off (its contact if it
-    has none): the state a packet-by-packet run has when the step completes, whatever else a large
-    block brought. Barometer readings reach the estimator only up to each stride's end for the same
-    reason.
+    Strides reach the estimator in the order they became known (their ``detected_at_s``), barometer
+    readings in the order they arrived, each before the strides known after it; a step gets the grade
+    with everything known before its release point. That is the state a packet-by-packet run has at that
+    moment, whatever the block sizes.
     """
 
-    def __init__(self) -> None:
-        self.estimator = GradeEstimator(feet=1)
+    def __init__(self, feet: int) -> None:
+        self.estimator = GradeEstimator(feet=feet)
+        self._strides: list[tuple[float, int, StrideTrajectory]] = []  # (known at, sensor, stride), pending
+        self._arrival = np.empty(0)
         self._t = np.empty(0)
         self._pa = np.empty(0)
-        self._ends: list[float] = []  # end of each recent stride, s
-        self._grades: list[float | None] = []  # grade after it, %
-        self._before: float | None = None  # grade before the oldest one kept, %
 
-    def add_pressure(self, t: np.ndarray, pa: np.ndarray) -> None:
-        """Queue barometer readings (times s, pressures Pa; NaN = none)."""
+    def add_pressure(self, arrival: np.ndarray, t: np.ndarray, pa: np.ndarray) -> None:
+        """Queue barometer readings (arrival and sample times s, pressures Pa; NaN = none)."""
         ok = ~np.isnan(pa)
-        if not ok.any():
-            return
-        self._t = np.concatenate([self._t, t[ok]])
-        self._pa = np.concatenate([self._pa, pa[ok]])
+        if ok.any():
+            self._arrival = np.concatenate([self._arrival, arrival[ok]])
+            self._t = np.concatenate([self._t, t[ok]])
+            self._pa = np.concatenate([self._pa, pa[ok]])
 
-    def add_strides(self, strides: list[StrideTrajectory]) -> None:
-        """Add the strides a block gave (after its readings): each with the readings up to its end."""
-        for stride in strides:
-            self._hand_on(stride.t_end_s)
+    def add_strides(self, sensor: int, strides: list[DetectedStride]) -> None:
+        """Queue the strides one foot's detector gave."""
+        self._strides.extend((s.detected_at_s, sensor, s.trajectory) for s in strides)
+
+    def grade_at(self, known_before: float) -> float | None:
+        """The grade (percent) with the strides and readings known before ``known_before`` (arrival, s);
+        calls must come with non-decreasing ``known_before``."""
+        due = sorted((x for x in self._strides if x[0] < known_before), key=lambda x: (x[0], x[1], x[2].t_end_s))
+        if due:
+            self._strides = [x for x in self._strides if x[0] >= known_before]
+        for known_at, _, stride in due:
+            self._hand_on(known_at)
             self.estimator.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
-            self._ends.append(stride.t_end_s)
-            self._grades.append(self.estimator.grade_pct)
-        if self._t.size:  # a stride still to come ends well after these
-            self._hand_on(self._t[-1] - PRESSURE_BACKLOG_S)
+        self._hand_on(known_before)
+        return self.estimator.grade_pct
 
-    def grade_for(self, ev: StepEvent) -> float | None:
-        """The grade for a step (percent): after the strides that ended before its toe-off."""
-        k = bisect.bisect_right(self._ends, ev.t_ic_s if ev.t_to_s is None else ev.t_to_s)
-        return self._grades[k - 1] if k else self._before
-
-    def forget_before(self, t: float) -> None:
-        """Drop the grades of strides that ended before ``t`` (s), in chunks."""
-        k = bisect.bisect_left(self._ends, t)
-        if k >= 64:
-            self._before = self._grades[k - 1]
-            del self._ends[:k], self._grades[:k]
-
-    def _hand_on(self, until_s: float) -> None:
-        k = int(np.searchsorted(self._t, until_s, side="right"))
-        if k:
-            self.estimator.add_pressure(self._t[:k], self._pa[:k])
-            self._t, self._pa = self._t[k:], self._pa[k:]
+    def _hand_on(self, arrived_before: float) -> None:
+        now = self._arrival < arrived_before
+        if now.any():
+            order = np.argsort(self._t[now], kind="stable")
+            self.estimator.add_pressure(self._t[now][order], self._pa[now][order])
+            self._arrival, self._t, self._pa = self._arrival[~now], self._t[~now], self._pa[~now]
 
 
 class GaitEngine:
@@ -169,7 +162,7 @@ class GaitEngine:
             else:
                 self.body_detectors[i] = BodyStepDetector(i, info.placement, info.side)
         self.feet = len(self.feet_detectors)
-        self.grades = {i: _FootGrade() for i in self.feet_detectors}
+        self.grade = _SessionGrade(max(1, self.feet))
         self._contacts = {i: _Timeline() for i in self.feet_detectors}
         self._pitches = {i: _Timeline() for i in self.body_detectors}
         self._held: list[_Held] = []  # in release order
@@ -204,11 +197,10 @@ class GaitEngine:
         det = self.feet_detectors.get(block.sensor)
         if det is None:
             return []
-        grade = self.grades[block.sensor]
         if block.baro_pa is not None:
-            grade.add_pressure(block.t, block.baro_pa)
+            self.grade.add_pressure(block.arrival_times(), block.t, block.baro_pa)
         res = det.feed(block)
-        grade.add_strides(res.strides)
+        self.grade.add_strides(block.sensor, res.strides)
         for ev in res.new:
             self._contacts[block.sensor].add(ev.t_ic_s, ev.detected_at_s, 0.0)
         self._hold(res.new, res.completed)
@@ -259,7 +251,7 @@ class GaitEngine:
         del self._held_by_id[id(held.event)]
         ev = held.event
         if ev.sensor in self.feet_detectors:
-            ev.grade_pct = self.grades[ev.sensor].grade_for(ev)
+            ev.grade_pct = self.grade.grade_at(held.release_at)
             if self.feet > 1:
                 self._two_feet_timing(ev, held.release_at)
             if self._pitches and ev.trunk_pitch_deg is None:
@@ -300,5 +292,5 @@ class GaitEngine:
             if line.t_ic:
                 floor = min(floor, line.t_ic[-1])
         if math.isfinite(floor):
-            for line in (*self._contacts.values(), *self._pitches.values(), *self.grades.values()):
+            for line in (*self._contacts.values(), *self._pitches.values()):
                 line.forget_before(floor - MAX_STEP_S)

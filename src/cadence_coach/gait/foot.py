@@ -31,6 +31,7 @@ import statistics
 from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum, auto
+from typing import NamedTuple
 
 import numpy as np
 
@@ -130,13 +131,21 @@ class FootStep:
     completed: bool = False
 
 
+class DetectedStride(NamedTuple):
+    """A stride integrated at the end of a stance."""
+
+    trajectory: StrideTrajectory
+    detected_at_s: float
+    """Arrival time of the sample that ended the stance (push-off began), s: when the stride was known."""
+
+
 @dataclass(slots=True)
 class FootOutput:
     """What one block produced: steps emitted at IC, and steps completed at toe-off."""
 
     new: list[StepEvent] = field(default_factory=list)
     completed: list[StepEvent] = field(default_factory=list)
-    strides: list[StrideTrajectory] = field(default_factory=list)
+    strides: list[DetectedStride] = field(default_factory=list)
 
 
 class FootStepDetector:
@@ -558,7 +567,7 @@ class FootStepDetector:
                     self._flip_axis(out)
                     return
                 if verdict == "agrees":
-                    out.strides.append(traj)
+                    out.strides.append(DetectedStride(traj, float(h.arrival[push - h.base])))
                     if cur is not None:
                         cur.event.stride_m = traj.length_m
                         cur.event.speed_mps = traj.length_m / traj.duration_s
