@@ -109,11 +109,13 @@ class _SessionGrade:
         self._arrival = np.empty(0)
         self._t = np.empty(0)
         self._pa = np.empty(0)
+        self._earliest = math.inf  # earliest arrival among the queued readings, s
 
     def add_pressure(self, arrival: np.ndarray, t: np.ndarray, pa: np.ndarray) -> None:
         """Queue barometer readings (arrival and sample times s, pressures Pa; NaN = none)."""
         ok = ~np.isnan(pa)
         if ok.any():
+            self._earliest = min(self._earliest, float(arrival[ok].min()))
             self._arrival = np.concatenate([self._arrival, arrival[ok]])
             self._t = np.concatenate([self._t, t[ok]])
             self._pa = np.concatenate([self._pa, pa[ok]])
@@ -129,17 +131,19 @@ class _SessionGrade:
         if due:
             self._strides = [x for x in self._strides if x[0] >= known_before]
         for known_at, _, stride in due:
-            self._hand_on(known_at)
+            self._hand_on(known_at)  # the estimator reads the barometer only when a stride comes
             self.estimator.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
-        self._hand_on(known_before)
         return self.estimator.grade_pct
 
     def _hand_on(self, arrived_before: float) -> None:
+        if not self._arrival.size or self._earliest >= arrived_before:
+            return
         now = self._arrival < arrived_before
         if now.any():
             order = np.argsort(self._t[now], kind="stable")
             self.estimator.add_pressure(self._t[now][order], self._pa[now][order])
             self._arrival, self._t, self._pa = self._arrival[~now], self._t[~now], self._pa[~now]
+            self._earliest = float(self._arrival.min()) if self._arrival.size else math.inf
 
 
 class GaitEngine:
