@@ -13,7 +13,16 @@ from cadence_coach.ble.sim_peripheral import SimulatedSensor
 from cadence_coach.ble.sim_sources import OpenImuFramePacker, demo_imu_signal
 from cadence_coach.decoders import open_imu
 from cadence_coach.errors import UserError
+from cadence_coach.gait import kernels
 from cadence_coach.profiles import load_profile
+
+
+@pytest.fixture(autouse=True, scope="module")
+def compiled_gait_kernels():
+    """Compile the gait kernels before a simulated radio runs in the event loop (as `run` and `bench`
+    do): compiling stalls the loop, and the in-process BLE stack would see its commands time out."""
+    kernels.compile_all()
+
 
 pytestmark = [pytest.mark.ble, pytest.mark.timeout(20)]
 

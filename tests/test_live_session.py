@@ -13,11 +13,20 @@ from cadence_coach.ble.sim_sources import OpenImuFramePacker
 from cadence_coach.cli import build_parser, main
 from cadence_coach.cli.run import run_live_command
 from cadence_coach.errors import UserError
+from cadence_coach.gait import kernels
 from cadence_coach.live.session import note_spans
 from cadence_coach.pipeline import Pipeline
 from cadence_coach.session import Session
 from cadence_coach.sources.recording import RecordedEvent, RecordingReader
 from cadence_coach.sources.simulator import simulate
+
+
+@pytest.fixture(autouse=True, scope="module")
+def compiled_gait_kernels():
+    """Compile the gait kernels before a simulated radio runs in the event loop (as `run` and `bench`
+    do): compiling stalls the loop, and the in-process BLE stack would see its commands time out."""
+    kernels.compile_all()
+
 
 pytestmark = [pytest.mark.ble, pytest.mark.timeout(60)]
 

@@ -41,6 +41,7 @@ from ..coach.config import load_config
 from ..datatypes import SensorInfo
 from ..errors import UserError
 from ..evaluation import match_events
+from ..gait import kernels
 from ..pipeline import Pipeline
 from ..session import Session
 from ..sources.simulator import Simulation, simulate
@@ -246,6 +247,7 @@ async def run_bench(
     if not 7.5 <= interval_ms <= 50.0:
         raise UserError(f"--interval-ms {interval_ms:g}: give 7.5 to 50 ms")
     sim = simulate(scenario, duration_s, seed, rate_hz=rate_hz, feet="left" if sensors == 1 else "both", loss=0.0)
+    kernels.compile_all()  # now, not once the simulated radio runs in this event loop
     sim_sensors = simulated_sensors(sim, interval_ms)
     config = load_config(None)
     with tempfile.TemporaryDirectory() as tmp:

@@ -162,7 +162,9 @@ async def run_live(
             recording. Nothing is recorded then (no file is created).
     """
     check_specs(specs)
-    kernels.compile_all()  # seconds on a fresh install: before any sensor streams, not while one does
+    # Seconds on a fresh install, and the event loop stands still meanwhile: callers with an in-process
+    # radio (the simulated link) compile before starting it; this is a no-op then.
+    kernels.compile_all()
     start = time.monotonic() if session_start is None else session_start
     stop = stop if stop is not None else asyncio.Event()
     profiles = await resolve_profiles(specs, backend, scan_timeout_s)
