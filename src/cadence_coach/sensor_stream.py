@@ -8,6 +8,7 @@ packets are counted and skipped, never raised.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Protocol
 
@@ -54,6 +55,8 @@ class OpenImuStream:
         self._next_sensor_t: float | None = None
 
     def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock]:
+        if len(packets) == 1 and self._last_seq is not None:
+            return self._feed_one(packets[0])
         batch = open_imu.parse_batch([p.payload for p in packets])
         return self._blocks(batch, np.fromiter((p.t_host for p in packets), np.float64, len(packets)))
 
@@ -127,11 +130,55 @@ class OpenImuStream:
             )
         return blocks
 
+    def _feed_one(self, packet: RawPacket) -> list[SampleBlock]:
+        """:meth:`feed_many` for one packet after the first (the live case): the same arithmetic on
+        plain numbers, without the batch's array set-up."""
+        try:
+            p = open_imu.parse(packet.payload)
+        except open_imu.DecodeError:
+            p = None
+        if p is None or p.acc.shape[0] == 0:
+            self._count_malformed(1)
+            return []
+        assert self._last_seq is not None and self._last_t0 is not None
+        seq = _unwrap_one(p.sequence, 16, self._last_seq)
+        if seq <= self._last_seq:
+            return []  # repeated or late: its samples are already past
+        t0 = _unwrap_one(p.t0_us, 32, self._last_t0)
+        lost = seq - self._last_seq - 1
+        self.lost_packets += lost
+        self._last_seq, self._last_t0 = seq, t0
+        n, period = p.acc.shape[0], p.period_s
+        t0_s = t0 * 1e-6
+        sensor_t = t0_s + np.arange(n) * period
+        last_t = t0_s + (n - 1) * period
+        expected = math.nan if self._next_sensor_t is None else self._next_sensor_t
+        gap = lost > 0 or t0_s > expected + 0.5 * period
+        self._next_sensor_t = last_t + period
+        t = self._clock.map(np.array([last_t]), np.array([packet.t_host]), sensor_t)
+        baro = None
+        if p.pressure_pa is not None:
+            baro = np.full(n, np.nan)
+            baro[-1] = p.pressure_pa
+        return [
+            SampleBlock(
+                sensor=self.sensor, t=t, acc=p.acc, gyro=p.gyro, baro_pa=baro, t_arrival=packet.t_host,
+                gap_before=gap, acc_range=p.acc_range, gyro_range=p.gyro_range, arrival=np.full(n, packet.t_host),
+            )
+        ]
+
     def _count_malformed(self, k: int) -> None:
         before = self.malformed
         self.malformed += k
         if before < 3 or self.malformed // 1000 > before // 1000:
             log.warning("sensor %d: %d malformed packet(s) skipped (%d so far)", self.sensor, k, self.malformed)
+
+
+def _unwrap_one(raw: int, bits: int, last: int) -> int:
+    """One counter value unwrapped after ``last`` (as :func:`clock.unwrap_counter`)."""
+    mod = 1 << bits
+    step = (raw - last) % mod
+    return last + (step - mod if step >= mod // 2 else step)
 
 
 STREAMS: dict[str, Callable[[int, Profile | None], SensorStream]] = {
