@@ -38,9 +38,10 @@ PIECE_SAMPLES = 512
 MAX_RATE_HZ = 2000.0
 MIN_STRIDE_S, MAX_STRIDE_S = 0.44, 3.0
 """Plausible stride times (one leg, contact to contact), s: 0.44 s is 270 steps/min."""
-REFRACTORY_FRACTION = 0.65
+REFRACTORY_FRACTION = 0.7
 """No landing is looked for sooner than this fraction of the recent median stride after the last one
-(walking stance ends at about 0.62 of the stride, running at 0.35)."""
+(walking stance, with the break of toe-off at its end, lasts up to 0.64 of the stride, running 0.3-0.4;
+a switch from walking to running shortens the stride by about a quarter)."""
 MIN_REFRACTORY_S = 0.3
 """Refractory time before the stride is known, and its floor, s (admits 270 steps/min)."""
 STRIDE_MEMORY = 5
@@ -53,14 +54,20 @@ BREAK_FACTOR = 2.0
 """A landing's break exceeds the largest break of the quiet window by this factor."""
 LEVEL_FRACTION = 0.25
 """Floor: this fraction of the recent landings' median break."""
-LEVEL_HOLD = 1.6
-"""The learned floor holds for this many median strides after a landing, then falls to the absolute one."""
+LEVEL_HOLD = 1.25
+"""The floor holds for this many median strides after a landing; a landing still missing then is a
+softer one (running slowed to walking): the floor falls to LOW_LEVEL_FRACTION."""
+LOW_LEVEL_FRACTION = 0.08
+"""Floor once the next landing is overdue, as a fraction of the recent landings' median break (walking
+landings break the trend 4-6 times less than running ones, toe-off 10-20 times less)."""
 MIN_SHOCK_G = 0.5
 """Absolute floor: the break of a 0.5 g shock, g (see :func:`absolute_floor`)."""
 SHOCK_RISE_S = 0.005
 """Rise time of a soft-tissue-filtered tibial shock, s: sampled faster, a shock's break shrinks."""
 ONSET_FRACTION = 0.1
-"""The rising edge is walked back over samples whose break exceeds this fraction of the landing's."""
+"""The rising edge is walked back over samples whose break exceeds this fraction of the landing's and
+EDGE_FACTOR times the largest break of the EDGE_SAMPLES + 1 samples before the edge (the local trend)."""
+EDGE_FACTOR = 2.0
 PEAK_WINDOW_S = 0.02
 """A landing's break is the largest within this time of its threshold crossing, s."""
 IMPACT_WINDOW_S = 0.05
@@ -130,36 +137,45 @@ class ShankAccDetector:
                 start = max(start, self._last + self._refractory())
             if start >= h.end:
                 return
-            high, low_from = self._floor()
-            row, quiet = first_landing(
-                h.jerk, start - h.base, h.end - h.base, high, low_from - h.base, absolute_floor(self.dt),
+            high, low, low_from = self._floors()
+            row = first_landing(
+                h.jerk, start - h.base, h.end - h.base, high, low, low_from - h.base,
                 BREAK_FACTOR, self._n(QUIET_S), EDGE_SAMPLES, max(self._quiet_from - h.base, 0),
             )
             if row < 0:
                 self.pos = h.end
                 return
-            self._landing(row + h.base, quiet, out)
+            self._landing(row + h.base, out)
 
     def _refractory(self) -> int:
         """Samples after a landing during which no other is looked for."""
         stride = statistics.median(self._strides) if self._strides else 0.0
         return self._n(max(MIN_REFRACTORY_S, REFRACTORY_FRACTION * stride))
 
-    def _floor(self) -> tuple[float, int]:
-        """The learned floor (m/s^2) and the absolute index from which the absolute one applies."""
+    def _floors(self) -> tuple[float, float, int]:
+        """The floor a landing's break must exceed (m/s^2): the first one until the absolute index
+        returned, the second (lower) from there on."""
+        lowest = absolute_floor(self.dt)
         if not self._breaks or self._last is None:
-            return 0.0, 0
+            return lowest, lowest, 0
         stride = statistics.median(self._strides) if self._strides else MIN_REFRACTORY_S / REFRACTORY_FRACTION
-        return LEVEL_FRACTION * statistics.median(self._breaks), self._last + self._n(LEVEL_HOLD * stride)
+        level = statistics.median(self._breaks)
+        return (
+            max(lowest, LEVEL_FRACTION * level),
+            max(lowest, LOW_LEVEL_FRACTION * level),
+            self._last + self._n(LEVEL_HOLD * stride),
+        )
 
-    def _landing(self, hit: int, quiet: float, out: BodyOutput) -> None:
+    def _landing(self, hit: int, out: BodyOutput) -> None:
         """A landing crossed the threshold at absolute index ``hit``: place IC on its rising edge, emit."""
         h = self.hist
         assert h is not None
         jerk = h.jerk
-        edge = max(ONSET_FRACTION * jerk[hit - h.base], BREAK_FACTOR * quiet)
+        first = max(hit - EDGE_SAMPLES, self._quiet_from, h.base)  # earliest sample the edge may start at
+        trend = jerk[h.rows(first - EDGE_SAMPLES - 1, first)]
+        edge = max(ONSET_FRACTION * jerk[hit - h.base], EDGE_FACTOR * float(trend.max()) if trend.size else 0.0)
         onset = hit
-        while onset > max(hit - EDGE_SAMPLES - 1, self._quiet_from, h.base) and jerk[onset - 1 - h.base] > edge:
+        while onset > first and jerk[onset - 1 - h.base] > edge:
             onset -= 1
         t_ic = float(h.t[onset - h.base]) - 0.5 * self.dt
         ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[hit - h.base]), sensor=self.sensor, side=self.side)
@@ -213,17 +229,14 @@ def absolute_floor(dt: float) -> float:
 
 @njit(cache=True)
 def first_landing(
-    jerk: np.ndarray, start: int, stop: int, high: float, low_from: int, low: float,
+    jerk: np.ndarray, start: int, stop: int, high: float, low: float, low_from: int,
     factor: float, quiet: int, edge: int, quiet_from: int,
-) -> tuple[int, float]:
+) -> int:
     """First row in [start, stop) whose break ``jerk`` (m/s^2) exceeds the floor (``high`` before row
-    ``low_from``, ``low`` from there; at least ``low``) and ``factor`` times the largest break of the
-    ``quiet`` rows before it, not counting the ``edge`` rows just before it nor rows before ``quiet_from``.
-
-    Returns (row or -1, the largest break of its quiet window).
-    """
+    ``low_from``, ``low`` from there) and ``factor`` times the largest break of the ``quiet`` rows before
+    it, not counting the ``edge`` rows just before it nor rows before ``quiet_from``; -1 if none does."""
     for i in range(start, stop):
-        floor = max(high, low) if i < low_from else low
+        floor = high if i < low_from else low
         if jerk[i] <= floor:
             continue
         before = 0.0
@@ -231,8 +244,8 @@ def first_landing(
             if jerk[k] > before:
                 before = jerk[k]
         if jerk[i] > factor * before:
-            return i, before
-    return -1, 0.0
+            return i
+    return -1
 
 
 _warm = False
@@ -246,5 +259,5 @@ def warm_up() -> None:
         return
     held = np.zeros((8, 10))
     held.flags.writeable = False
-    first_landing(held[:, 9], 0, 8, 1.0, 0, 0.5, 2.0, 4, 2, 0)
+    first_landing(held[:, 9], 0, 8, 1.0, 0.5, 0, 2.0, 4, 2, 0)
     _warm = True
