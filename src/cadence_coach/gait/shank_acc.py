@@ -60,8 +60,8 @@ softer one (running slowed to walking): the floor falls to LOW_LEVEL_FRACTION.""
 LOW_LEVEL_FRACTION = 0.08
 """Floor once the next landing is overdue, as a fraction of the recent landings' median break (walking
 landings break the trend 4-6 times less than running ones, toe-off 10-20 times less)."""
-MIN_SHOCK_G = 0.5
-"""Absolute floor: the break of a 0.5 g shock, g (see :func:`absolute_floor`)."""
+MIN_SHOCK_G = 1.0
+"""Absolute floor: the break of a 1 g shock, g (see :func:`absolute_floor`)."""
 SHOCK_RISE_S = 0.005
 """Rise time of a soft-tissue-filtered tibial shock, s: sampled faster, a shock's break shrinks."""
 ONSET_FRACTION = 0.1
