@@ -43,7 +43,10 @@ REFRACTORY_FRACTION = 0.7
 (walking stance, with the break of toe-off at its end, lasts up to 0.64 of the stride, running 0.3-0.4;
 a switch from walking to running shortens the stride by about a quarter)."""
 MIN_REFRACTORY_S = 0.3
-"""Refractory time before the stride is known, and its floor, s (admits 270 steps/min)."""
+"""Refractory time before the stride is known, and its floor, s (admits 270 steps/min). Between it and
+the stride-relative one, only a break as strong as STRONG_FRACTION of the recent landings' counts: the
+stride has shortened (walking to running), else every other landing would fall in the refractory time."""
+STRONG_FRACTION = 0.6
 STRIDE_MEMORY = 5
 """Recent strides and landings whose median sets the refractory time and the floor."""
 QUIET_S = 0.2
@@ -133,15 +136,22 @@ class ShankAccDetector:
             self._measure_break()
             self._complete(out)
             start = max(self.pos, h.base + 2)
+            strong_until = start
             if self._last is not None:
-                start = max(start, self._last + self._refractory())
+                start = max(start, self._last + self._n(MIN_REFRACTORY_S))
+                strong_until = self._last + self._refractory()
             if start >= h.end:
                 return
             high, low, low_from = self._floors()
-            row = first_landing(
-                h.jerk, start - h.base, h.end - h.base, high, low, low_from - h.base,
-                BREAK_FACTOR, self._n(QUIET_S), EDGE_SAMPLES, max(self._quiet_from - h.base, 0),
-            )
+            strong = max(high, STRONG_FRACTION * statistics.median(self._breaks)) if self._breaks else high
+            row = -1
+            for a, b, hi, lo, lo_from in ((start, min(strong_until, h.end), strong, strong, 0),
+                                          (max(start, strong_until), h.end, high, low, low_from)):
+                if row < 0 and a < b:
+                    row = first_landing(
+                        h.jerk, a - h.base, b - h.base, hi, lo, lo_from - h.base,
+                        BREAK_FACTOR, self._n(QUIET_S), EDGE_SAMPLES, max(self._quiet_from - h.base, 0),
+                    )
             if row < 0:
                 self.pos = h.end
                 return
