@@ -157,11 +157,13 @@ def test_barometer_removes_a_slow_grade_bias():
 
 
 def test_shank_sensor_counts_both_feet_from_one_leg():
-    """A shank accelerometer feels one landing per stride (plus a smaller bump in its swing)."""
+    """A shank accelerometer feels one landing per stride, a sharp shock (plus a smooth bump in its swing)."""
     rate, cadence = 200.0, 168.0
     t = np.arange(0, 30, 1 / rate)
     phase = (t * cadence / 120.0) % 1.0  # one landing of this leg per stride
-    magnitude = 1.0 + 4.0 * np.exp(-(((phase - 0.1) / 0.02) ** 2)) + 0.8 * np.exp(-(((phase - 0.6) / 0.08) ** 2))
+    since = (phase - 0.1) * 120.0 / cadence  # s since this stride's landing
+    shock = np.where(since < 0, 0.0, np.exp(-np.maximum(since, 0.0) / 0.01))
+    magnitude = 1.0 + 4.0 * shock + 0.8 * np.exp(-(((phase - 0.6) / 0.08) ** 2))
     acc = np.stack([np.zeros_like(t), np.zeros_like(t), magnitude], axis=1) * GRAVITY
     engine = GaitEngine([SensorInfo("csv-import", Placement.SHANK)])
     steps = []

@@ -2,9 +2,10 @@
 
 - Shank with gyroscope: :class:`.shank.ShankGyroDetector` (sagittal angular velocity and tibial shock:
   IC, toe-off, contact time, impact).
-- Shank without gyroscope, trunk and head: :class:`.loading.AccStepDetector` (loading peaks of the
-  acceleration magnitude; at the trunk and head also toe-off and flight when running, side, and the
-  forward lean or head pitch from :mod:`.body_axes`).
+- Shank without gyroscope: :class:`.shank_acc.ShankAccDetector` (the tibial shock, found as the sharpest
+  break in the acceleration's trend: IC and impact).
+- Trunk and head: :class:`.loading.AccStepDetector` (loading peaks of the acceleration magnitude; also
+  toe-off and flight when running, side, and the forward lean or head pitch from :mod:`.body_axes`).
 
 The method is chosen from the first block: whether it carries angular rate.
 """
@@ -15,6 +16,7 @@ from ..datatypes import Placement, SampleBlock, Side
 from .loading import AccStepDetector
 from .output import BodyOutput
 from .shank import ShankGyroDetector
+from .shank_acc import ShankAccDetector
 
 
 class BodyStepDetector:
@@ -30,7 +32,7 @@ class BodyStepDetector:
         self.sensor = sensor
         self.placement = placement
         self.side = side
-        self.method: ShankGyroDetector | AccStepDetector | None = None
+        self.method: ShankGyroDetector | ShankAccDetector | AccStepDetector | None = None
 
     @property
     def hist(self):
@@ -44,6 +46,8 @@ class BodyStepDetector:
                 return BodyOutput()
             if self.placement is Placement.SHANK and block.gyro is not None:
                 self.method = ShankGyroDetector(self.sensor, self.side)
+            elif self.placement is Placement.SHANK:
+                self.method = ShankAccDetector(self.sensor, self.side)
             else:
                 self.method = AccStepDetector(self.sensor, self.placement, self.side)
         return self.method.feed(block)
