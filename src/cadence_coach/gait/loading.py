@@ -1,7 +1,7 @@
-"""Online steps from the loading peaks of the acceleration magnitude (shank without gyroscope, trunk, head).
+"""Online steps from the loading peaks of the acceleration magnitude (trunk, head).
 
 Every step loads the body: the acceleration magnitude rises sharply from the flight or swing level to a
-stance peak (tibial shock at the shank, 2-3 g at the trunk while running, less when walking). The
+stance peak (2-3 g at the trunk while running, less when walking). The
 detector follows the running levels of peaks and troughs and takes each rise through the middle of them
 as a step. Contact is placed by extrapolating that rise (the line through its 20 % and 50 % crossings)
 back to the trough level: for a half-sine loading this lands within a few ms of the true onset, where a
@@ -15,8 +15,7 @@ A trunk or head sensor feels every step. When the trough between steps is near f
 a flight phase), the end of the loading is extrapolated the same way down to the trough level and gives
 toe-off, so contact and flight time; the side comes from :mod:`.body_axes`. Those figures need the
 whole step, so a step is emitted at contact (``new``) and completed at the next contact (``completed``).
-A shank sensor feels only its own leg's landings, one per stride: its steps are that leg's, the step time
-is half the time between them, and it is completed (impact peak) at its next landing.
+(A shank, which feels only its own leg's landings, has its own detectors: gait/shank.py, gait/shank_acc.py.)
 """
 
 from __future__ import annotations
@@ -70,19 +69,18 @@ placed, s (the rise is slow and the mid-level crossing can come before its steep
 
 
 class AccStepDetector:
-    """Detects steps from the acceleration magnitude of a shank, trunk or head sensor.
+    """Detects steps from the acceleration magnitude of a trunk or head sensor.
 
     Args:
         sensor: sensor index, copied into every event.
-        placement: where the sensor is worn.
-        side: side, for a shank sensor.
+        placement: where the sensor is worn (trunk or head).
+        side: copied into the steps until the side is found from the signals (normally None).
     """
 
     def __init__(self, sensor: int, placement: Placement, side: Side | None = None) -> None:
         self.sensor = sensor
         self.placement = placement
         self.side = side
-        self.per_landing = 2 if placement is Placement.SHANK else 1
         self.hist: SampleHistory | None = None
         self.dt = 0.0
         self.pos = 0
@@ -201,18 +199,18 @@ class AccStepDetector:
         else:
             t_ic = _extrapolated_edge(h.t[look], mag, trough, mid, rising=True)
         interval = None if self._last_ic is None else t_ic - self._last_ic
-        shortest = MIN_STEP_S * self.per_landing
+        shortest = MIN_STEP_S
         if walking and len(self._intervals) >= 3:
             # A walking step can load the trunk twice (heel, then the push of the other leg): the second
             # bump comes well inside the step period.
             shortest = max(shortest, WALK_REFRACTORY * statistics.median(self._intervals))
         if interval is not None and interval < shortest:
-            return  # a second bump within one step (walking double peak, the shank's swing)
-        if interval is not None and interval <= MAX_STEP_S * self.per_landing:
+            return  # a second bump within one step (walking double peak)
+        if interval is not None and interval <= MAX_STEP_S:
             self._intervals.append(interval)
         if walking:
             self._heights.append(height)
-        step = None if interval is None else interval / self.per_landing
+        step = interval
         self._last_ic = t_ic
         ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[min(decided, h.end - 1) - h.base]), sensor=self.sensor, side=self.side)
         if step is not None and step <= MAX_STEP_S:
@@ -221,8 +219,6 @@ class AccStepDetector:
         out.new.append(ev)
         self._complete(cross, out)
         self._pending = (ev, cross)
-        if self.placement is Placement.SHANK:
-            return
         ev.side = self.sides.next_side()
         g = h.acc[h.rows(cross - self._n(GRAVITY_WINDOW_S), cross + 1)]
         ev.trunk_pitch_deg = self.axes.pitch_deg(float(h.t[cross - h.base]), g.mean(axis=0))
@@ -243,9 +239,6 @@ class AccStepDetector:
         mag = np.linalg.norm(acc, axis=1)
         win = self._n(IMPACT_WINDOW_S) + 1
         ev.impact_g = float(mag[:win].max()) / GRAVITY
-        if self.placement is Placement.SHANK:
-            out.completed.append(ev)
-            return
         self.axes.learn_step(h.acc[h.rows(next_cross - self._n(GRAVITY_WINDOW_S), next_cross)], acc)
         gyro = h.gyro[rows] if self.gyro_present else None
         self.sides.add_evidence(side_evidence(self.axes, acc, gyro))
