@@ -27,13 +27,8 @@ import numpy as np
 
 from ..datatypes import GRAVITY, Placement, SampleBlock, Side, StepEvent
 from .body_axes import BodyAxes, SideVote, side_evidence
-from .history import SampleHistory, pieces
-from .output import BodyOutput, sample_period
+from .output import BodyDetector, BodyOutput, sample_period
 
-HISTORY_S = 4.0
-"""How far back the detector can look, s."""
-PIECE_SAMPLES = 512
-MAX_RATE_HZ = 2000.0
 MIN_STEP_S, MAX_STEP_S = 0.22, 1.5
 """Plausible step times, s."""
 MIN_SWING_G = 0.15
@@ -68,7 +63,7 @@ placed, s (the rise is slow and the mid-level crossing can come before its steep
 """Farthest an extrapolated edge may lie before its lower crossing, s."""
 
 
-class AccStepDetector:
+class AccStepDetector(BodyDetector):
     """Detects steps from the acceleration magnitude of a trunk or head sensor.
 
     Args:
@@ -81,7 +76,6 @@ class AccStepDetector:
         self.sensor = sensor
         self.placement = placement
         self.side = side
-        self.hist: SampleHistory | None = None
         self.dt = 0.0
         self.pos = 0
         self._peak = 2.0 * GRAVITY
@@ -96,18 +90,9 @@ class AccStepDetector:
         self.axes = BodyAxes()
         self.sides = SideVote()
 
-    def feed(self, block: SampleBlock) -> BodyOutput:
-        """Process one block; returns the steps it confirmed and completed."""
-        out = BodyOutput()
-        if len(block) == 0 or block.acc is None:
-            return out
-        for piece in pieces(block, PIECE_SAMPLES):
-            self._feed_piece(piece, out)
-        return out
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
-        if self.hist is None:
-            self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
+        assert self.hist is not None
         if block.gap_before:
             self._flush(out)
             self.pos = self.hist.end  # no rise is measured across the gap

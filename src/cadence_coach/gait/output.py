@@ -1,4 +1,5 @@
-"""What the body-worn (shank, trunk, head) detectors share: their output per block, their sample period."""
+"""What the body-worn (shank, trunk, head) detectors share: their output per block, how they take blocks,
+their sample period."""
 
 from __future__ import annotations
 
@@ -6,8 +7,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..datatypes import StepEvent
+from ..datatypes import SampleBlock, StepEvent
+from .history import SampleHistory, pieces
 
+HISTORY_S = 4.0
+"""How far back a body-worn detector can look, s."""
+PIECE_SAMPLES = 512
+"""Longest piece a block is cut into before it enters the history."""
+MAX_RATE_HZ = 2000.0
+"""Highest sample rate the history is sized for, Hz."""
 PERIOD_SAMPLES = 9
 """The sample period is the median spacing of a stream's first this many samples."""
 
@@ -30,3 +38,26 @@ def sample_period(t: np.ndarray) -> float | None:
         return None
     dt = float(np.median(np.diff(t[:PERIOD_SAMPLES])))
     return dt if dt > 0 else None
+
+
+class BodyDetector:
+    """Base of the body-worn detectors: takes blocks of any length, in pieces that fit the sample history,
+    and hands each piece to ``_feed_piece`` (which appends it to ``self.hist`` and looks for steps)."""
+
+    needs_gyro = False
+    """Blocks without angular rate are ignored by detectors that need it."""
+    hist: SampleHistory | None = None
+
+    def feed(self, block: SampleBlock) -> BodyOutput:
+        """Process one block; returns the steps it confirmed (``new``) and completed (``completed``)."""
+        out = BodyOutput()
+        if len(block) == 0 or block.acc is None or (self.needs_gyro and block.gyro is None):
+            return out
+        if self.hist is None:
+            self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
+        for piece in pieces(block, PIECE_SAMPLES):
+            self._feed_piece(piece, out)
+        return out
+
+    def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
+        raise NotImplementedError

@@ -28,11 +28,9 @@ from enum import Enum
 import numpy as np
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent
-from .history import SampleHistory, pieces
-from .loading import MAX_EXTRAPOLATION_S, MAX_RATE_HZ, PIECE_SAMPLES
-from .output import BodyOutput, sample_period
+from .loading import MAX_EXTRAPOLATION_S
+from .output import BodyDetector, BodyOutput, sample_period
 
-HISTORY_S = 4.0
 AXIS_WINDOW_S = 3.0
 """Window of angular rate over which the hinge axis is found, s."""
 AXIS_PROBE_S = 0.5
@@ -70,7 +68,7 @@ class Phase(Enum):
     SEEK_IC = 3
 
 
-class ShankGyroDetector:
+class ShankGyroDetector(BodyDetector):
     """Initial contact, toe-off and contact time of one leg from a shank IMU with gyroscope.
 
     Args:
@@ -78,10 +76,11 @@ class ShankGyroDetector:
         side: the leg, copied into every event.
     """
 
+    needs_gyro = True
+
     def __init__(self, sensor: int, side: Side | None) -> None:
         self.sensor = sensor
         self.side = side
-        self.hist: SampleHistory | None = None
         self.dt = 0.0
         self.axis: np.ndarray | None = None
         self.pos = 0
@@ -93,18 +92,9 @@ class ShankGyroDetector:
         self._stride: float | None = None
         self._pending: tuple[StepEvent, int] | None = None
 
-    def feed(self, block: SampleBlock) -> BodyOutput:
-        """Process one block; returns the steps it confirmed (at IC) and completed (at the next swing)."""
-        out = BodyOutput()
-        if len(block) == 0 or block.acc is None or block.gyro is None:
-            return out
-        for piece in pieces(block, PIECE_SAMPLES):
-            self._feed_piece(piece, out)
-        return out
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
-        if self.hist is None:
-            self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
+        assert self.hist is not None
         if block.gap_before:
             if self._pending is not None:
                 out.completed.append(self._pending[0])

@@ -30,12 +30,8 @@ import numpy as np
 from numba import njit
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent
-from .history import SampleHistory, pieces
-from .output import BodyOutput, sample_period
+from .output import BodyDetector, BodyOutput, sample_period
 
-HISTORY_S = 4.0
-PIECE_SAMPLES = 512
-MAX_RATE_HZ = 2000.0
 MIN_STRIDE_S, MAX_STRIDE_S = 0.44, 3.0
 """Plausible stride times (one leg, contact to contact), s: 0.44 s is 270 steps/min."""
 REFRACTORY_FRACTION = 0.7
@@ -77,7 +73,7 @@ IMPACT_WINDOW_S = 0.05
 """The impact peak is the largest magnitude within this time after IC, s."""
 
 
-class ShankAccDetector:
+class ShankAccDetector(BodyDetector):
     """Initial contacts of one leg from a shank accelerometer (no gyroscope needed).
 
     Args:
@@ -89,7 +85,6 @@ class ShankAccDetector:
         warm_up()
         self.sensor = sensor
         self.side = side
-        self.hist: SampleHistory | None = None
         self.dt = 0.0
         self.pos = 0  # next absolute index to examine
         self._quiet_from = 2  # breaks before this index span a gap (or the stream start): not quiet data
@@ -100,18 +95,9 @@ class ShankAccDetector:
         self._unmeasured: int | None = None  # landing whose largest break is not yet measured
         self._pending: tuple[StepEvent, int] | None = None  # emitted step and its onset index
 
-    def feed(self, block: SampleBlock) -> BodyOutput:
-        """Process one block; returns the steps it confirmed (``new``) and completed (``completed``)."""
-        out = BodyOutput()
-        if len(block) == 0 or block.acc is None:
-            return out
-        for piece in pieces(block, PIECE_SAMPLES):
-            self._feed_piece(piece, out)
-        return out
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
-        if self.hist is None:
-            self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
+        assert self.hist is not None
         h = self.hist
         if block.gap_before:
             self._quiet_from = h.end + 2
