@@ -13,6 +13,7 @@ gives the grade, and the barometer slowly estimates and removes its bias over st
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
@@ -78,7 +79,7 @@ class GradeEstimator:
         A NaN rise (not known, gait/strapdown.py) leaves the stride out of the grade; its distance still
         counts toward the barometer comparison, climbing at the grade of the strides around it.
         """
-        if rise_m != rise_m:
+        if math.isnan(rise_m):
             self._distance += length_m / self.feet
             if self._length > 0.0:
                 self._height += length_m * self._rise / self._length / self.feet
