@@ -1,5 +1,7 @@
 """The gait engine on simulated runs: detection, timing, figures, block-size invariance, gaps."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -154,6 +156,21 @@ def test_barometer_removes_a_slow_grade_bias():
         est.add_stride(t, 1.2, -0.07 * 1.2)
     assert est.bias_pct == pytest.approx(-2.0, abs=0.2)
     assert est.grade_pct == pytest.approx(-5.0, abs=0.2)
+
+
+def test_strides_without_a_rise_leave_grade_and_bias_alone():
+    from cadence_coach.gait.grade import GradeEstimator, STANDARD_PRESSURE_PA
+
+    est = GradeEstimator(feet=1)
+    t, altitude = 0.0, 100.0
+    for k in range(400):  # a true and measured -5 % slope; every fifth stride's rise is unknown
+        t += 0.7
+        altitude -= 0.05 * 1.2
+        pa = STANDARD_PRESSURE_PA * (1 - altitude / 44330.0) ** 5.255
+        est.add_pressure(np.array([t - 0.1]), np.array([pa]))
+        est.add_stride(t, 1.2, math.nan if k % 5 == 4 else -0.05 * 1.2)
+    assert est.bias_pct == pytest.approx(0.0, abs=0.1)
+    assert est.grade_pct == pytest.approx(-5.0, abs=0.1)
 
 
 def test_shank_sensor_counts_both_feet_from_one_leg():

@@ -129,3 +129,19 @@ def test_stride_integration_matches_the_step_by_step_definition(signals):
     traj = integrate_stride(t, acc, gyro, force)
     assert np.allclose(traj.displacement, pos, atol=1e-9)
     assert traj.duration_s == pytest.approx(t[-1] - t[0])
+
+
+def test_a_stride_that_does_not_end_still_has_no_rise():
+    """A foot still at both ends keeps its rise; one still turning at an end (taken for still too early)
+    has an unknown rise but keeps its length."""
+    t = np.arange(0.0, 0.7, 0.01)
+    acc = np.tile([0.0, 0.0, GRAVITY], (t.size, 1))
+    acc[20:30, 0], acc[40:50, 0] = 5.0, -5.0  # forward and stop again
+    gyro = np.zeros((t.size, 3))
+    still = integrate_stride(t, acc, gyro, acc[0])
+    assert still.ends_still and still.rise_m == pytest.approx(0.0, abs=1e-9)
+    assert still.length_m == pytest.approx(0.1, rel=0.1)  # 0.1 s up to 0.5 m/s, 0.1 s at it, 0.1 s down
+    gyro[-1, 1] = 1.0
+    rolling = integrate_stride(t, acc, gyro, acc[0])
+    assert not rolling.ends_still and math.isnan(rolling.rise_m)
+    assert rolling.length_m == pytest.approx(still.length_m, rel=0.01)

@@ -13,6 +13,7 @@ gives the grade, and the barometer slowly estimates and removes its bias over st
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
@@ -73,16 +74,25 @@ class GradeEstimator:
         self._baro_mean = None
 
     def add_stride(self, t_end_s: float, length_m: float, rise_m: float) -> None:
-        """Add one stride that ended at ``t_end_s`` (s)."""
-        self._strides.append((t_end_s, length_m, rise_m))
-        self._length += length_m
-        self._rise += rise_m
+        """Add one stride that ended at ``t_end_s`` (s), ``length_m`` and ``rise_m`` in m.
+
+        A NaN rise (not known, gait/strapdown.py) leaves the stride out of the grade; its distance still
+        counts toward the barometer comparison, climbing at the grade of the strides around it.
+        """
+        if math.isnan(rise_m):
+            self._distance += length_m / self.feet
+            if self._length > 0.0:
+                self._height += length_m * self._rise / self._length / self.feet
+        else:
+            self._strides.append((t_end_s, length_m, rise_m))
+            self._length += length_m
+            self._rise += rise_m
+            self._distance += length_m / self.feet
+            self._height += rise_m / self.feet
         while self._strides and self._strides[0][0] < t_end_s - self.window_s:
             _, length, rise = self._strides.popleft()
             self._length -= length
             self._rise -= rise
-        self._distance += length_m / self.feet
-        self._height += rise_m / self.feet
         if self._baro and self._baro[-1][0] > t_end_s - 1.0:
             if self._baro_mean is None:  # several strides share one second of readings
                 self._baro_mean = float(np.mean([a for _, a in self._baro]))

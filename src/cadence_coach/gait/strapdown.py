@@ -7,6 +7,12 @@ orientation through the stride, rotating the accelerometer into the level frame 
 gives acceleration, integrating twice gives the path. The velocity at the second still instant should be
 zero again; the residual (sensor bias, integration error) is removed as a linear drift in time.
 
+That holds only if both ends really are still. A foot that is still turns at well under
+``STILL_END_RATE`` (the sensor noise and bias are hundredths of that); an end turning faster was taken
+while the foot still moved (a landing roll taken for mid-stance), its velocity was not zero, and the
+rise of that stride is unknown (NaN) while its length stays usable (horizontal errors of that kind
+are small next to a stride).
+
 The orientation uses the single-axis closed form ``R(t) = R0 exp(theta(t))`` with ``theta`` the integral
 of the body rate: exact when the rotation axis is fixed, as it nearly is for a foot swinging in the
 sagittal plane. The per-sample loop is compiled (gait/kernels.py).
@@ -21,6 +27,10 @@ import numpy as np
 
 from .kernels import stride_displacement
 
+STILL_END_RATE = 0.5
+"""Largest angular rate at either end of a stride whose rise is trusted, rad/s: at 0.5 rad/s a point
+0.1-0.2 m from the pivot moves at 0.05-0.1 m/s."""
+
 
 @dataclass(frozen=True, slots=True)
 class StrideTrajectory:
@@ -32,13 +42,16 @@ class StrideTrajectory:
         t_end_s: time of the second still instant, s.
         start_tilt: rotation from the sensor frame to the level frame at the first still instant.
         length_m: horizontal length of the displacement, m.
-        rise_m: vertical component of the displacement, m (negative downhill).
+        rise_m: vertical component of the displacement, m (negative downhill); NaN unless both ends
+            were still.
+        ends_still: True if the foot turned slower than ``STILL_END_RATE`` at both ends.
     """
 
     displacement: np.ndarray
     duration_s: float
     t_end_s: float
     start_tilt: np.ndarray
+    ends_still: bool = True
 
     @property
     def length_m(self) -> float:
@@ -46,7 +59,7 @@ class StrideTrajectory:
 
     @property
     def rise_m(self) -> float:
-        return float(self.displacement[2])
+        return float(self.displacement[2]) if self.ends_still else math.nan
 
 
 def tilt_rotation(specific_force: np.ndarray) -> np.ndarray:
@@ -83,6 +96,11 @@ def integrate_stride(
     """
     r0 = tilt_rotation(still_force)
     displacement = stride_displacement(t, acc, gyro, r0)
+    end_rate = max(float(np.linalg.norm(gyro[0])), float(np.linalg.norm(gyro[-1])))
     return StrideTrajectory(
-        displacement=displacement, duration_s=float(t[-1] - t[0]), t_end_s=float(t[-1]), start_tilt=r0
+        displacement=displacement,
+        duration_s=float(t[-1] - t[0]),
+        t_end_s=float(t[-1]),
+        start_tilt=r0,
+        ends_still=end_rate < STILL_END_RATE,
     )
