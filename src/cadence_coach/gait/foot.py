@@ -48,6 +48,9 @@ A_STILL_G = 0.3
 """Largest departure of the specific force from 1 g while the foot counts as still, g."""
 _STILL_BOUNDS = (W_STILL**2, ((1 - A_STILL_G) * GRAVITY) ** 2, ((1 + A_STILL_G) * GRAVITY) ** 2)
 """The still test as the kernels take it: squared rate limit, squared specific force limits."""
+GROUNDED_G = 0.6
+"""Largest departure of the specific force from 1 g at the mid-stance of a foot that never quite stops."""
+_GROUNDED_BOUNDS = (((1 - GROUNDED_G) * GRAVITY) ** 2, ((1 + GROUNDED_G) * GRAVITY) ** 2)
 W_PUSH = 2.0
 """Toes-down rate that marks the start of push-off after mid-stance, rad/s."""
 W_SWING = 3.0
@@ -79,6 +82,8 @@ NO_STILL_PUSH_AFTER_S = 0.1
 foot slap of a heel strike is over by then)."""
 NO_STILL_LOOKBACK_S = 0.4
 """Without a still phase, mid-stance is looked for this far before push-off at most, s."""
+SLAP_CHECK_S = 0.12
+"""A toes-down rate followed within this time by a still phase is a heel strike's foot slap, not push-off, s."""
 MAX_CONTACT_WAIT_S = 0.8
 """If no mid-stance follows an IC within this time, the cycle is abandoned, s."""
 MAX_SWING_S = 1.5
@@ -353,12 +358,9 @@ class FootStepDetector:
                 break
 
     def _on_seek_still(self, out: FootOutput) -> bool:
-        i = self._first_still(self.pos)
-        if i is None:  # a run picked up mid-stride on a foot that never quite stops
-            i = self._quietest_before_push(self.pos, self.pos, None)
+        i = self._mid_stance(self.pos, self.pos, None)
         if i is None:
-            self.pos = self.hist.end
-            return False
+            return False  # searched again from the same sample when more data is in
         self._mark = i
         self.pos = i
         self.phase = _Phase.STILL
@@ -450,7 +452,7 @@ class FootStepDetector:
                 k -= 1
             ic = self._mark + k
             self._initial_contact(float(h.t[ic - h.base]) - 0.5 * self.dt, ic, still, out)
-            self.pos = ic + 1
+            self.pos = self._mark = ic + 1  # the contact phase searches from here, at every call
             self.phase = _Phase.CONTACT
             return True
         if i is None:
@@ -464,18 +466,18 @@ class FootStepDetector:
         while onset > max(i - 3, h.base + 2, self._terminal_start + 1) and h.jerk[onset - 1 - h.base] > floor:
             onset -= 1
         self._initial_contact(float(h.t[onset - h.base]) - 0.5 * self.dt, onset, i, out)
-        self.pos = i + 1
+        self.pos = self._mark = i + 1  # the contact phase searches from here, at every call
         self.phase = _Phase.CONTACT
         return True
 
     def _on_contact(self, out: FootOutput) -> bool:
         limit = self._current.ic_index + int(MAX_CONTACT_WAIT_S / self.dt) if self._current else None
-        # Skip the impact transient itself before looking for stillness.
-        start = max(self.pos, (self._current.ic_index if self._current else 0) + int(0.02 / self.dt))
-        i = self._first_still(start, limit)
-        if i is None and self._current is not None:
-            after = self._current.ic_index + int(NO_STILL_PUSH_AFTER_S / self.dt)
-            i = self._quietest_before_push(start, after, limit)
+        # Skip the impact transient itself before looking for stillness. The searches start from the same
+        # sample at every call (not from where the last one stopped), so they see the same samples
+        # whatever the block sizes.
+        start = max(self._mark, (self._current.ic_index if self._current else 0) + int(0.02 / self.dt))
+        after = (self._current.ic_index if self._current else start) + int(NO_STILL_PUSH_AFTER_S / self.dt)
+        i = self._mid_stance(start, after, limit)
         if i is None:
             if limit is not None and self.hist.end >= limit:
                 self._abandon(out)
@@ -489,16 +491,30 @@ class FootStepDetector:
         self.phase = _Phase.STILL
         return True
 
-    def _quietest_before_push(self, start: int, after: int, limit: int | None) -> int | None:
-        """Mid-stance for a foot that never quite stops (fast running, a loose mount): once push-off
-        has begun (a toes-down rate from ``after`` on), the quietest sample since ``start`` (at most
-        NO_STILL_LOOKBACK_S before the push). None while push-off has not begun."""
-        push = self._first_rate(max(start, after), W_PUSH, 1.0, limit)
-        if push is None:
-            return None
-        lo, hi = self._span(max(start, push - int(NO_STILL_LOOKBACK_S / self.dt)), push)
-        row, w2 = kernels.quietest(self.hist.gyro, lo, hi)
-        return self._found(row) if row >= 0 and w2 < (2 * W_STILL) ** 2 else None
+    def _mid_stance(self, start: int, after: int, limit: int | None) -> int | None:
+        """The mid-stance from ``start`` on (absolute index), or None until the samples that decide it
+        are in.
+
+        Normally the end of the first still phase. A foot that never quite stops (fast running, a loose
+        mount) begins push-off, a toes-down rate from ``after`` on, before any still phase: mid-stance is
+        then its quietest sample bearing about 1 g in the NO_STILL_LOOKBACK_S before the push (the foot
+        turns slowest also at the instant of a heel strike, but the impact is far from 1 g). A toes-down
+        rate that a still phase follows within SLAP_CHECK_S is the foot slapping flat after a heel strike,
+        not a push-off. The searches depend only on the samples up to where they decide, so any block
+        sizes give the same mid-stance.
+        """
+        still = self._first_still(start, limit)
+        push = self._first_rate(max(start, after), W_PUSH, 1.0, limit if still is None else still)
+        if push is not None:
+            settled = push + int(SLAP_CHECK_S / self.dt)
+            if still is None and self.hist.end <= settled:
+                return None  # a push-off, or the foot slapping flat? the next samples tell
+            if still is None or still > settled:
+                lo, hi = self._span(max(start, push - int(NO_STILL_LOOKBACK_S / self.dt)), push)
+                row, w2 = kernels.quietest_grounded(self.hist.acc, self.hist.gyro, lo, hi, *_GROUNDED_BOUNDS)
+                if row >= 0 and w2 < (2 * W_STILL) ** 2:
+                    return self._found(row)
+        return still
 
     def _learn_impact(self, start: int, stop: int) -> None:
         """Adapt the impact threshold to the largest trend break of this landing (terminal swing to

@@ -112,6 +112,23 @@ def quietest(gyro: np.ndarray, start: int, stop: int) -> tuple[int, float]:
 
 
 @njit(cache=True)
+def quietest_grounded(
+    acc: np.ndarray, gyro: np.ndarray, start: int, stop: int, a_lo2: float, a_hi2: float
+) -> tuple[int, float]:
+    """:func:`quietest` among the rows whose squared specific force lies in (a_lo2, a_hi2) (the foot
+    bears about 1 g, not an impact); (-1, inf) if none does."""
+    best, best_i = math.inf, -1
+    for i in range(start, stop):
+        a2 = acc[i, 0] ** 2 + acc[i, 1] ** 2 + acc[i, 2] ** 2
+        if not a_lo2 < a2 < a_hi2:
+            continue
+        g2 = gyro[i, 0] ** 2 + gyro[i, 1] ** 2 + gyro[i, 2] ** 2
+        if g2 < best:
+            best, best_i = g2, i
+    return best_i, best
+
+
+@njit(cache=True)
 def mean_still_force(
     acc: np.ndarray, gyro: np.ndarray, start: int, stop: int, w2: float, a_lo2: float, a_hi2: float
 ) -> tuple[np.ndarray, int]:
@@ -264,6 +281,7 @@ def compile_all() -> None:
     terminal_swing_start(gyro, axis, 0, 8, 0.0, 0.25)
     first_trend_break(jerk, 0, 8, 1.0, 1.8, 0.0)
     quietest(gyro, 0, 8)
+    quietest_grounded(acc, gyro, 0, 8, *bounds[1:])
     mean_still_force(acc, gyro, 0, 8, *bounds)
     track_principal_axis(gyro, 0, 8, cov, axis, 0.8)
     trend_breaks(acc[-2:], np.zeros((4, 10))[:, 2:5])
