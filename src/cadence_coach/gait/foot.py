@@ -65,6 +65,9 @@ SWING_JERK_FACTOR = 2.0
 """The impact must break the trend at least this much more than anything in mid-swing did..."""
 TERMINAL_JERK_FACTOR = 1.8
 """... and this much more than anything earlier in terminal swing."""
+SPIN_JUMP = 300.0
+"""Pitch angular acceleration that marks contact, rad/s^2 (a swinging foot's stays under about 200; the
+ground stops or reverses its rotation at well over 1000)."""
 STILL_MIN_SAMPLES = 3
 """Fewest samples of a still phase that ends terminal swing (STILL_MIN_S is 1-2 samples below 150 Hz)."""
 LEARNED_MIN_RATE_HZ = 150.0
@@ -439,6 +442,12 @@ class FootStepDetector:
             h.jerk, lo, hi, floor, TERMINAL_JERK_FACTOR, self._terminal_jerk
         )
         i = hit + h.base if hit >= 0 else None
+        # The ground also stops the foot's rotation at once (a heel strike's toes-up swing turns into the
+        # foot slap, a forefoot landing's into the heel drop): a jump in the pitch rate is a second sign
+        # of contact, the first on soft landings whose impact hardly breaks the acceleration's trend.
+        spin = kernels.first_rate_jump(h.gyro, self.left, lo, hi if i is None else i - h.base, SPIN_JUMP * self.dt)
+        if spin >= 0:
+            i = spin + h.base
         # At its largest dorsiflexion, just before contact, the foot turns slowly and its acceleration
         # passes through 1 g: at low rates that can fill STILL_MIN_S. A stance lasts longer.
         still = self._first_still(self.pos, i, STILL_MIN_SAMPLES)
@@ -462,9 +471,10 @@ class FootStepDetector:
         # Walk back over the rising edge (a landing split across two samples shows partly in the first):
         # contact is half a period before the first sample that broke the swing's trend.
         onset = i
-        floor = max(ONSET_FRACTION * h.jerk[i - h.base], 1.5 * before_hit)
-        while onset > max(i - 3, h.base + 2, self._terminal_start + 1) and h.jerk[onset - 1 - h.base] > floor:
-            onset -= 1
+        if spin < 0:
+            floor = max(ONSET_FRACTION * h.jerk[i - h.base], 1.5 * before_hit)
+            while onset > max(i - 3, h.base + 2, self._terminal_start + 1) and h.jerk[onset - 1 - h.base] > floor:
+                onset -= 1
         self._initial_contact(float(h.t[onset - h.base]) - 0.5 * self.dt, onset, i, out)
         self.pos = self._mark = i + 1  # the contact phase searches from here, at every call
         self.phase = _Phase.CONTACT

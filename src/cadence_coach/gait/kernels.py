@@ -67,6 +67,16 @@ def argmax_rate(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int) -> in
 
 
 @njit(cache=True)
+def first_rate_jump(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, jump: float) -> int:
+    """First row in [start, stop) whose rate about ``axis`` differs from the row before by more than
+    ``jump`` (rad/s); rows before 1 are not examined."""
+    for i in range(max(start, 1), stop):
+        if abs(_rate(gyro, axis, i) - _rate(gyro, axis, i - 1)) > jump:
+            return i
+    return -1
+
+
+@njit(cache=True)
 def terminal_swing_start(
     gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, low: float, fraction: float
 ) -> tuple[int, float]:
@@ -278,6 +288,7 @@ def compile_all() -> None:
     first_still(acc, gyro, 0, 8, 2, *bounds)
     first_rate_beyond(gyro, axis, 0, 8, 1.0, 1.0)
     argmax_rate(gyro, axis, 0, 8)
+    first_rate_jump(gyro, axis, 0, 8, 1.0)
     terminal_swing_start(gyro, axis, 0, 8, 0.0, 0.25)
     first_trend_break(jerk, 0, 8, 1.0, 1.8, 0.0)
     quietest(gyro, 0, 8)
