@@ -110,13 +110,17 @@ class _SessionGrade:
         self._t = np.empty(0)
         self._pa = np.empty(0)
         self._earliest = math.inf  # earliest arrival among the queued readings, s
+        self._in_order = True  # the queued readings' arrivals never decrease
 
     def add_pressure(self, arrival: np.ndarray, t: np.ndarray, pa: np.ndarray) -> None:
         """Queue barometer readings (arrival and sample times s, pressures Pa; NaN = none)."""
         ok = ~np.isnan(pa)
         if ok.any():
-            self._earliest = min(self._earliest, float(arrival[ok].min()))
-            self._arrival = np.concatenate([self._arrival, arrival[ok]])
+            arrived = arrival[ok]
+            self._earliest = min(self._earliest, float(arrived.min()))
+            if self._arrival.size and arrived[0] < self._arrival[-1] or np.any(np.diff(arrived) < 0):
+                self._in_order = False
+            self._arrival = np.concatenate([self._arrival, arrived])
             self._t = np.concatenate([self._t, t[ok]])
             self._pa = np.concatenate([self._pa, pa[ok]])
 
@@ -138,12 +142,18 @@ class _SessionGrade:
     def _hand_on(self, arrived_before: float) -> None:
         if not self._arrival.size or self._earliest >= arrived_before:
             return
-        now = self._arrival < arrived_before
-        if now.any():
-            order = np.argsort(self._t[now], kind="stable")
-            self.estimator.add_pressure(self._t[now][order], self._pa[now][order])
+        if self._in_order:  # readings queued as they arrived: a prefix is due
+            k = int(np.searchsorted(self._arrival, arrived_before))
+            due_t, due_pa = self._t[:k], self._pa[:k]
+            self._arrival, self._t, self._pa = self._arrival[k:], self._t[k:], self._pa[k:]
+        else:
+            now = self._arrival < arrived_before
+            due_t, due_pa = self._t[now], self._pa[now]
             self._arrival, self._t, self._pa = self._arrival[~now], self._t[~now], self._pa[~now]
-            self._earliest = float(self._arrival.min()) if self._arrival.size else math.inf
+            self._in_order = bool(np.all(np.diff(self._arrival) >= 0))
+        self._earliest = float(self._arrival[0] if self._in_order else self._arrival.min()) if self._arrival.size else math.inf
+        order = np.lexsort((due_pa, due_t))  # in sample-time order, however they were queued
+        self.estimator.add_pressure(due_t[order], due_pa[order])
 
 
 class GaitEngine:

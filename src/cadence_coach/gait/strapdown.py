@@ -96,7 +96,7 @@ def integrate_stride(
     """
     r0 = tilt_rotation(still_force)
     displacement = stride_displacement(t, acc, gyro, r0)
-    end_rate = max(float(np.linalg.norm(gyro[0])), float(np.linalg.norm(gyro[-1])))
+    end_rate = max(math.hypot(*(float(v) for v in gyro[0])), math.hypot(*(float(v) for v in gyro[-1])))
     return StrideTrajectory(
         displacement=displacement,
         duration_s=float(t[-1] - t[0]),
