@@ -12,16 +12,19 @@ integration (gait/strapdown.py). No axis flags are needed.
 
 Events, and when they are known (``detected_at``):
 - initial contact (IC): the onset of the impact, confirmed by the first sample whose acceleration
-  differs from 10 ms earlier by more than an adaptive threshold: 1-3 samples after contact. The step is
-  emitted then, with its timing, side and cadence.
-- mid-stance: still samples (low angular rate); the strike angle is the pitch rotation from IC to flat
+  breaks its trend (second difference) by more than an adaptive threshold, or whose pitch rate jumps
+  (the ground stops the foot's rotation: the cue on soft walking landings): 1-3 samples after contact.
+  The step is emitted then, with its timing, side and cadence.
+- mid-stance: still samples (low angular rate), or for a foot that never quite stops the quietest
+  sample bearing about 1 g before push-off; the strike angle is the pitch rotation from IC to flat
   (the foot is flat on the ground at mid-stance whatever the slope), the stride is integrated from the
   previous mid-stance, and the grade follows from its rise over its length.
 - toe-off (TO): the peak toes-down rate of push-off (Falbriard et al. 2018); the step is then complete
   (contact and flight time known) and is handed on as completed.
 
-All searches run on numpy slices; decisions depend only on samples up to the deciding one, so feeding the
-stream in blocks of any size gives the same events.
+The searches are compiled kernels (gait/kernels.py); decisions depend only on samples up to the deciding
+one, so feeding the stream in blocks of any size, one packet at a time as live or in replay's batches,
+gives the same events.
 """
 
 from __future__ import annotations
@@ -106,7 +109,6 @@ AXIS_MIN_SHARE = 0.55
 from: steady walking gives 0.6-0.9, running more; gait initiation, with its turning, can give under 0.5."""
 AXIS_MEMORY = 0.8
 """Weight of the old angular-rate covariance when a stride refines the pitch axis."""
-"""Data needed before the pitch axis is first estimated, s."""
 MAX_BRIDGE_S = 0.1
 """Longest gap in the samples that is bridged by interpolation; longer gaps restart the cycle, s."""
 PIECE_SAMPLES = 2048
