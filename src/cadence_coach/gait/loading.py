@@ -27,7 +27,7 @@ import numpy as np
 
 from ..datatypes import GRAVITY, Placement, SampleBlock, Side, StepEvent
 from .body_axes import BodyAxes, SideVote, side_evidence
-from .output import BodyDetector, BodyOutput, sample_period
+from .output import BodyDetector, BodyOutput
 
 MIN_STEP_S, MAX_STEP_S = 0.22, 1.5
 """Plausible step times, s."""
@@ -76,7 +76,6 @@ class AccStepDetector(BodyDetector):
         self.sensor = sensor
         self.placement = placement
         self.side = side
-        self.dt = 0.0
         self.pos = 0
         self._peak = 2.0 * GRAVITY
         self._trough = 0.5 * GRAVITY
@@ -104,16 +103,8 @@ class AccStepDetector(BodyDetector):
         self.hist.append(block)
         self.axes.add_reference(block.t, block.acc)
         self.gyro_present = block.gyro is not None
-        if not self.dt:
-            dt = sample_period(self.hist.t)
-            if dt is None:
-                return
-            self.dt = dt
-        self._scan(out)
-
-    def _n(self, seconds: float) -> int:
-        """Samples in a duration (s)."""
-        return int(round(seconds / self.dt))
+        if self._period_known():
+            self._scan(out)
 
     def _scan(self, out: BodyOutput) -> None:
         h = self.hist

@@ -47,6 +47,8 @@ class BodyDetector:
     needs_gyro = False
     """Blocks without angular rate are ignored by detectors that need it."""
     hist: SampleHistory | None = None
+    dt: float = 0.0
+    """Sample period, s (0 until learned)."""
 
     def feed(self, block: SampleBlock) -> BodyOutput:
         """Process one block; returns the steps it confirmed (``new``) and completed (``completed``)."""
@@ -61,3 +63,17 @@ class BodyDetector:
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         raise NotImplementedError
+
+    def _period_known(self) -> bool:
+        """Learn the sample period ``self.dt`` (s) from the first samples held; False until enough are."""
+        if not self.dt:
+            assert self.hist is not None
+            dt = sample_period(self.hist.t)
+            if dt is None:
+                return False
+            self.dt = dt
+        return True
+
+    def _n(self, seconds: float) -> int:
+        """Samples in a duration (s)."""
+        return int(round(seconds / self.dt))

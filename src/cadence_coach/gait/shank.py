@@ -29,7 +29,7 @@ import numpy as np
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent
 from .loading import MAX_EXTRAPOLATION_S
-from .output import BodyDetector, BodyOutput, sample_period
+from .output import BodyDetector, BodyOutput
 
 AXIS_WINDOW_S = 3.0
 """Window of angular rate over which the hinge axis is found, s."""
@@ -81,7 +81,6 @@ class ShankGyroDetector(BodyDetector):
     def __init__(self, sensor: int, side: Side | None) -> None:
         self.sensor = sensor
         self.side = side
-        self.dt = 0.0
         self.axis: np.ndarray | None = None
         self.pos = 0
         self.phase = Phase.SEEK_SWING
@@ -104,19 +103,13 @@ class ShankGyroDetector(BodyDetector):
             self.pos = self.hist.end  # nothing is measured across the gap
         self.hist.append(block)
         if not self.dt:
-            dt = sample_period(self.hist.t)
-            if dt is None:
+            if not self._period_known():
                 return
-            self.dt = dt
             self._next_probe = self._n(AXIS_PROBE_S)
         if self.axis is None:
             self._probe_axis()
         if self.axis is not None:
             self._scan(out)
-
-    def _n(self, seconds: float) -> int:
-        """Samples in a duration (s)."""
-        return int(round(seconds / self.dt))
 
     def _probe_axis(self) -> None:
         h = self.hist

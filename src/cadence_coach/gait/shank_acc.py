@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent
-from .output import BodyDetector, BodyOutput, sample_period
+from .output import BodyDetector, BodyOutput
 
 MIN_STRIDE_S, MAX_STRIDE_S = 0.44, 3.0
 """Plausible stride times (one leg, contact to contact), s: 0.44 s is 270 steps/min."""
@@ -85,7 +85,6 @@ class ShankAccDetector(BodyDetector):
         warm_up()
         self.sensor = sensor
         self.side = side
-        self.dt = 0.0
         self.pos = 0  # next absolute index to examine
         self._quiet_from = 2  # breaks before this index span a gap (or the stream start): not quiet data
         self._last: int | None = None  # absolute index of the last landing's threshold crossing
@@ -104,16 +103,8 @@ class ShankAccDetector(BodyDetector):
             self.pos = max(self.pos, self._quiet_from)
             self._last_ic = None  # no stride is measured across the gap
         h.append(block)
-        if not self.dt:
-            dt = sample_period(h.t)
-            if dt is None:
-                return
-            self.dt = dt
-        self._scan(out)
-
-    def _n(self, seconds: float) -> int:
-        """Samples in a duration (s)."""
-        return int(round(seconds / self.dt))
+        if self._period_known():
+            self._scan(out)
 
     def _scan(self, out: BodyOutput) -> None:
         h = self.hist
