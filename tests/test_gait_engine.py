@@ -255,3 +255,28 @@ def test_live_packet_by_packet_gives_the_replay_steps_exactly():
     assert len(runs[0]) > 600
     assert sum(1 for s in runs[0] if s[8] is not None) > 550  # strides measured
     assert runs[0] == runs[1]
+
+
+def test_a_wrong_first_guess_of_the_axis_sign_emits_no_wrong_step(flat):
+    """If the sign guessed from the first seconds is wrong, the first stride going backwards says so
+    before any step is emitted: everything is read again turned round, and every step from the start is
+    right (the held ones are emitted when a stride confirms the sign, not before)."""
+    from cadence_coach.gait.foot import FootStepDetector
+
+    class WrongGuess(FootStepDetector):
+        def _boot(self):
+            super()._boot()
+            if self.left is not None:
+                self.left = -self.left
+
+    path, truth, _, sensors = flat
+    with RecordingReader(path) as reader:
+        pipeline = Pipeline(reader.header.sensors)
+        blocks = pipeline.streams[0].feed_many([p for p in reader.packets() if p.sensor == 0])
+    detector, steps = WrongGuess(0, sensors[0].side), []
+    for block in blocks:
+        steps += detector.feed(block).new
+    sel = truth.steps["side"] == sensors[0].side.value
+    m = match_events(field_array(steps, "t_ic_s"), truth.steps["t_ic_s"][sel])
+    assert m.false_positives == 0 and m.false_negatives <= 1  # from the very first step
+    assert all(s.detected_at_s >= s.t_ic_s for s in steps)

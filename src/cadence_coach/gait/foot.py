@@ -107,6 +107,9 @@ AXIS_BOOT_S = 2.0
 AXIS_MIN_SHARE = 0.55
 """Share of the angular-rate variance the pitch axis must carry in the window it is first estimated
 from: steady walking gives 0.6-0.9, running more; gait initiation, with its turning, can give under 0.5."""
+PROBATION_MAX_S = 10.0
+"""Longest time after the pitch axis is found that steps are held back until a stride confirms its
+sign, s (a stride shorter than 0.3 m cannot tell)."""
 AXIS_MEMORY = 0.8
 """Weight of the old angular-rate covariance when a stride refines the pitch axis."""
 MAX_BRIDGE_S = 0.1
@@ -191,6 +194,11 @@ class FootStepDetector:
         self._last_ic_t: float | None = None
         self._strike: StrikeClass | None = None
         self.gaps = 0  # gaps in the samples that restarted the cycle
+        self._on_probation = False  # the pitch axis sign not confirmed yet: steps held in _held
+        self._held = FootOutput()
+        self._probation_until = 0  # sample where probation ends at the latest
+        self._probation_end_s = -math.inf  # arrival time when it ended, s
+        self._reread_from = 0  # where a re-read on probation starts: the stream's start, or its last gap
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -211,12 +219,14 @@ class FootStepDetector:
             self._refine_dt(block)
         if block.gap_before and self.hist.size:
             if not self._bridge(block):
-                self._reset_after_gap(out)
+                self._reset_after_gap(self._held if self._on_probation else out)
         self.hist.append(block)
         if self.phase is _Phase.BOOT:
             self._boot()
         if self.phase is not _Phase.BOOT:
-            self._run(out)
+            self._run(self._held if self._on_probation else out)
+        if not self._on_probation:
+            self._hand_on_held(out)
 
     def _start(self, block: SampleBlock) -> None:
         dt = float(np.median(np.diff(block.t))) if len(block) > 1 else 0.0
@@ -267,6 +277,7 @@ class FootStepDetector:
             self._boot_start = self.hist.end
         else:
             self.phase = _Phase.SEEK_STILL
+        self._reread_from = self.hist.end  # a re-read on probation never crosses the gap
 
     # -- mounting ------------------------------------------------------------------------------
 
@@ -302,6 +313,10 @@ class FootStepDetector:
         self._cov = cov
         self.phase = _Phase.SEEK_STILL
         self.pos = self._resume_from = self._boot_start
+        # The sign from these first seconds is a guess until a stride's direction confirms it: the steps
+        # found meanwhile are held back, and read again with the axis turned round if it was wrong.
+        self._on_probation = True
+        self._probation_until = self._boot_start + int(PROBATION_MAX_S / self.dt)
 
     def _update_axis(self, start: int, stop: int) -> None:
         """Refine the pitch axis with one stride of gyro data, keeping its sign."""
@@ -594,6 +609,9 @@ class FootStepDetector:
                 if verdict == "flip":
                     self._flip_axis(out)
                     return
+                if verdict == "reread":
+                    self._reread_turned_round()
+                    return
                 if verdict == "agrees":
                     out.strides.append(DetectedStride(traj, float(h.arrival[push - h.base])))
                     if cur is not None:
@@ -614,17 +632,62 @@ class FootStepDetector:
         point to the left of the displacement. "agrees"; "skip" for an odd stride (left out); "flip"
         when most recent strides contradict it (the sign from the first seconds can be fooled by a
         standing start)."""
-        assert self.left is not None
+        assert self.left is not None and self.hist is not None
+        h = self.hist
+        if self._on_probation and self.pos >= self._probation_until:
+            self._end_probation(float(h.arrival[self._probation_until - h.base]) if h.holds(self._probation_until) else -math.inf)
         dx, dy = float(traj.displacement[0]), float(traj.displacement[1])
         travel = math.hypot(dx, dy)
         if travel < 0.3:
             return "agrees"  # too short a stride to tell
         axis_level = traj.start_tilt @ self.left
         agrees = (-dy * float(axis_level[0]) + dx * float(axis_level[1])) / travel > -0.5
+        if self._on_probation:
+            if not agrees:
+                return "reread"
+            self._end_probation(float(h.arrival[self.pos - h.base]))
         self._votes.append(bool(agrees))
         if agrees:
             return "agrees"
         return "flip" if sum(1 for v in self._votes if not v) >= AXIS_FLIP_VOTES else "skip"
+
+    def _end_probation(self, at_s: float) -> None:
+        """The pitch axis sign is trusted from now (arrival time ``at_s``, s): the held steps go out."""
+        self._on_probation = False
+        self._probation_end_s = at_s
+
+    def _hand_on_held(self, out: FootOutput) -> None:
+        """Emit what probation held, dated no earlier than its end."""
+        held = self._held
+        if not (held.new or held.completed or held.strides):
+            return
+        for ev in held.new:
+            ev.detected_at_s = max(ev.detected_at_s, self._probation_end_s)
+        out.new.extend(held.new)
+        out.completed.extend(held.completed)
+        out.strides.extend(DetectedStride(s.trajectory, max(s.detected_at_s, self._probation_end_s)) for s in held.strides)
+        self._drop_held()
+
+    def _drop_held(self) -> None:
+        """Empty the held output in place (the run in progress may still be writing to it)."""
+        self._held.new.clear()
+        self._held.completed.clear()
+        self._held.strides.clear()
+
+    def _reread_turned_round(self) -> None:
+        """On probation, a stride went backwards: the sign was wrong. Nothing has been emitted, so the
+        steps held are dropped and everything held since the stream began (or its last gap) is read
+        again, turned round."""
+        h = self.hist
+        assert h is not None and self.left is not None
+        self.left = -self.left
+        self._drop_held()
+        self._current = None
+        self._prev_zv = None
+        self._last_ic_t = None
+        self._strike = None
+        self.phase = _Phase.SEEK_STILL
+        self.pos = self._resume_from = max(h.base, self._reread_from)
 
     def _flip_axis(self, out: FootOutput) -> None:
         """Turn the pitch axis round and read the strides since the last step again; steps found
