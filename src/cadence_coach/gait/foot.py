@@ -7,8 +7,9 @@ The foot's gait cycle, seen by a shoe IMU whatever its mounting::
 
 Mounting is found from the signals: the pitch axis is the principal axis of the angular rate (the foot
 rotates mostly in the sagittal plane) and its sign is set so that the largest pitch excursion from
-mid-stance, reached at push-off, is toes-down. Gravity at each mid-stance gives the tilt for the stride
-integration (gait/strapdown.py). No axis flags are needed.
+mid-stance, reached at push-off, is toes-down; that guess is on probation (steps held back) until a
+stride's direction confirms it, and read again turned round if the stride went backwards. Gravity at
+each mid-stance gives the tilt for the stride integration (gait/strapdown.py). No axis flags are needed.
 
 Events, and when they are known (``detected_at``):
 - initial contact (IC): the onset of the impact, confirmed by the first sample whose acceleration
