@@ -81,6 +81,9 @@ about one sample period can fall between two samples), so the learned threshold 
 ONSET_FRACTION_LATE = 0.3
 """Without a detected impact, contact is the first sample of the run of samples around the largest
 break (terminal swing to mid-stance) whose breaks exceed this fraction of it."""
+ONSET_LATE_MAX_S = 0.015
+"""... and at most this far back from it, s (a landing's rising edge is that short; further back, at low
+rates, lies the swing's own deceleration)."""
 ONSET_FRACTION = 0.1
 """Samples before the detecting one belong to the impact while their break exceeds this fraction of
 its break (and twice anything earlier in terminal swing)."""
@@ -475,7 +478,8 @@ class FootStepDetector:
             r = h.rows(self._mark, still + 1)
             jerk = h.jerk[r]
             k = int(np.argmax(jerk))  # the landing, then back over its rising edge only
-            while k > 0 and jerk[k - 1] > ONSET_FRACTION_LATE * jerk.max():
+            edge_from = k - int(ONSET_LATE_MAX_S / self.dt)
+            while k > max(0, edge_from) and jerk[k - 1] > ONSET_FRACTION_LATE * jerk.max():
                 k -= 1
             ic = self._mark + k
             self._initial_contact(float(h.t[ic - h.base]) - 0.5 * self.dt, ic, still, out)
