@@ -40,7 +40,9 @@ class SensorStream(Protocol):
 
 
 class OpenImuStream:
-    """Decodes the open IMU stream (decoders/open_imu.py) of one sensor, a batch of packets at a time.
+    """Decodes the open IMU stream (decoders/open_imu.py) of one sensor: a batch of packets at a time
+    with array arithmetic (:meth:`feed_batch` straight from a recording's buffer), or, live, one packet
+    at a time with the same arithmetic on plain numbers (the same blocks, without the array set-up).
 
     ``profile`` is accepted for a uniform constructor; open IMU packets describe their own rate and ranges.
     """

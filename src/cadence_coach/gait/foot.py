@@ -7,19 +7,26 @@ The foot's gait cycle, seen by a shoe IMU whatever its mounting::
 
 Mounting is found from the signals: the pitch axis is the principal axis of the angular rate (the foot
 rotates mostly in the sagittal plane) and its sign is set so that the largest pitch excursion from
-mid-stance, reached at push-off, is toes-down; that guess is on probation (steps held back) until a
-stride's direction confirms it, and read again turned round if the stride went backwards. Gravity at
-each mid-stance gives the tilt for the stride integration (gait/strapdown.py). No axis flags are needed.
+mid-stance, reached at push-off, is toes-down; that guess is on probation (steps held back, at most
+``PROBATION_MAX_S``) until a stride's direction confirms it, and read again turned round if the stride
+went backwards. After probation every stride still votes: the sign is flipped when most of the last
+strides went backwards. Gravity at each mid-stance gives the tilt for the stride integration
+(gait/strapdown.py). No axis flags are needed.
 
 Events, and when they are known (``detected_at``):
 - initial contact (IC): the onset of the impact, confirmed by the first sample whose acceleration
   breaks its trend (second difference) by more than an adaptive threshold, or whose pitch rate jumps
   (the ground stops the foot's rotation: the cue on soft walking landings): 1-3 samples after contact.
-  The step is emitted then, with its timing, side and cadence.
+  The step is emitted then, with its timing, side and cadence (step time: half this foot's stride,
+  until the engine knows the other foot's contact). When mid-stance comes first (no sample confirmed
+  the landing: soft, clipped, or between two samples at low rates), contact is placed after the fact
+  on the largest trend break since terminal swing, walked back at most ``ONSET_LATE_MAX_S``, and the
+  step is emitted at mid-stance.
 - mid-stance: still samples (low angular rate), or for a foot that never quite stops the quietest
   sample bearing about 1 g before push-off; the strike angle is the pitch rotation from IC to flat
-  (the foot is flat on the ground at mid-stance whatever the slope), the stride is integrated from the
-  previous mid-stance, and the grade follows from its rise over its length.
+  (the foot is flat on the ground at mid-stance whatever the slope), and the stride is integrated from
+  the previous mid-stance and handed on (:class:`DetectedStride`) for the session's grade, which the
+  engine computes from every foot's strides (gait/grade.py).
 - toe-off (TO): the peak toes-down rate of push-off (Falbriard et al. 2018); the step is then complete
   (contact and flight time known) and is handed on as completed.
 
