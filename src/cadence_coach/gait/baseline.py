@@ -137,10 +137,8 @@ class PersonalBaseline:
         return table
 
     def _at_speed(self, metric: str, speed_mps: float) -> float | None:
+        """The speed bins' medians of ``metric`` interpolated at ``speed_mps`` (m/s); None without bins."""
         speeds, medians = self._table(metric)
         if not speeds:
             return None
-        if metric == "stride_m" and not speeds[0] <= speed_mps <= speeds[-1]:
-            edge = 0 if speed_mps < speeds[0] else -1
-            return medians[edge] * speed_mps / speeds[edge]
         return float(np.interp(speed_mps, speeds, medians))

@@ -111,6 +111,27 @@ def first_trend_break(
 
 
 @njit(cache=True)
+def first_landing(
+    jerk: np.ndarray, start: int, stop: int, high: float, low: float, low_from: int,
+    factor: float, quiet: int, edge: int, quiet_from: int,
+) -> int:
+    """First row in [start, stop) whose break ``jerk`` (m/s^2) exceeds the floor (``high`` before row
+    ``low_from``, ``low`` from there) and ``factor`` times the largest break of the ``quiet`` rows before
+    it, not counting the ``edge`` rows just before it nor rows before ``quiet_from``; -1 if none does."""
+    for i in range(start, stop):
+        floor = high if i < low_from else low
+        if jerk[i] <= floor:
+            continue
+        before = 0.0
+        for k in range(max(i - edge - quiet, quiet_from, 0), i - edge):
+            if jerk[k] > before:
+                before = jerk[k]
+        if jerk[i] > factor * before:
+            return i
+    return -1
+
+
+@njit(cache=True)
 def quietest(gyro: np.ndarray, start: int, stop: int) -> tuple[int, float]:
     """Row of the smallest squared angular rate in [start, stop), and that value ((rad/s)^2)."""
     best, best_i = math.inf, -1
@@ -291,6 +312,7 @@ def compile_all() -> None:
     first_rate_jump(gyro, axis, 0, 8, 1.0)
     terminal_swing_start(gyro, axis, 0, 8, 0.0, 0.25)
     first_trend_break(jerk, 0, 8, 1.0, 1.8, 0.0)
+    first_landing(jerk, 0, 8, 1.0, 0.5, 0, 2.0, 4, 2, 0)
     quietest(gyro, 0, 8)
     quietest_grounded(acc, gyro, 0, 8, *bounds[1:])
     mean_still_force(acc, gyro, 0, 8, *bounds)

@@ -27,9 +27,9 @@ import statistics
 from collections import deque
 
 import numpy as np
-from numba import njit
 
 from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent
+from .kernels import first_landing
 from .output import BodyDetector, BodyOutput
 
 MIN_STRIDE_S, MAX_STRIDE_S = 0.44, 3.0
@@ -82,7 +82,6 @@ class ShankAccDetector(BodyDetector):
     """
 
     def __init__(self, sensor: int, side: Side | None) -> None:
-        warm_up()
         self.sensor = sensor
         self.side = side
         self.pos = 0  # next absolute index to examine
@@ -212,39 +211,3 @@ def absolute_floor(dt: float) -> float:
     rising over SHOCK_RISE_S breaks the trend by its full height when sampled slower than its rise, by
     about (dt / rise)^2 of it when sampled faster."""
     return MIN_SHOCK_G * GRAVITY * min(1.0, (dt / SHOCK_RISE_S) ** 2)
-
-
-@njit(cache=True)
-def first_landing(
-    jerk: np.ndarray, start: int, stop: int, high: float, low: float, low_from: int,
-    factor: float, quiet: int, edge: int, quiet_from: int,
-) -> int:
-    """First row in [start, stop) whose break ``jerk`` (m/s^2) exceeds the floor (``high`` before row
-    ``low_from``, ``low`` from there) and ``factor`` times the largest break of the ``quiet`` rows before
-    it, not counting the ``edge`` rows just before it nor rows before ``quiet_from``; -1 if none does."""
-    for i in range(start, stop):
-        floor = high if i < low_from else low
-        if jerk[i] <= floor:
-            continue
-        before = 0.0
-        for k in range(max(i - edge - quiet, quiet_from, 0), i - edge):
-            if jerk[k] > before:
-                before = jerk[k]
-        if jerk[i] > factor * before:
-            return i
-    return -1
-
-
-_warm = False
-
-
-def warm_up() -> None:
-    """Compile (or load from the on-disk cache) :func:`first_landing` for the read-only views of a
-    sample history, before data flows."""
-    global _warm
-    if _warm:
-        return
-    held = np.zeros((8, 10))
-    held.flags.writeable = False
-    first_landing(held[:, 9], 0, 8, 1.0, 0.5, 0, 2.0, 4, 2, 0)
-    _warm = True
