@@ -15,7 +15,6 @@ Usage: python benchmarks/real_data.py [--tolerance-ms 60]
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import tempfile
@@ -24,28 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from cadence_coach.cli import main as cli_main
-from cadence_coach.reference_events import ReferenceEvents, score
+from cadence_coach.reference_events import ReferenceEvents, analyze_args, read_steps, score
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
-
-
-def analyze_args(name: str, spec: dict, out: Path) -> list[str]:
-    """The analyze command line for one excerpt of excerpts.json."""
-    args = ["analyze", str(DATA / f"{name}.csv"), "--format", "csv", "--placement", spec["placement"],
-            "--acc-unit", spec["acc_unit"], "--gyro-unit", spec["gyro_unit"], "--out", str(out)]
-    if "side" in spec:
-        args += ["--side", spec["side"]]
-    if "rate" in spec:
-        args += ["--rate", str(spec["rate"])]
-    return args
-
-
-def read_steps(path: Path) -> dict[str, np.ndarray]:
-    """steps.csv columns as float arrays (NaN where empty)."""
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
-    cols = ("t_ic_s", "t_to_s", "cadence_spm", "detected_at_s")
-    return {c: np.array([float(r[c]) if r[c] else np.nan for r in rows]) for c in cols}
 
 
 def median_abs(x: np.ndarray) -> float:
@@ -62,7 +42,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for name, spec in excerpts.items():
             out = Path(tmp) / f"{name}.steps.csv"
-            if cli_main(analyze_args(name, spec, out)) != 0:
+            if cli_main(analyze_args(DATA / f"{name}.csv", spec, out)) != 0:
                 print(f"{name}: analyze failed", file=sys.stderr)
                 return 1
             steps = read_steps(out)

@@ -71,7 +71,7 @@ def test_first_trend_break_and_running_max(signals):
 def test_stance_kernels_match_numpy(signals):
     t, acc, gyro = signals
     g2 = (gyro**2).sum(axis=1)
-    row, value = kernels.quietest(gyro, 50, 250)
+    row, value = kernels.quietest(acc, gyro, 50, 250, -1.0, math.inf)
     assert row == 50 + int(np.argmin(g2[50:250])) and value == pytest.approx(g2[row])
     force, n = kernels.mean_still_force(acc, gyro, 50, 250, *STILL)
     ok = still_now(acc, gyro)[50:250]

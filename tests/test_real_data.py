@@ -10,7 +10,6 @@ xfail(strict=True) with the measured figure and the reason.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 import pytest
 
 from cadence_coach.cli import main as cli_main
-from cadence_coach.reference_events import ReferenceEvents, score
+from cadence_coach.reference_events import ReferenceEvents, analyze_args, read_steps, score
 
 DATA = Path(__file__).parent / "data" / "real"
 EXCERPTS: dict[str, dict] = json.loads((DATA / "excerpts.json").read_text())
@@ -66,17 +65,8 @@ def analyzed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, np
     steps = {}
     for name, spec in EXCERPTS.items():
         out = tmp / f"{name}.steps.csv"
-        args = ["analyze", str(DATA / f"{name}.csv"), "--format", "csv", "--placement", spec["placement"],
-                "--acc-unit", spec["acc_unit"], "--gyro-unit", spec["gyro_unit"], "--out", str(out)]
-        if "side" in spec:
-            args += ["--side", spec["side"]]
-        if "rate" in spec:
-            args += ["--rate", str(spec["rate"])]
-        assert cli_main(args) == 0
-        with open(out, newline="") as f:
-            rows = list(csv.DictReader(f))
-        steps[name] = {c: np.array([float(r[c]) if r[c] else np.nan for r in rows]) for c in rows[0]
-                       if c not in ("side", "strike")}
+        assert cli_main(analyze_args(DATA / f"{name}.csv", spec, out)) == 0
+        steps[name] = read_steps(out)
     return steps
 
 

@@ -96,3 +96,23 @@ def score(ref: ReferenceEvents, t_ic: np.ndarray, t_to: np.ndarray, detected_at:
         mt = match_events(np.sort(t_to[known]), ref.to, 2 * tolerance_s)
         to_err = np.sort(t_to[known])[mt.detected] - ref.to[mt.true]
     return Score(int(t_ic.size), int(ref.ic.size), m.f1, ic_err, to_err, latency)
+
+
+def analyze_args(csv_path: Path, spec: dict, out: Path) -> list[str]:
+    """The ``cadence-coach analyze`` command line for a real excerpt's CSV file, from its entry in
+    tests/data/real/excerpts.json (placement, units, and the side and rate where it gives them)."""
+    args = ["analyze", str(csv_path), "--format", "csv", "--placement", spec["placement"],
+            "--acc-unit", spec["acc_unit"], "--gyro-unit", spec["gyro_unit"], "--out", str(out)]
+    if "side" in spec:
+        args += ["--side", spec["side"]]
+    if "rate" in spec:
+        args += ["--rate", str(spec["rate"])]
+    return args
+
+
+def read_steps(path: Path) -> dict[str, np.ndarray]:
+    """A steps.csv's numeric columns as float arrays (NaN where empty)."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    names = rows[0].keys() if rows else ()
+    return {c: np.array([float(r[c]) if r[c] else np.nan for r in rows]) for c in names if c not in ("side", "strike")}

@@ -17,7 +17,6 @@ from ..coach.config import load_config
 from ..coach.cues_csv import CuesCsvWriter
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
-from ..gait import kernels
 from ..export import StepsCsvWriter
 from ..live.session import DeviceSpec, LiveRun, default_recording_path, run_live
 from ..pipeline import Pipeline
@@ -155,5 +154,4 @@ def print_summary(run: LiveRun) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    kernels.compile_all()  # seconds on a fresh install: before the event loop and the radio start
     return asyncio.run(run_live_command(args, PLATFORM))

@@ -232,7 +232,8 @@ class GaitEngine:
             if not head.completed and not self._stalled(head.event.sensor):
                 break
             out.append(self._release_head())
-        self._forget_old()
+        if out:  # what may be forgotten changes only when a step goes out
+            self._forget_old()
         return out
 
     def finish(self) -> list[StepEvent]:

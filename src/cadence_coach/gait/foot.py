@@ -550,7 +550,7 @@ class FootStepDetector:
                 return None  # a push-off, or the foot slapping flat? the next samples tell
             if still is None or still > settled:
                 lo, hi = self._span(max(start, push - int(NO_STILL_LOOKBACK_S / self.dt)), push)
-                row, w2 = kernels.quietest_grounded(self.hist.acc, self.hist.gyro, lo, hi, *_GROUNDED_BOUNDS)
+                row, w2 = kernels.quietest(self.hist.acc, self.hist.gyro, lo, hi, *_GROUNDED_BOUNDS)
                 if row >= 0 and w2 < (2 * W_STILL) ** 2:
                     return self._found(row)
         return still
@@ -595,7 +595,7 @@ class FootStepDetector:
         lo, hi = self._span(max(still_start, push - int(0.5 / self.dt)), push)
         if hi <= lo:
             return
-        zv = kernels.quietest(h.gyro, lo, hi)[0] + h.base
+        zv = kernels.quietest(h.acc, h.gyro, lo, hi, -1.0, math.inf)[0] + h.base  # any specific force
         force, still_rows = kernels.mean_still_force(h.acc, h.gyro, lo, hi, *_STILL_BOUNDS)
         if not still_rows:  # a stance without a still phase: gravity from around its quietest sample
             force = h.acc[h.rows(zv - 2, zv + 3)].mean(axis=0)

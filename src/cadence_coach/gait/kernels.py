@@ -132,22 +132,11 @@ def first_landing(
 
 
 @njit(cache=True)
-def quietest(gyro: np.ndarray, start: int, stop: int) -> tuple[int, float]:
-    """Row of the smallest squared angular rate in [start, stop), and that value ((rad/s)^2)."""
-    best, best_i = math.inf, -1
-    for i in range(start, stop):
-        g2 = gyro[i, 0] ** 2 + gyro[i, 1] ** 2 + gyro[i, 2] ** 2
-        if g2 < best:
-            best, best_i = g2, i
-    return best_i, best
-
-
-@njit(cache=True)
-def quietest_grounded(
+def quietest(
     acc: np.ndarray, gyro: np.ndarray, start: int, stop: int, a_lo2: float, a_hi2: float
 ) -> tuple[int, float]:
-    """:func:`quietest` among the rows whose squared specific force lies in (a_lo2, a_hi2) (the foot
-    bears about 1 g, not an impact); (-1, inf) if none does."""
+    """Row of the smallest squared angular rate in [start, stop) among the rows whose squared specific
+    force lies in (a_lo2, a_hi2), and that value ((rad/s)^2); (-1, inf) if no row qualifies."""
     best, best_i = math.inf, -1
     for i in range(start, stop):
         a2 = acc[i, 0] ** 2 + acc[i, 1] ** 2 + acc[i, 2] ** 2
@@ -313,8 +302,7 @@ def compile_all() -> None:
     terminal_swing_start(gyro, axis, 0, 8, 0.0, 0.25)
     first_trend_break(jerk, 0, 8, 1.0, 1.8, 0.0)
     first_landing(jerk, 0, 8, 1.0, 0.5, 0, 2.0, 4, 2, 0)
-    quietest(gyro, 0, 8)
-    quietest_grounded(acc, gyro, 0, 8, *bounds[1:])
+    quietest(acc, gyro, 0, 8, *bounds[1:])
     mean_still_force(acc, gyro, 0, 8, *bounds)
     track_principal_axis(gyro, 0, 8, cov, axis, 0.8)
     trend_breaks(acc[-2:], np.zeros((4, 10))[:, 2:5])
