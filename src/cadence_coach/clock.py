@@ -25,13 +25,19 @@ def unwrap_counter(raw: np.ndarray, bits: int, last: int | None) -> np.ndarray:
     """
     raw = np.asarray(raw, dtype=np.int64)
     mod = 1 << bits
-    if raw.size == 1 and last is not None:  # one live packet: plain integers are cheaper
-        step = (int(raw[0]) - last) % mod
-        return np.array([last + (step - mod if step >= mod // 2 else step)], dtype=np.int64)
+    if raw.size == 1 and last is not None:  # one packet: plain integers are cheaper
+        return np.array([unwrap_one(int(raw[0]), bits, last)], dtype=np.int64)
     ref = int(raw[0]) if last is None else int(last)
     step = np.diff(raw, prepend=ref % mod) % mod
     step = np.where(step >= mod // 2, step - mod, step)
     return ref + np.cumsum(step)
+
+
+def unwrap_one(raw: int, bits: int, last: int) -> int:
+    """One counter value unwrapped after the last unwrapped value (as :func:`unwrap_counter`)."""
+    mod = 1 << bits
+    step = (raw - last) % mod
+    return last + (step - mod if step >= mod // 2 else step)
 
 
 class ClockSync:

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .clock import ClockSync, unwrap_counter
+from .clock import ClockSync, unwrap_counter, unwrap_one
 from .datatypes import PodReading, RawPacket, SampleBlock
 from .decoders import open_imu
 from .polar_pmd_stream import PolarPmdStream
@@ -143,10 +143,10 @@ class OpenImuStream:
             self._count_malformed(1)
             return []
         assert self._last_seq is not None and self._last_t0 is not None
-        seq = _unwrap_one(p.sequence, 16, self._last_seq)
+        seq = unwrap_one(p.sequence, 16, self._last_seq)
         if seq <= self._last_seq:
             return []  # repeated or late: its samples are already past
-        t0 = _unwrap_one(p.t0_us, 32, self._last_t0)
+        t0 = unwrap_one(p.t0_us, 32, self._last_t0)
         lost = seq - self._last_seq - 1
         self.lost_packets += lost
         self._last_seq, self._last_t0 = seq, t0
@@ -174,13 +174,6 @@ class OpenImuStream:
         self.malformed += k
         if before < 3 or self.malformed // 1000 > before // 1000:
             log.warning("sensor %d: %d malformed packet(s) skipped (%d so far)", self.sensor, k, self.malformed)
-
-
-def _unwrap_one(raw: int, bits: int, last: int) -> int:
-    """One counter value unwrapped after ``last`` (as :func:`clock.unwrap_counter`)."""
-    mod = 1 << bits
-    step = (raw - last) % mod
-    return last + (step - mod if step >= mod // 2 else step)
 
 
 STREAMS: dict[str, Callable[[int, Profile | None], SensorStream]] = {
