@@ -65,7 +65,7 @@ class ClockSync:
                 earlier batch's.
         """
         if packet_sensor_t.size == 1 and self._last is not None:
-            return self._map_one(float(packet_sensor_t[0]), float(packet_arrival[0]), sample_sensor_t)
+            return self.map_one(float(packet_sensor_t[0]), float(packet_arrival[0]), sample_sensor_t)
         # Both recurrences run on sensor time, which only moves forward (arrival times can bunch).
         s = packet_sensor_t
         off = packet_arrival - s
@@ -82,8 +82,9 @@ class ClockSync:
         self._last = (float(packet_sensor_t[-1]), float(applied[-1]))
         return sample_sensor_t + np.interp(sample_sensor_t, knots_t, knots_o)
 
-    def _map_one(self, s: float, arrival: float, sample_sensor_t: np.ndarray) -> np.ndarray:
-        """:meth:`map` for a single packet (the live case): the same recurrences with floats."""
+    def map_one(self, s: float, arrival: float, sample_sensor_t: np.ndarray) -> np.ndarray:
+        """:meth:`map` for a single packet after the first (the live case): the same recurrences with
+        floats; ``s`` is the packet's last sample time (sensor, s), ``arrival`` its arrival (s)."""
         self._u = min(self._u, arrival - s - self.leak * s)
         target = self._u + self.leak * s
         self._v = max(self._v, target + self.slew * s)

@@ -157,7 +157,7 @@ class OpenImuStream:
         expected = math.nan if self._next_sensor_t is None else self._next_sensor_t
         gap = lost > 0 or t0_s > expected + 0.5 * period
         self._next_sensor_t = last_t + period
-        t = self._clock.map(np.array([last_t]), np.array([packet.t_host]), sensor_t)
+        t = self._clock.map_one(last_t, packet.t_host, sensor_t)  # a packet was mapped before this one
         baro = None
         if p.pressure_pa is not None:
             baro = np.full(n, np.nan)
