@@ -17,10 +17,10 @@ import time
 
 import numpy as np
 
-from cadence_coach.ble.reader import BleSensorReader
-from cadence_coach.ble.sim_link import SimulatedLink
-from cadence_coach.ble.sim_peripheral import SimulatedSensor
-from cadence_coach.ble.sim_sources import OpenImuFramePacker, demo_imu_signal
+from cadence_coach.sources.ble.reader import BleSensorReader
+from cadence_coach.sources.ble.sim_link import SimulatedLink
+from cadence_coach.sources.ble.sim_peripheral import SimulatedSensor
+from cadence_coach.sources.ble.sim_sources import OpenImuFramePacker, demo_imu_signal
 from cadence_coach.datatypes import RawPacket
 from cadence_coach.decoders import open_imu
 from cadence_coach.profiles import load_profile

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from cadence_coach.cli import main as cli_main
-from cadence_coach.reference_events import ReferenceEvents, analyze_args, read_steps, score
+from cadence_coach.evaluation.reference_events import ReferenceEvents, analyze_args, read_steps, score
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
 

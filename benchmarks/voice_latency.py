@@ -3,7 +3,7 @@
 Speaks N cues through Voice("on") and records the null sink's monitor with parec. Prints, per block size:
 median and p95 of (first sample handed to the device - decision) and of (first audible sample in the
 monitor recording - decision), the stream's reported output latency, and underruns. Decision = the moment
-``Voice.speak`` is called. Clock alignment of the recording: see cadence_coach.voice.monitor (audible
+``Voice.speak`` is called. Clock alignment of the recording: see cadence_coach.evaluation.audio_monitor (audible
 times are late by the smallest record-path delay, a few ms, so audible latencies are upper bounds).
 
 Run: ``.venv/bin/python benchmarks/voice_latency.py [--cues 30] [--blocksize 256 128 512] [--no-load]``.
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from cadence_coach.voice import Voice
-from cadence_coach.voice.monitor import MonitorRecorder, find_clip
+from cadence_coach.evaluation.audio_monitor import MonitorRecorder, find_clip
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASE = {"quick_feet": "Quick feet"}

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from bleak import BleakClient
 
-from cadence_coach.ble.reader import BleSensorReader
-from cadence_coach.ble.scan import scan
-from cadence_coach.ble.sim_link import SimulatedLink
-from cadence_coach.ble.sim_peripheral import SimulatedSensor
-from cadence_coach.ble.sim_sources import OpenImuFramePacker, demo_imu_signal
+from cadence_coach.sources.ble.reader import BleSensorReader
+from cadence_coach.sources.ble.scan import scan
+from cadence_coach.sources.ble.sim_link import SimulatedLink
+from cadence_coach.sources.ble.sim_peripheral import SimulatedSensor
+from cadence_coach.sources.ble.sim_sources import OpenImuFramePacker, demo_imu_signal
 from cadence_coach.decoders import open_imu
 from cadence_coach.errors import UserError
 from cadence_coach.gait import kernels

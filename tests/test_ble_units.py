@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from cadence_coach.ble.gatt_layout import GattLayout
-from cadence_coach.ble.reader import LinkEvent, is_address
-from cadence_coach.ble.sim_sources import OpenImuFramePacker, PrebuiltPackets, demo_imu_signal
+from cadence_coach.sources.ble.gatt_layout import GattLayout
+from cadence_coach.sources.ble.reader import LinkEvent, is_address
+from cadence_coach.sources.ble.sim_sources import OpenImuFramePacker, PrebuiltPackets, demo_imu_signal
 from cadence_coach.decoders import open_imu
 from cadence_coach.profiles import load_profile
 

@@ -7,7 +7,7 @@ from cadence_coach.datatypes import Placement, PodReading, RawPacket, SampleBloc
 from cadence_coach.decoders import open_imu, rsc
 from cadence_coach.decoders import polar_pmd as pmd
 from cadence_coach.pipeline import Pipeline
-from cadence_coach.sensor_stream import OpenImuStream
+from cadence_coach.streams.open_imu import OpenImuStream
 from cadence_coach.session import windows
 from cadence_coach.sources.recording import PacketBatch, RecordedEvent
 

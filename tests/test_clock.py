@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cadence_coach.clock import ClockSync
+from cadence_coach.streams.clock import ClockSync
 
 
 def run_clock(offsets, delays, period=0.0025, frames=3):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import GRAVITY, Placement, SampleBlock, SensorInfo
-from cadence_coach.evaluation import field_array, match_events
+from cadence_coach.evaluation.matching import field_array, match_events
 from cadence_coach.gait.engine import GaitEngine
 from cadence_coach.pipeline import Pipeline
 from cadence_coach.session import Session

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from cadence_coach.ble.sim_link import SimulatedLink
-from cadence_coach.ble.sim_peripheral import SimulatedSensor
-from cadence_coach.ble.sim_sources import OpenImuFramePacker
+from cadence_coach.sources.ble.sim_link import SimulatedLink
+from cadence_coach.sources.ble.sim_peripheral import SimulatedSensor
+from cadence_coach.sources.ble.sim_sources import OpenImuFramePacker
 from cadence_coach.cli import build_parser, main
 from cadence_coach.cli.run import run_live_command
 from cadence_coach.errors import UserError

@@ -8,7 +8,7 @@ from cadence_coach.decoders import polar_pmd as pmd
 from cadence_coach.decoders import rsc
 from cadence_coach.pipeline import Pipeline
 from cadence_coach.profiles import load_profile
-from cadence_coach.sensor_stream import make_stream
+from cadence_coach.streams.open_imu import make_stream
 
 EPOCH_NS = 790_000_000_000_000_000  # about 25 years after the Polar epoch
 

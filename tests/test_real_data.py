@@ -4,7 +4,7 @@ tests/data/README.md), run through ``cadence-coach analyze`` as a user would.
 The assertions are what the physics guarantees, loosely: every step of a walking bout is found (the
 count within a few), each contact lands near the reference's (motion capture), the cadence is the
 reference's, and toe-off from a foot sensor is near the reference's. Only the reference's walking bouts
-are scored (see cadence_coach.reference_events). Where the engine fails today the case is marked
+are scored (see cadence_coach.evaluation.reference_events). Where the engine fails today the case is marked
 xfail(strict=True) with the measured figure and the reason.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from cadence_coach.cli import main as cli_main
-from cadence_coach.reference_events import ReferenceEvents, analyze_args, read_steps, score
+from cadence_coach.evaluation.reference_events import ReferenceEvents, analyze_args, read_steps, score
 
 DATA = Path(__file__).parent / "data" / "real"
 EXCERPTS: dict[str, dict] = json.loads((DATA / "excerpts.json").read_text())

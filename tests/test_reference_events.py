@@ -1,4 +1,4 @@
-"""Reference events files and scoring against them (cadence_coach.reference_events)."""
+"""Reference events files and scoring against them (cadence_coach.evaluation.reference_events)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cadence_coach.reference_events import ReferenceEvents, score
+from cadence_coach.evaluation.reference_events import ReferenceEvents, score
 
 EVENTS = """system,event,side,t_s
 mocap,bout_start,left,1.0

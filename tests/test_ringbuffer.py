@@ -3,7 +3,7 @@ import pytest
 
 from cadence_coach.datatypes import SampleBlock
 from cadence_coach.gait.history import SampleHistory
-from cadence_coach.ringbuffer import RingBuffer
+from cadence_coach.gait.ringbuffer import RingBuffer
 
 
 def rows(start, n, width=2):

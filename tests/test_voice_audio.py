@@ -2,7 +2,7 @@
 scripts/start-null-sink.sh, parec records the sink's monitor, and each cue is found in the recording.
 
 Latency (decision to first audible sample) is printed, not asserted; the clock alignment between the
-recording and ``time.monotonic()`` is explained in cadence_coach.voice.monitor (error: a few ms, late).
+recording and ``time.monotonic()`` is explained in cadence_coach.evaluation.audio_monitor (error: a few ms, late).
 """
 
 import os
@@ -13,7 +13,7 @@ import pytest
 from audio_support import require, speech_engine_error
 
 from cadence_coach.voice import Voice
-from cadence_coach.voice.monitor import MonitorRecorder, find_clip
+from cadence_coach.evaluation.audio_monitor import MonitorRecorder, find_clip
 
 pytestmark = pytest.mark.audio
 

@@ -21,7 +21,7 @@ from .datatypes import Cue, PodReading, RawPacket, SampleBlock, SensorInfo, Step
 from .errors import UserError
 from .gait.engine import GaitEngine
 from .profiles import load_profile
-from .sensor_stream import SensorStream, feed_batch, make_stream
+from .streams.open_imu import SensorStream, feed_batch, make_stream
 from .sources.csv_import import PROFILE_NAME as CSV_IMPORT_PROFILE
 from .sources.recording import PacketBatch
 

@@ -10,8 +10,8 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from ..ble.backend_types import PLATFORM, BleakBackends
-from ..ble.reader import LinkEvent
+from ..sources.ble.backend_types import PLATFORM, BleakBackends
+from ..sources.ble.reader import LinkEvent
 from ..coach.coach import Coach
 from ..coach.config import load_config
 from ..coach.cues_csv import CuesCsvWriter

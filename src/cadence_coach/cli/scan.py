@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from ..ble.scan import scan
+from ..sources.ble.scan import scan
 
 
 def timeout_value(text: str) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..datatypes import SampleBlock
-from ..ringbuffer import RingBuffer
+from .ringbuffer import RingBuffer
 from .kernels import trend_breaks
 
 T, ARRIVAL, ACC, GYRO, BARO, JERK = 0, 1, slice(2, 5), slice(5, 8), 8, 9

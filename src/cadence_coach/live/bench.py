@@ -1,7 +1,7 @@
 """The live path end to end against simulated sensors on a bumble virtual link, scored against truth.
 
 :func:`run_bench` simulates a runner (``sources.simulator.simulate``), serves each instrumented foot's
-measured signals from a :class:`~cadence_coach.ble.sim_peripheral.SimulatedSensor` in real time, runs
+measured signals from a :class:`~cadence_coach.sources.ble.sim_peripheral.SimulatedSensor` in real time, runs
 :func:`~cadence_coach.live.session.run_live` (reader -> Session with coach and voice -> recording), forces
 range-loss disconnects, and scores the steps.
 
@@ -33,14 +33,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..ble.sim_link import SimulatedLink
-from ..ble.sim_peripheral import SimulatedSensor
-from ..ble.sim_sources import OpenImuFramePacker
+from ..sources.ble.sim_link import SimulatedLink
+from ..sources.ble.sim_peripheral import SimulatedSensor
+from ..sources.ble.sim_sources import OpenImuFramePacker
 from ..coach.coach import Coach
 from ..coach.config import load_config
 from ..datatypes import SensorInfo
 from ..errors import UserError
-from ..evaluation import match_events
+from ..evaluation.matching import match_events
 from ..gait import kernels
 from ..pipeline import Pipeline
 from ..session import Session

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..ble.backend_types import PLATFORM, BleakBackends
-from ..ble.reader import BleSensorReader, LinkEvent, is_address
-from ..ble.scan import scan
+from ..sources.ble.backend_types import PLATFORM, BleakBackends
+from ..sources.ble.reader import BleSensorReader, LinkEvent, is_address
+from ..sources.ble.scan import scan
 from ..datatypes import Placement, RawPacket, SensorInfo, Side
 from ..errors import UserError
 from ..gait import kernels
@@ -150,7 +150,7 @@ async def run_live(
         specs: the devices to connect to (and only those).
         make_session: builds the session once the sensors are known.
         record_path: recording to create (an existing file is refused).
-        backend: bleak backends (a :class:`~cadence_coach.ble.sim_link.SimulatedLink`'s in tests).
+        backend: bleak backends (a :class:`~cadence_coach.sources.ble.sim_link.SimulatedLink`'s in tests).
         duration_s: end after this long on the session time base, s; None: until ``stop``.
         stop: set it to end the session (SIGINT handler).
         on_event: also called with every link event (to show it).

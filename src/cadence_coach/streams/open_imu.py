@@ -15,12 +15,12 @@ from typing import Protocol
 import numpy as np
 
 from .clock import ClockSync, unwrap_counter, unwrap_one
-from .datatypes import PodReading, RawPacket, SampleBlock
-from .decoders import open_imu
-from .polar_pmd_stream import PolarPmdStream
-from .profiles import Profile
-from .rsc_stream import RscStream
-from .sources.recording import PacketBatch
+from ..datatypes import PodReading, RawPacket, SampleBlock
+from ..decoders import open_imu
+from .polar_pmd import PolarPmdStream
+from ..profiles import Profile
+from .rsc import RscStream
+from ..sources.recording import PacketBatch
 
 log = logging.getLogger(__name__)
 

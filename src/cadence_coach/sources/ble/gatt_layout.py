@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import UserError
-from ..profiles import Profile
+from ...errors import UserError
+from ...profiles import Profile
 
 
 @dataclass(frozen=True, slots=True)

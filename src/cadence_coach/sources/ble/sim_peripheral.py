@@ -28,7 +28,7 @@ from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
-from ..profiles import Profile, load_profile
+from ...profiles import Profile, load_profile
 from .gatt_layout import GattLayout
 from .sim_sources import PacketSource, SourcePacket
 

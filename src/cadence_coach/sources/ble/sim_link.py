@@ -36,7 +36,7 @@ class SimulatedLink:
         self.link = LocalLink()
         self.central = BumbleCentral(self.link, mtu=mtu)
         self.backend: BleakBackends = backends_for(self.central)
-        """Pass to :class:`~cadence_coach.ble.reader.BleSensorReader` or :func:`~cadence_coach.ble.scan.scan`."""
+        """Pass to :class:`~cadence_coach.sources.ble.reader.BleSensorReader` or :func:`~cadence_coach.sources.ble.scan.scan`."""
 
     async def __aenter__(self) -> "SimulatedLink":
         await self.central.power_on()

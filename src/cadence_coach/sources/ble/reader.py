@@ -26,9 +26,9 @@ from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.device import BLEDevice
 from bleak.exc import BleakError
 
-from ..datatypes import RawPacket
-from ..errors import UserError
-from ..profiles import Profile
+from ...datatypes import RawPacket
+from ...errors import UserError
+from ...profiles import Profile
 from .backend_types import PLATFORM, BleakBackends
 from .gatt_layout import GattLayout
 

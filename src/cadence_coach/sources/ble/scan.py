@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from bleak import BleakScanner
 from bleak.exc import BleakError
 
-from ..errors import UserError
-from ..profiles import Profile, all_profiles
+from ...errors import UserError
+from ...profiles import Profile, all_profiles
 from .backend_types import PLATFORM, BleakBackends
 
 

@@ -10,7 +10,7 @@ the sink at ``T0 + k / rate`` (T0 unknown); the chunk ending at sample ``k_end``
 envelope ``min(arrival - k_end / rate)`` over all chunks is ``T0 + d_min``: the estimate of T0 is late by
 ``d_min``, the smallest record-path delay seen, a few ms with ``--latency-msec=5`` and hundreds of
 chunks. Audible times derived from it are therefore late by ``d_min`` too: measured latencies are an
-upper bound, off by at most a few ms. (This is the same lower-envelope idea as cadence_coach.clock.)
+upper bound, off by at most a few ms. (This is the same lower-envelope idea as cadence_coach.streams.clock.)
 """
 
 from __future__ import annotations

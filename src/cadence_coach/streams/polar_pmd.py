@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .clock import ClockSync
-from .datatypes import GRAVITY, RawPacket, SampleBlock
-from .decoders import polar_pmd
-from .decoders.errors import DecodeError
-from .decoders.polar_pmd import MeasurementType, OpCode, SettingType
-from .profiles import Profile
+from ..datatypes import GRAVITY, RawPacket, SampleBlock
+from ..decoders import polar_pmd
+from ..decoders.errors import DecodeError
+from ..decoders.polar_pmd import MeasurementType, OpCode, SettingType
+from ..profiles import Profile
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from typing import Protocol
 
 import numpy as np
 
-from ..datatypes import GRAVITY
-from ..decoders import open_imu
+from ...datatypes import GRAVITY
+from ...decoders import open_imu
 
 log = logging.getLogger(__name__)
 

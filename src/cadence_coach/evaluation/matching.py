@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .datatypes import StepEvent
+from ..datatypes import StepEvent
 
 
 @dataclass(frozen=True, slots=True)

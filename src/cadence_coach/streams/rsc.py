@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from .datatypes import PodReading, RawPacket
-from .decoders import rsc
-from .decoders.errors import DecodeError
-from .profiles import Profile
+from ..datatypes import PodReading, RawPacket
+from ..decoders import rsc
+from ..decoders.errors import DecodeError
+from ..profiles import Profile
 
 log = logging.getLogger(__name__)
 
