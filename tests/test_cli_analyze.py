@@ -44,6 +44,31 @@ def test_recording_without_steps_gives_header_only(tmp_path, capsys):
     assert out.read_text() == HEADER
 
 
+@pytest.mark.parametrize(
+    "header, placement, note",
+    [
+        ("t,ax,b,az,c,d,e", "trunk", "in.csv: accelerometer without ay, no gyroscope: side and trunk pitch cannot be measured"),
+        ("t,ax,ay,az,x,y,z", "foot", "in.csv: no gyroscope: contact time, strike angle, stride, speed and grade cannot be measured"),
+        ("t,x,y,z,gx,gy,gz", "shank", "in.csv: no accelerometer: impact cannot be measured"),
+    ],
+)
+def test_a_partial_axis_set_is_analysed_with_a_note(tmp_path, capsys, header, placement, note):
+    out = tmp_path / "steps.csv"
+    assert cli(["analyze", str(standing_csv(tmp_path / "in.csv", header=header)), "--placement", placement, "--out", str(out)]) == 0
+    assert f"note: {note}\n" in capsys.readouterr().err
+
+
+def test_a_constant_axis_is_ignored_with_a_note(tmp_path, capsys):
+    src = standing_csv(tmp_path / "in.csv", header="t,ax,ay,az,gx,gy,gz")
+    rows = src.read_text().splitlines()
+    rows[1:] = [r + f"{i % 3}" for i, r in enumerate(rows[1:])]  # gz varies, the rest is still constant
+    src.write_text("\n".join(rows) + "\n")
+    assert cli(["analyze", str(src), "--placement", "trunk", "--out", str(tmp_path / "s.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "note: in.csv: column ax ignored (constant)" in err
+    assert "note: in.csv: no accelerometer, gyroscope without gx, gy: impact, contact time, side and trunk pitch cannot be measured" in err
+
+
 def test_text_content_is_read_as_csv_whatever_the_name(tmp_path):
     src = standing_csv(tmp_path / "in.txt")
     assert cli(["analyze", str(src), "--placement", "trunk", "--out", str(tmp_path / "s.csv")]) == 0
@@ -63,6 +88,8 @@ def one_error_line(capsys):
         (lambda p: standing_csv(p), ["--placement", "elbow"], "invalid choice"),
         (lambda p: standing_csv(p), [], "needs --placement"),
         (lambda p: standing_csv(p, header="t,temp,x,y,z,a,b"), ["--placement", "foot"], "no accelerometer"),
+        (lambda p: p.write_text("t\n0\n0.01\n0.02\n"), ["--placement", "trunk"], "nothing to detect steps from"),
+        (lambda p: p.write_text("t,baro_pa\n0,1e5\n0.01,1e5\n"), ["--placement", "foot"], "nothing to detect steps from"),
         (lambda p: p.write_text("t,ax,ay,az\n0,0,0,9.8\n0.01,0,0,9.8\n0.005,0,0,9.8\n"), ["--placement", "foot"], "non-monotonic time"),
         (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot"], "--rate"),
         (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot", "--rate", "0"], "Hz"),

@@ -71,16 +71,55 @@ def test_acc_only_and_gyro_only(tmp_path):
     assert gyro_blocks[0].acc is None and gyro_blocks[0].gyro.shape == (20, 3)
 
 
-def test_partial_triad_is_refused(tmp_path):
-    path = write_csv(tmp_path / "p.csv", "t,ax,ay,gx,gy,gz", [[0, 1, 2, 3, 4, 5]])
-    with pytest.raises(UserError, match="missing az"):
+def test_a_partial_axis_set_is_imported_with_nan_columns(tmp_path):
+    t, acc, gyro = signal(30)
+    path = write_csv(tmp_path / "p.csv", "t,az,ax,gy", np.c_[t, acc[:, 2], acc[:, 0], gyro[:, 1]].round(6))
+    src, blocks = read_all(path, acc_unit="mps2", gyro_unit="rads")
+    assert src.acc_axes == (True, False, True) and src.gyro_axes == (False, True, False)
+    assert blocks[0].acc_axes == src.acc_axes and blocks[0].gyro_axes == src.gyro_axes
+    got_acc, got_gyro = joined(blocks, "acc"), joined(blocks, "gyro")
+    np.testing.assert_allclose(got_acc[:, [0, 2]], acc[:, [0, 2]], atol=1e-6)
+    np.testing.assert_allclose(got_gyro[:, 1], gyro[:, 1], atol=1e-6)
+    assert np.isnan(got_acc[:, 1]).all() and np.isnan(got_gyro[:, [0, 2]]).all()
+    assert src.ignored_axes == {} and src.bad_rows == 0
+
+
+def test_a_single_gyroscope_axis_gives_no_accelerometer(tmp_path):
+    t, _, gyro = signal(20)
+    _, blocks = read_all(write_csv(tmp_path / "g.csv", "t,gz", np.c_[t, gyro[:, 2]]))
+    assert blocks[0].acc is None and blocks[0].acc_axes == (False, False, False)
+    assert blocks[0].gyro_axes == (False, False, True)
+
+
+@pytest.mark.parametrize("cell, why", [("", "no numeric value"), ("nan", "no numeric value"), ("0", "constant")])
+def test_an_axis_without_a_measurement_is_ignored(tmp_path, cell, why):
+    t, acc, _ = signal(40)
+    rows = [f"{ti:.4f},{a:.4f},{b:.4f},{cell}" for ti, (a, b, _) in zip(t, acc)]
+    path = tmp_path / "c.csv"
+    path.write_text("t,ax,ay,az\n" + "\n".join(rows) + "\n")
+    src, blocks = read_all(path)
+    assert src.ignored_axes == {"az": why}
+    assert src.acc_axes == (True, True, False) and src.bad_rows == 0
+    assert len(joined(blocks, "t")) == 40 and np.isnan(joined(blocks, "acc")[:, 2]).all()
+
+
+def test_axes_of_a_sensor_that_never_moved_are_kept(tmp_path):
+    src, blocks = read_all(write_csv(tmp_path / "s.csv", "t,ax,ay,az", [[i / 100, 0, 0, 9.8] for i in range(20)]))
+    assert src.ignored_axes == {} and src.acc_axes == (True, True, True)
+
+
+@pytest.mark.parametrize("header, row", [("t,baro_pa,temp", [0, 101325, 20]), ("t", [0]), ("t,x,y,z", [0, 1, 2, 3])])
+def test_nothing_to_detect_steps_from_is_a_user_error(tmp_path, header, row):
+    path = write_csv(tmp_path / "n.csv", header, [row, [v + 1 for v in row]])
+    with pytest.raises(UserError, match="nothing to detect steps from: no accelerometer"):
         CsvSource(path, Placement.FOOT)
 
 
-def test_no_motion_columns_is_a_user_error(tmp_path):
-    path = write_csv(tmp_path / "n.csv", "t,baro_pa,temp", [[0, 101325, 20]])
-    with pytest.raises(UserError, match="no accelerometer"):
-        CsvSource(path, Placement.FOOT)
+def test_motion_columns_without_a_number_are_a_user_error(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("t,ax,gz\n0,,\n0.01,,x\n")
+    with pytest.raises(UserError, match="nothing to detect steps from: every motion column is empty"):
+        CsvSource(path, Placement.TRUNK)
 
 
 def test_uneven_times_kept_and_long_gaps_flagged(tmp_path):

@@ -61,12 +61,19 @@ class RawPacket(NamedTuple):
 class SampleBlock:
     """Consecutive samples of one sensor, decoded to physical units.
 
+    Partial axis sets: a sensor (or an imported CSV file) may measure only some axes, say a biaxial
+    accelerometer's vertical and forward ones. Then ``acc`` (or ``gyro``) still has shape (n, 3), and
+    every axis not measured is a column of NaN in every block of the stream (a measured axis is finite
+    in every sample). ``acc``/``gyro`` is None when no axis of that sensor is measured.
+    :attr:`acc_axes` / :attr:`gyro_axes` say which are; detectors choose their method from them.
+
     Attributes:
         sensor: index of the sensor in the session's sensor list.
         t: sample times on the session time base, s, shape (n,), strictly increasing.
-        acc: specific force in the sensor frame, m/s^2, shape (n, 3), or None if not measured.
-            At rest it reads +9.81 along the sensor axis that points up.
-        gyro: angular rate in the sensor frame, rad/s, shape (n, 3), or None if not measured.
+        acc: specific force in the sensor frame, m/s^2, shape (n, 3) (NaN columns: axes not measured),
+            or None if not measured. At rest it reads +9.81 along the sensor axis that points up.
+        gyro: angular rate in the sensor frame, rad/s, shape (n, 3) (NaN columns: axes not measured),
+            or None if not measured.
         baro_pa: barometric pressure, Pa, shape (n,), NaN where the sensor gave no reading; or None.
         t_arrival: when the block became available to the host (packet arrival), s. Steps the
             engine emits while processing this block carry it as ``detected_at``.
@@ -91,11 +98,29 @@ class SampleBlock:
     def __len__(self) -> int:
         return int(self.t.shape[0])
 
+    @property
+    def acc_axes(self) -> tuple[bool, bool, bool]:
+        """Which accelerometer axes (x, y, z) are measured."""
+        return _axes(self.acc)
+
+    @property
+    def gyro_axes(self) -> tuple[bool, bool, bool]:
+        """Which gyroscope axes (x, y, z) are measured."""
+        return _axes(self.gyro)
+
     def arrival_times(self) -> np.ndarray:
         """When each sample became available to the host, s."""
         if self.arrival is not None:
             return self.arrival
         return np.full(self.t.shape, self.t_arrival)
+
+
+def _axes(values: np.ndarray | None) -> tuple[bool, bool, bool]:
+    """Measured axes of an (n, 3) block: the columns that are not NaN (judged by the first row)."""
+    if values is None or values.shape[0] == 0:
+        return (False, False, False)
+    x, y, z = (not np.isnan(v) for v in values[0])
+    return (x, y, z)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..datatypes import Placement, RawPacket, SampleBlock, SensorInfo, Side
 from ..errors import UserError
+from ..gait.measurable import axes_note
 from ..sources.csv_import import ACC_UNITS, GYRO_UNITS, CsvSource
 from ..sources.recording import MAGIC, PacketBatch, RecordedEvent, RecordingReader
 from ..sources.replay import paced, record_time
@@ -120,6 +121,12 @@ class OpenedInput:
                 out.append(f"{self._csv.bad_rows} bad rows skipped (first: {self._csv.first_bad})")
             if self._csv.ignored_columns:
                 out.append(f"columns ignored: {', '.join(self._csv.ignored_columns)}")
+            name = self.path.name
+            for axis, why in self._csv.ignored_axes.items():
+                out.append(f"{name}: column {axis} ignored ({why})")
+            lost = axes_note(self._csv.sensor_info.placement, self._csv.acc_axes, self._csv.gyro_axes)
+            if lost:
+                out.append(f"{name}: {lost}")
         elif self._reader is not None:
             if self._reader.truncated:
                 out.append("the recording ends in a truncated record (a session that was cut short)")

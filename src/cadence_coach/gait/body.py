@@ -1,13 +1,15 @@
-"""Online step detection from a shank, trunk (sacrum, chest) or head sensor: picks the method.
+"""Online step detection from a sensor worn anywhere but the foot, or a foot sensor without all six
+axes: picks the method from the placement and the axes the first block carries (``SampleBlock.acc_axes``
+/ ``gyro_axes``; an axis not measured is a NaN column, see datatypes.SampleBlock).
 
 - Shank with gyroscope: :class:`.shank.ShankGyroDetector` (sagittal angular velocity and tibial shock:
   IC, toe-off, contact time, impact).
 - Shank without gyroscope: :class:`.shank_acc.ShankAccDetector` (the tibial shock, found as the sharpest
   break in the acceleration's trend: IC and impact).
+- Foot with a partial axis set: for now the shank's detectors (a foot lands with a shock as a shin does,
+  and its swing rotation is as strong).
 - Trunk and head: :class:`.loading.AccStepDetector` (loading peaks of the acceleration magnitude; also
   toe-off and flight when running, side, and the forward lean or head pitch from :mod:`.body_axes`).
-
-The method is chosen from the first block: whether it carries angular rate.
 """
 
 from __future__ import annotations
@@ -42,12 +44,15 @@ class BodyStepDetector:
     def feed(self, block: SampleBlock) -> BodyOutput:
         """Process one block; returns the steps it confirmed (``new``) and completed (``completed``)."""
         if self.method is None:
-            if len(block) == 0 or block.acc is None:
+            if len(block) == 0:
                 return BodyOutput()
-            if self.placement is Placement.SHANK and block.gyro is not None:
-                self.method = ShankGyroDetector(self.sensor, self.side)
-            elif self.placement is Placement.SHANK:
-                self.method = ShankAccDetector(self.sensor, self.side)
-            else:
-                self.method = AccStepDetector(self.sensor, self.placement, self.side)
+            self.method = self._choose(any(block.acc_axes), any(block.gyro_axes))
         return self.method.feed(block)
+
+    def _choose(self, acc: bool, gyro: bool) -> ShankGyroDetector | ShankAccDetector | AccStepDetector:
+        """The method for this placement, given whether any accelerometer / gyroscope axis is measured."""
+        if self.placement in (Placement.SHANK, Placement.FOOT):
+            if gyro:
+                return ShankGyroDetector(self.sensor, self.side)
+            return ShankAccDetector(self.sensor, self.side)
+        return AccStepDetector(self.sensor, self.placement, self.side)

@@ -32,7 +32,7 @@ import numpy as np
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
 from . import kernels
 from .body import BodyStepDetector
-from .foot import DetectedStride, FootStepDetector
+from .foot import DetectedStride, FootOutput, FootStepDetector
 from .grade import GradeEstimator
 from .strapdown import StrideTrajectory
 
@@ -160,21 +160,23 @@ class GaitEngine:
     """Online gait analysis for a session's sensors.
 
     Args:
-        sensors: the session's sensors; foot IMUs get a :class:`FootStepDetector`, other placements
-            a :class:`BodyStepDetector`. When there are foot sensors, steps come from them only (the
-            trunk or head gives their pitch).
+        sensors: the session's sensors; foot IMUs with all six axes get a :class:`FootStepDetector`,
+            other placements and feet with a partial axis set (see ``SampleBlock``) a
+            :class:`BodyStepDetector`, chosen from the sensor's first samples. When there are foot
+            sensors, steps come from them only (the trunk or head gives their pitch).
     """
 
     def __init__(self, sensors: list[SensorInfo]) -> None:
         self.sensors = sensors
         kernels.compile_all()  # before any data flows: a live session must not wait for the compiler
-        self.feet_detectors: dict[int, FootStepDetector] = {}
-        self.body_detectors: dict[int, BodyStepDetector] = {}
-        for i, info in enumerate(sensors):
-            if info.placement is Placement.FOOT:
-                self.feet_detectors[i] = FootStepDetector(i, info.side)
-            else:
-                self.body_detectors[i] = BodyStepDetector(i, info.placement, info.side)
+        foot_sensors = [i for i, info in enumerate(sensors) if info.placement is Placement.FOOT]
+        self.feet_detectors: dict[int, FootStepDetector | BodyStepDetector | None] = dict.fromkeys(foot_sensors)
+        """Each foot sensor's detector (None until its first samples show which axes it has)."""
+        self.body_detectors: dict[int, BodyStepDetector] = {
+            i: BodyStepDetector(i, info.placement, info.side)
+            for i, info in enumerate(sensors)
+            if info.placement is not Placement.FOOT
+        }
         self.feet = len(self.feet_detectors)
         self.grade = _SessionGrade(max(1, self.feet))
         self._contacts = {i: _Timeline() for i in self.feet_detectors}
@@ -208,17 +210,34 @@ class GaitEngine:
                 return []
             self._hold(res.new, res.completed)
             return res.new
-        det = self.feet_detectors.get(block.sensor)
+        if block.sensor not in self.feet_detectors:
+            return []
+        det = self.feet_detectors[block.sensor] or self._start_foot(block)
         if det is None:
             return []
         if block.baro_pa is not None:
             self.grade.add_pressure(block.arrival_times(), block.t, block.baro_pa)
         res = det.feed(block)
-        self.grade.add_strides(block.sensor, res.strides)
+        if isinstance(res, FootOutput):
+            self.grade.add_strides(block.sensor, res.strides)
         for ev in res.new:
             self._contacts[block.sensor].add(ev.t_ic_s, ev.detected_at_s, 0.0)
         self._hold(res.new, res.completed)
         return res.new
+
+    def _start_foot(self, block: SampleBlock) -> FootStepDetector | BodyStepDetector | None:
+        """The detector of a foot sensor, from its first non-empty block: the full foot IMU detector
+        needs all six axes; a partial axis set gets a :class:`BodyStepDetector` (which picks a method
+        from the axes there are)."""
+        if not len(block):
+            return None
+        info = self.sensors[block.sensor]
+        if all(block.acc_axes) and all(block.gyro_axes):
+            det: FootStepDetector | BodyStepDetector = FootStepDetector(block.sensor, info.side)
+        else:
+            det = BodyStepDetector(block.sensor, Placement.FOOT, info.side)
+        self.feet_detectors[block.sensor] = det
+        return det
 
     def release(self, arrived_s: float) -> list[StepEvent]:
         """Steps whose figures are final once every sensor's data that arrived up to ``arrived_s`` (s)

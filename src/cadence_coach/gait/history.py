@@ -42,7 +42,9 @@ class SampleHistory:
         return self.ring.overrun
 
     def append(self, block: SampleBlock) -> None:
-        """Add a block (acc or gyro may be None: stored as zeros).
+        """Add a block (acc or gyro may be None, or have NaN columns for axes not measured: stored as
+        zeros, so a norm or a dot product over the held rows counts the measured axes only; a detector
+        that needs to know which axes are real reads ``SampleBlock.acc_axes`` / ``gyro_axes``).
 
         Also stores ``jerk``, |a[i] - 2 a[i-1] + a[i-2]| in m/s^2: near zero for smooth motion, large where
         the acceleration breaks its trend (an impact). The first two samples of the stream get 0.
@@ -55,6 +57,9 @@ class SampleHistory:
         rows[:, ARRIVAL] = block.t_arrival if block.arrival is None else block.arrival
         rows[:, ACC] = 0.0 if block.acc is None else block.acc
         rows[:, GYRO] = 0.0 if block.gyro is None else block.gyro
+        for part, values in ((ACC, block.acc), (GYRO, block.gyro)):
+            if values is not None and np.isnan(values[:1]).any():
+                np.copyto(rows[:, part], 0.0, where=np.isnan(rows[:, part]))
         rows[:, BARO] = np.nan if block.baro_pa is None else block.baro_pa
         rows[:, JERK] = trend_breaks(self.acc[-2:], rows[:, ACC])
         self.ring.push(rows)

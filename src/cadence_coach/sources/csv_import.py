@@ -1,20 +1,28 @@
 """Import of generic CSV sensor logs (format in docs/csv-import.md).
 
-A header row names the columns: ``t`` (seconds) and any of ``ax,ay,az`` (one full triad),
-``gx,gy,gz`` (one full triad) and ``baro_pa``; other columns are ignored. Without ``t`` the sample rate
-must be given and sample ``i`` (counting every data row, bad ones included) is at ``i / rate`` s.
+A header row names the columns: ``t`` (seconds), any of ``ax,ay,az`` and ``gx,gy,gz`` and
+``baro_pa``; other columns are ignored. Without ``t`` the sample rate must be given and sample ``i``
+(counting every data row, bad ones included) is at ``i / rate`` s.
+
+Partial axis sets (the representation every detector reads, see ``datatypes.SampleBlock``): any subset
+of the six motion axes is imported. Blocks carry ``acc`` and ``gyro`` as (n, 3) arrays whose missing
+axes are NaN columns, or None when no axis of that sensor is there; ``CsvSource.acc_axes`` /
+``gyro_axes`` (and each block's) say which are measured. A missing axis is never zero-filled: a zero
+axis would look like a real, perfectly still axis. An axis column that is empty, non-numeric or NaN in
+every row, or constant (every value the same: a logger's placeholder for an axis it does not have; a
+real axis always shows some noise), is ignored with a note; this is judged on the first chunk of the
+file (1 MiB, minutes of samples). When every axis is constant (a sensor that never moved) they are kept:
+there are no steps, which is the right answer. A file with no usable axis at all (only ``t``, or only
+``baro_pa``) raises :class:`UserError`.
 
 The session time base of an imported file *is* the file's own time: block times are the ``t`` values
 as written (or ``i / rate``), not shifted to start at 0, so everything derived from them (steps.csv)
 can be matched against the file.
 
-A partial triad (say ``ax,ay`` without ``az``) is refused rather than zero-filled: a zero axis would
-look like a real, perfectly still axis, bias the acceleration magnitude (impact) and mislead the
-mounting estimate, which looks for gravity in all three axes.
-
 The file is read in chunks and parsed with numpy; rows that cannot be used (wrong field count,
-non-numeric or missing values) are counted and skipped. Time that goes backwards or repeats, a missing
-or absurd rate, an empty file or a file without motion columns raise :class:`UserError`.
+non-numeric or missing values in a used column) are counted and skipped. Time that goes backwards or
+repeats, a missing or absurd rate, an empty file or a file without motion columns raise
+:class:`UserError`.
 """
 
 from __future__ import annotations
@@ -125,36 +133,34 @@ class CsvSource:
         if dupes:
             raise UserError(f"{self.path}: column {dupes[0]!r} appears more than once in the header")
         self.n_fields = len(names)
+        self._names = names
         col = {n: i for i, n in enumerate(names)}
-        used: list[int] = []
-
-        def take(group: tuple[str, ...], what: str) -> slice | None:
-            present = [c for c in group if c in col]
-            if not present:
-                return None
-            if len(present) < len(group):
-                missing = ", ".join(c for c in group if c not in col)
-                raise UserError(
-                    f"{self.path}: {what} needs all of {','.join(group)} (missing {missing}); "
-                    "a partial axis set is not imported"
-                )
-            start = len(used)
-            used.extend(col[c] for c in group)
-            return slice(start, start + len(group))
-
-        self._acc = take(ACC_COLUMNS, "the accelerometer")
-        self._gyro = take(GYRO_COLUMNS, "the gyroscope")
-        if self._acc is None and self._gyro is None:
+        candidates = [c for c in ACC_COLUMNS + GYRO_COLUMNS if c in col]
+        if not candidates:
             raise UserError(
-                f"{self.path}: no accelerometer (ax,ay,az) or gyroscope (gx,gy,gz) columns in the header "
-                f"(found: {', '.join(names)})"
+                f"{self.path}: nothing to detect steps from: no accelerometer (ax, ay, az) or gyroscope "
+                f"(gx, gy, gz) column in the header (found: {', '.join(n for n in names if n)})"
             )
+        if TIME_COLUMN not in col and self.rate_hz is None:
+            raise UserError(f"{self.path}: no t column: give the sample rate with --rate HZ")
+        self._head = self._file.read(CHUNK_BYTES)
+        self.bytes_read += len(self._head)
+        self.ignored_axes = self._unusable_axes(candidates, col)
+        axes = [c for c in candidates if c not in self.ignored_axes]
+        if not axes:
+            raise UserError(
+                f"{self.path}: nothing to detect steps from: every motion column is empty or not numeric "
+                f"({', '.join(candidates)})"
+            )
+        used = [col[c] for c in axes]
+        self._acc = [axes.index(c) if c in axes else -1 for c in ACC_COLUMNS]
+        self._gyro = [axes.index(c) if c in axes else -1 for c in GYRO_COLUMNS]
+        self.acc_axes = tuple(k >= 0 for k in self._acc)
+        self.gyro_axes = tuple(k >= 0 for k in self._gyro)
         self._time = self._baro = None
         if TIME_COLUMN in col:
             self._time = len(used)
             used.append(col[TIME_COLUMN])
-        elif self.rate_hz is None:
-            raise UserError(f"{self.path}: no t column: give the sample rate with --rate HZ")
         if BARO_COLUMN in col:
             self._baro = len(used)
             used.append(col[BARO_COLUMN])
@@ -165,7 +171,27 @@ class CsvSource:
         known = set(ACC_COLUMNS + GYRO_COLUMNS + (TIME_COLUMN, BARO_COLUMN))
         self.ignored_columns = [n for n in names if n and n not in known]
 
-    # -- reading --------------------------------------------------------------------------------
+    def _unusable_axes(self, candidates: list[str], col: dict[str, int]) -> dict[str, str]:
+        """Axis columns of the first chunk that carry no measurement: name -> why (``"no numeric
+        value"`` or ``"constant"``). Constant axes are kept when every axis is constant."""
+        lines = self._head.decode("utf-8", errors="replace").split("\n")
+        if len(self._head) == CHUNK_BYTES:
+            lines.pop()  # the last line may be cut
+        cells = [line.split(",") for line in lines if line.strip()]
+        cells = [c for c in cells if len(c) == self.n_fields]
+        empty, constant = {}, {}
+        for name in candidates:
+            values = _floats([c[col[name]] for c in cells])
+            values = values[np.isfinite(values)]
+            if values.size == 0:
+                empty[name] = "no numeric value"
+            elif values.size > 1 and np.all(values == values[0]):
+                constant[name] = "constant"
+        if len(empty) + len(constant) == len(candidates):
+            return empty  # nothing moves: keep the constant axes (a sensor at rest has no steps)
+        return empty | constant
+
+        # -- reading --------------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[SampleBlock]:
         """The file's samples as blocks, in order (the file is read once)."""
@@ -214,8 +240,8 @@ class CsvSource:
         gap_set = set(gaps.tolist())
         v = rows.values
         for a, b in zip(starts, starts[1:] + [len(t)]):
-            acc = v[a:b, self._acc] * self._acc_scale if self._acc else None
-            gyro = v[a:b, self._gyro] * self._gyro_scale if self._gyro else None
+            acc = _triad(v[a:b], self._acc, self._acc_scale)
+            gyro = _triad(v[a:b], self._gyro, self._gyro_scale)
             baro = v[a:b, self._baro].copy() if self._baro is not None else None
             yield SampleBlock(
                 sensor=self.sensor,
@@ -233,9 +259,12 @@ class CsvSource:
         line_no = 1  # the header
         data_index = 0
         rest = b""
+        head, self._head = self._head, b""
         while True:
-            data = self._file.read(CHUNK_BYTES)
-            self.bytes_read += len(data)
+            data = head or self._file.read(CHUNK_BYTES)
+            if not head:
+                self.bytes_read += len(data)
+            head = b""
             if data:
                 data = rest + data
                 cut = data.rfind(b"\n") + 1
@@ -335,6 +364,32 @@ def _open(path: Path) -> BinaryIO:
         raise UserError(f"{path}: is a directory, not a CSV file") from None
     except PermissionError:
         raise UserError(f"{path}: permission denied") from None
+
+
+def _floats(cells: list[str]) -> np.ndarray:
+    """The cells as floats; NaN where a cell is empty or not a number."""
+    try:
+        return np.array(cells, dtype=np.float64)
+    except ValueError:
+        out = np.full(len(cells), np.nan)
+        for i, cell in enumerate(cells):
+            try:
+                out[i] = float(cell)
+            except ValueError:
+                pass
+        return out
+
+
+def _triad(values: np.ndarray, columns: list[int], scale: float) -> np.ndarray | None:
+    """The (n, 3) triad of a sensor from the parsed ``values``: ``columns[k]`` is the value column of
+    axis k or -1 (not measured: NaN); None when no axis is measured."""
+    if max(columns) < 0:
+        return None
+    out = np.full((values.shape[0], 3), np.nan)
+    for k, c in enumerate(columns):
+        if c >= 0:
+            out[:, k] = values[:, c] * scale
+    return out
 
 
 def _check_rate(rate_hz: float, what: str, hint: str = "") -> None:
