@@ -21,45 +21,86 @@ def _norm(x: np.ndarray, i: int) -> float:
     return math.sqrt(x[i, 0] ** 2 + x[i, 1] ** 2 + x[i, 2] ** 2)
 
 
+@njit(cache=True, inline="always")
+def _break(x: np.ndarray, i: int) -> float:
+    """|x[i] - 2 x[i-1] + x[i-2]|: how sharply row ``i`` breaks the signal's trend (its units)."""
+    s = 0.0
+    for c in range(3):
+        s += (x[i, c] - 2.0 * x[i - 1, c] + x[i - 2, c]) ** 2
+    return math.sqrt(s)
+
+
 @njit(cache=True)
-def _loaded_break(acc: np.ndarray, jerk: np.ndarray, i: int, rise_rows: int, first: int, min_rise: float) -> float:
-    """Trend break of row ``i`` (m/s^2) weighted by how much the acceleration magnitude rose over the
-    ``rise_rows`` rows before it (in g, at least ``min_rise`` g); rows before ``first`` are not read."""
-    top = _norm(acc, i)
+def _loaded_break(x: np.ndarray, i: int, rise_rows: int, first: int, min_rise: float, unit: float) -> float:
+    """Trend break of row ``i`` weighted by how much the signal's magnitude rose over the ``rise_rows``
+    rows before it (in ``unit``, at least ``min_rise``); rows before ``first`` are not read."""
+    top = _norm(x, i)
     low = top
     for k in range(max(i - rise_rows, first), i):
-        m = _norm(acc, k)
+        m = _norm(x, k)
         if m < low:
             low = m
-    return jerk[i] * max((top - low) / GRAVITY, min_rise)
+    return _break(x, i) * max((top - low) / unit, min_rise)
 
 
 @njit(cache=True)
 def first_loaded_break(
-    acc: np.ndarray, jerk: np.ndarray, start: int, stop: int, rise_rows: int, first: int, min_rise: float,
-    threshold: float,
+    x: np.ndarray, start: int, stop: int, rise_rows: int, first: int, min_rise: float, unit: float, threshold: float
 ) -> int:
-    """First row in [start, stop) whose loaded break (see ``_loaded_break``) exceeds ``threshold``; -1
-    if none does."""
-    for i in range(start, stop):
-        if jerk[i] * max(1.0, _norm(acc, i) / GRAVITY) <= threshold:
+    """First row in [start, stop) (none before ``first``) whose loaded break (see ``_loaded_break``)
+    exceeds ``threshold``; -1 if none does."""
+    for i in range(max(start, first, 2), stop):
+        if _break(x, i) * max(1.0, _norm(x, i) / unit) <= threshold:
             continue  # cheap bound: the rise is never larger than the magnitude
-        if _loaded_break(acc, jerk, i, rise_rows, first, min_rise) > threshold:
+        if _loaded_break(x, i, rise_rows, first, min_rise, unit) > threshold:
             return i
     return -1
 
 
 @njit(cache=True)
 def max_loaded_break(
-    acc: np.ndarray, jerk: np.ndarray, start: int, stop: int, rise_rows: int, first: int, min_rise: float
+    x: np.ndarray, start: int, stop: int, rise_rows: int, first: int, min_rise: float, unit: float
 ) -> float:
-    """Largest loaded break of the rows [start, stop) (0 for an empty range)."""
+    """Largest loaded break of the rows [start, stop) (none before ``first``; 0 for an empty range)."""
     best = 0.0
-    for i in range(start, stop):
-        v = _loaded_break(acc, jerk, i, rise_rows, first, min_rise)
+    for i in range(max(start, first, 2), stop):
+        v = _loaded_break(x, i, rise_rows, first, min_rise, unit)
         if v > best:
             best = v
     return best
+
+
+@njit(cache=True)
+def _still_at(x: np.ndarray, i: int, run: int, limit: float, by_range: bool) -> bool:
+    """Whether the ``run`` rows ending at ``i`` are still: every axis within ``limit`` of its range
+    (``by_range``: an accelerometer reads a constant) or every row's magnitude under ``limit`` (a
+    gyroscope reads zero)."""
+    if by_range:
+        for c in range(3):
+            lo = hi = x[i, c]
+            for k in range(i - run + 1, i):
+                lo = min(lo, x[k, c])
+                hi = max(hi, x[k, c])
+            if hi - lo >= limit:
+                return False
+        return True
+    for k in range(i - run + 1, i + 1):
+        if _norm(x, k) >= limit:
+            return False
+    return True
+
+
+@njit(cache=True)
+def next_still_change(
+    x: np.ndarray, start: int, stop: int, first: int, run: int, limit: float, by_range: bool, still: bool
+) -> int:
+    """First row in [start, stop) whose stillness (see ``_still_at``; a run reaching before ``first``
+    is not still) differs from ``still``; -1 if none does."""
+    for i in range(start, stop):
+        now = i - run + 1 >= first and _still_at(x, i, run, limit, by_range)
+        if now != still:
+            return i
+    return -1
 
 
 @njit(cache=True)
@@ -107,8 +148,9 @@ def compile_all() -> None:
     held = np.zeros((8, 10))
     held[:, 2:5] = [0.0, 0.0, GRAVITY]
     held.flags.writeable = False
-    acc, gyro, jerk = held[:, 2:5], held[:, 5:8], held[:, 9]
-    first_loaded_break(acc, jerk, 0, 8, 2, 0, 0.05, 1.0)
-    max_loaded_break(acc, jerk, 0, 8, 2, 0, 0.05)
-    stride_correlation(acc, 0, 8, 2, 1, 3)
-    stride_correlation(gyro, 0, 8, 2, 1, 3)
+    for x in (held[:, 2:5], held[:, 5:8]):  # acceleration, angular rate
+        first_loaded_break(x, 0, 8, 2, 0, 0.05, 1.0, 1.0)
+        max_loaded_break(x, 0, 8, 2, 0, 0.05, 1.0)
+        next_still_change(x, 0, 8, 0, 2, 1.0, True, False)
+        next_still_change(x, 0, 8, 0, 2, 1.0, False, False)
+        stride_correlation(x, 0, 8, 2, 1, 3)

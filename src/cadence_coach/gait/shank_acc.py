@@ -1,104 +1,34 @@
 """Online initial contacts of one leg from a shank accelerometer without gyroscope (the tibial shock).
 
-At initial contact (IC) the ground stops the foot and the tibia takes the body's weight: a shank
-accelerometer feels a shock, a sharp break in its acceleration's trend together with a sudden rise of
-its magnitude (the load). Running, the shock reaches 5-15 g within 10-20 ms; walking, 1.5-4 g, and it is
-then no sharper than the swing's own events (the knee's extension stopping in terminal swing, push-off,
-the treadmill or the other foot's landing shaking the stance leg), which come with no rise of the load or
-a slow one. The detector therefore scores each sample by its *loaded break*: the trend break
-``|a[i] - 2 a[i-1] + a[i-2]|`` (m/s^2) times the rise of ``|a|`` over the RISE_S before it (in g), and
-uses the stride's periodicity, since each stride of this leg has one landing:
+At initial contact the ground stops the foot and the tibia takes the body's weight: a shank accelerometer
+feels a shock, a sharp break in its acceleration's trend together with a sudden rise of its magnitude.
+Running, the shock reaches 5-15 g within 10-20 ms; walking, 1.5-4 g, and it is then no sharper than the
+swing's own events (the knee's extension stopping in terminal swing, push-off, the treadmill or the
+other foot's landing shaking the stance leg), which come with no rise of the load or a slow one. The
+landing is found by :class:`.landing.LandingDetector` from the acceleration (its loaded break: the trend
+break weighted by the load's rise, in g) and the stride's periodicity.
 
-- the stride period ``T`` comes from the autocorrelation of the acceleration (gait/stride_period.py),
-  not from the detected contacts, so a missed or an extra contact cannot mislead it; after a landing,
-  none is looked for during REFRACTORY_FRACTION of ``T`` (this leg's stance, push-off and the other
-  foot's landing), unless a shock STRONG_FACTOR times the last one comes (the stride shortened);
-- the typical landing is the median of the largest loaded breaks of the last LEVEL_STRIDES stride-long
-  windows (not of the detections: a wrong detection cannot teach it). A sample above
-  CANDIDATE_FRACTION of it is a candidate; it is a landing as soon as its shock reaches
-  CONFIRM_FRACTION of it. A weaker candidate waits WAIT_S for a stronger event (terminal swing comes
-  50-150 ms before the landing's shock) and is taken if none comes;
-- IC is the onset of the shock: the first sample of the magnitude's rise toward it (the contact lies
-  between the last sample before the rise and the first on it);
-- the step is emitted at the sample that confirms it (``detected_at`` = its arrival), with the step
-  time from the stride (half of it; the estimated period stands in when the stride since the last
-  contact is not one stride), and completed with the impact peak (largest magnitude within
-  IMPACT_WINDOW_S of IC, g). Contact time needs toe-off, which the acceleration alone does not mark
-  reliably: it is left None.
-
-Until the period is first known (about FIRST_S of walking) nothing is decided; the samples held are then
-read from the start and the steps found in them emitted late. Every decision is taken at a sample from
-samples up to it, and the period and the typical landing are updated at fixed samples, so any block
-sizes give the same events. With fewer than three axes the magnitude is that of the axes measured.
+Each step is completed with the impact peak (largest magnitude within IMPACT_WINDOW_S of IC, g) once
+those samples are in. Contact time needs toe-off, which the shank's acceleration alone does not mark
+reliably: it is left None.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ..datatypes import GRAVITY, SampleBlock, Side, StepEvent
-from . import stride_period
-from .landing_kernels import first_loaded_break, max_loaded_break
-from .output import BodyDetector, BodyOutput
-from .stride_period import StridePeriod
+from ..datatypes import GRAVITY, Side, StepEvent
+from .landing import LandingDetector
+from .output import BodyOutput
 
-RISE_S = 0.02
-"""The load rise that weights a break is taken over this long before it, s: a landing's load builds
-within 10-20 ms; the swing's accelerations change over 50 ms and more."""
-MIN_RISE_G = 0.05
-"""Smallest weight of a break, g (a break with no rise still counts a little)."""
 MIN_BREAK_G, MIN_LOAD_G = 0.3, 0.3
 """Absolute floor: a 0.3 g break with a 0.3 g rise of the load, far softer than any foot strike; it
 keeps sensor noise out while nothing is known of the landings."""
-SHOCK_RISE_S = 0.005
-"""Rise time of a soft-tissue-filtered tibial shock, s: sampled faster, a shock's break per sample
-shrinks as (sample period / rise)^2, and so does the floor."""
-CANDIDATE_FRACTION = 0.2
-"""A candidate landing exceeds this fraction of the typical landing: a landing's loaded break varies by a
-factor of 2-3 from stride to stride, more when a shock of 10 ms is sampled at 100 Hz (a sample may
-catch its peak or its tail, and the break and the rise both shrink)."""
-CONFIRM_FRACTION = 0.5
-"""A candidate whose shock reaches this fraction of the typical landing is a landing at once."""
-PEAK_WINDOW_S = 0.03
-"""A shock's peak is within this time of its first sample above the candidate level, s."""
-WAIT_S = 0.2
-"""A weaker candidate is taken if no stronger event follows within this time, s (terminal swing
-precedes the shock of contact by up to 150 ms)."""
-REFRACTORY_FRACTION = 0.75
-"""No landing is looked for sooner than this fraction of the stride after the last one (walking
-toe-off comes at 0.6-0.65 of the stride, the other foot's landing at 0.5)."""
-MIN_REFRACTORY_S = 0.3
-"""Refractory time when the stride is not known, and the shortest, s (a stance lasts longer)."""
-STRONG_FACTOR = 2.0
-"""Within the refractory time a shock this many times the last landing's is a landing: the stride has
-shortened (walking to running; a running landing is 3-10 times a walking one)."""
-LEVEL_STRIDES = 5
-"""The typical landing is the median over this many of the last stride-long windows (fewer for slow
-strides: the windows stay within the stride period's window)."""
-ONSET_BACK_S = 0.03
-"""The rise of the magnitude toward a shock is looked for this far back, s."""
-ONSET_FRACTION = 0.1
-"""The rise starts at the first sample above this fraction of the way from its low to the shock that rose
-by more than this fraction of the shock's steepest step."""
 IMPACT_WINDOW_S = 0.05
 """The impact peak is the largest magnitude within this time after IC, s."""
-MIN_STRIDE_S, MAX_STRIDE_S = stride_period.MIN_STRIDE_S, stride_period.MAX_STRIDE_S
-STRIDE_TOLERANCE = 0.3
-"""The time since the last contact is a stride when within this fraction of the estimated period."""
-UPDATE_S = 0.5
-"""The stride period and the typical landing are updated every this many seconds of samples."""
 
 
-@dataclass(slots=True)
-class _Candidate:
-    cross: int  # absolute row of the first sample above the candidate level
-    t_ic: float  # its onset, s
-    peak: float  # largest loaded break so far, m/s^2
-
-
-class ShankAccDetector(BodyDetector):
+class ShankAccDetector(LandingDetector):
     """Initial contacts of one leg from a shank accelerometer (no gyroscope needed).
 
     Args:
@@ -106,223 +36,18 @@ class ShankAccDetector(BodyDetector):
         side: the leg, copied into every event.
     """
 
+    unit = GRAVITY
+    min_break = MIN_BREAK_G * GRAVITY
+    min_rise = MIN_LOAD_G
+
     def __init__(self, sensor: int, side: Side | None) -> None:
-        self.sensor = sensor
-        self.side = side
-        self.period = StridePeriod()
-        self.stride_s: float | None = None
-        """Estimated stride period, s (None until known)."""
-        self.level = 0.0
-        """Typical landing's loaded break, m/s^2 (0 until known)."""
-        self.pos = 0  # next absolute row to examine
-        self._first = 2  # first row with a valid break since the stream start or the last gap
-        self._started = False
-        self._start_row = 0  # steps found in rows before it are dated at its arrival
-        self._next_update = 0  # absolute row of the next update of the period and the level
-        self._last: int | None = None  # crossing row of the last landing
-        self._last_ic: float | None = None
-        self._cand: _Candidate | None = None
+        super().__init__(sensor, side)
         self._pending: list[tuple[StepEvent, int]] = []  # emitted steps waiting for their impact
 
-    def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
-        h = self.hist
-        assert h is not None
-        if block.gap_before and h.end:
-            self._after_gap(out)
-        h.append(block)
-        if self._period_known():
-            if not self._next_update:
-                self._next_update = self._n(UPDATE_S)
-            self._run(out)
-            self._complete(out)
+    def _emitted(self, ev: StepEvent, onset: int, out: BodyOutput) -> None:
+        self._pending.append((ev, onset))
 
-    def _after_gap(self, out: BodyOutput) -> None:
-        """Lost samples: nothing is measured across the gap (the period and the typical landing stay)."""
-        h = self.hist
-        assert h is not None
-        if self._cand is not None:
-            self._emit(self._cand, h.end - 1, out)
-        self._first = h.end + 2
-        self.pos = max(self.pos, self._first)
-        self._last = None
-        self._last_ic = None
-
-    def _run(self, out: BodyOutput) -> None:
-        """Examine the rows that arrived, applying each update before the rows after it."""
-        h = self.hist
-        assert h is not None
-        while True:
-            if self._next_update <= h.end and (self.pos >= self._next_update or not self._started):
-                self._update(self._next_update)
-                self._next_update += self._n(UPDATE_S)
-                continue
-            if not self._started:
-                return
-            stop = min(h.end, self._next_update)
-            if self.pos >= stop:
-                return
-            self._examine(stop, out)
-
-    def _update(self, row: int) -> None:
-        """Period and typical landing from the rows before ``row``; starts the scan once the period is
-        known (or a whole window went by without one)."""
-        h = self.hist
-        assert h is not None
-        start = max(self._first, h.base)
-        period = self.period.estimate(h.acc, start - h.base, row - h.base, self.dt)
-        if period is not None:
-            self.stride_s = period
-        if self.stride_s is not None:
-            self.level = self._typical_landing(row, self.stride_s)
-        if not self._started and (period is not None or row - start >= self._n(stride_period.WINDOW_S)):
-            self._started = True
-            self._start_row = row - 1  # the last row the update read: known when it arrived
-            self.pos = max(self.pos, start)
-
-    def _typical_landing(self, row: int, stride: float) -> float:
-        """Median of the largest loaded breaks of the last LEVEL_STRIDES stride-long windows before
-        ``row``; when fewer than three windows fit (start, gap), the current level votes too (one
-        artefact must not set the level)."""
-        h = self.hist
-        assert h is not None
-        w = self._n(stride)
-        lo = max(self._first, h.base, row - self._n(stride_period.WINDOW_S))  # not across a gap's break
-        tops = [self._max_break(row - (k + 1) * w, row - k * w) for k in range(LEVEL_STRIDES) if row - (k + 1) * w >= lo]
-        tops = [x for x in tops if x > self._floor()]  # a window with no landing at all: standing
-        if len(tops) < 3 and self.level:
-            tops.append(self.level)
-        return float(np.median(tops)) if tops else self.level
-
-    def _max_break(self, start: int, stop: int) -> float:
-        h = self.hist
-        assert h is not None
-        return max_loaded_break(
-            h.acc, h.jerk, start - h.base, stop - h.base, self._n(RISE_S), self._first - h.base, MIN_RISE_G
-        )
-
-    def _first_break(self, start: int, stop: int, threshold: float) -> int | None:
-        h = self.hist
-        assert h is not None
-        row = first_loaded_break(
-            h.acc, h.jerk, start - h.base, stop - h.base, self._n(RISE_S), self._first - h.base, MIN_RISE_G, threshold
-        )
-        return None if row < 0 else row + h.base
-
-    def _examine(self, stop: int, out: BodyOutput) -> None:
-        """One step of the search over the rows [pos, stop)."""
-        cand = self._cand
-        if cand is None:
-            self._seek(stop, out)
-            return
-        peak_end = cand.cross + self._n(PEAK_WINDOW_S) + 1
-        if self.pos < peak_end:  # the candidate's shock is still rising: is it a landing already?
-            end = min(stop, peak_end)
-            hit = self._first_break(self.pos, end, CONFIRM_FRACTION * self.level)
-            if hit is not None:
-                cand.peak = max(cand.peak, self._max_break(cand.cross, hit + 1))
-                self._emit(cand, hit, out)
-                return
-            cand.peak = max(cand.peak, self._max_break(self.pos, end))
-            self.pos = end
-            return
-        expiry = cand.cross + self._n(WAIT_S)
-        end = min(stop, expiry)
-        hit = self._first_break(self.pos, end, max(self._threshold(), cand.peak))
-        if hit is not None:  # a stronger event: the candidate was not the landing
-            self._candidate(hit, False, out)
-        elif end == expiry and end < self.hist.end:
-            self._emit(cand, expiry, out)
-        else:
-            self.pos = end
-
-    def _seek(self, stop: int, out: BodyOutput) -> None:
-        """Look for a candidate in [pos, stop); in the refractory time of the last landing only a much
-        stronger shock counts."""
-        start, refractory_end = self.pos, self.pos
-        last_peak = 0.0
-        if self._last is not None:
-            start = max(start, self._last + self._n(MIN_REFRACTORY_S))
-            refractory_end = self._last + self._n(REFRACTORY_FRACTION * (self.stride_s or 0.0))
-            last_peak = self._max_break(self._last, self._last + self._n(PEAK_WINDOW_S) + 1)
-        for end, threshold, strong in (
-            (refractory_end, max(self._threshold(), STRONG_FACTOR * min(last_peak, self.level or last_peak)), True),
-            (stop, self._threshold(), False),
-        ):
-            end = min(end, stop)
-            if start < end:
-                hit = self._first_break(start, end, threshold)
-                if hit is not None:
-                    self._candidate(hit, strong, out)
-                    return
-                start = end
-        self.pos = max(self.pos, stop)
-
-    def _floor(self) -> float:
-        """Smallest loaded break that can be a landing at this sample rate, m/s^2."""
-        return MIN_BREAK_G * MIN_LOAD_G * GRAVITY * min(1.0, (self.dt / SHOCK_RISE_S) ** 2)
-
-    def _threshold(self) -> float:
-        """Loaded break a candidate must exceed, m/s^2."""
-        return max(self._floor(), CANDIDATE_FRACTION * self.level)
-
-    def _candidate(self, row: int, strong: bool, out: BodyOutput) -> None:
-        """A candidate first above the candidate level at absolute ``row``; a landing at once if it is
-        strong (refractory time), if its break already reaches the confirmation level, or if nothing is
-        known of the landings yet."""
-        cand = _Candidate(row, self._onset(row), self._max_break(row, row + 1))
-        if strong or cand.peak >= CONFIRM_FRACTION * self.level:
-            self._emit(cand, row, out)
-        else:
-            self._cand = cand
-            self.pos = row + 1
-
-    def _onset(self, row: int) -> float:
-        """IC time (s) of a shock first above the candidate level at absolute ``row``: the first sample
-        of the magnitude's steep rise toward it, less half a sample period. A sample is on the rise while
-        it lies above the low before the shock and rose from the sample before by more than a fraction of
-        the shock's steepest step (a swing's smooth rise before the shock is not part of it)."""
-        h = self.hist
-        assert h is not None
-        r = h.rows(max(row - self._n(ONSET_BACK_S), self._first - 2), row + 1)
-        mag = np.linalg.norm(h.acc[r], axis=1)
-        low = int(np.argmin(mag))
-        if low >= mag.size - 1:
-            return float(h.t[r][-1]) - 0.5 * self.dt
-        step = np.diff(mag, prepend=mag[0])
-        level = mag[low] + ONSET_FRACTION * (mag[-1] - mag[low])
-        steep = ONSET_FRACTION * float(step[low + 1 :].max())
-        k = mag.size - 1
-        while k > low + 1 and mag[k - 1] > level and step[k - 1] > steep:
-            k -= 1
-        return float(h.t[r][k]) - 0.5 * self.dt
-
-    def _emit(self, cand: _Candidate, row: int, out: BodyOutput) -> None:
-        """The candidate is a landing, known at absolute ``row``."""
-        h = self.hist
-        assert h is not None
-        at = max(row, self._start_row)
-        ev = StepEvent(t_ic_s=cand.t_ic, detected_at_s=float(h.arrival[min(at, h.end - 1) - h.base]), sensor=self.sensor, side=self.side)
-        stride = self._stride(cand.t_ic)
-        if stride is not None:
-            ev.step_time_s = stride / 2
-            ev.cadence_spm = 120.0 / stride
-        self._last_ic = cand.t_ic
-        self._last = cand.cross
-        self._cand = None
-        self.pos = row + 1
-        out.new.append(ev)
-        self._pending.append((ev, int(np.searchsorted(h.t, cand.t_ic)) + h.base))
-
-    def _stride(self, t_ic: float) -> float | None:
-        """This contact's stride, s: the time since the last contact when it is one stride, else the
-        estimated period."""
-        since = None if self._last_ic is None else t_ic - self._last_ic
-        if since is not None and MIN_STRIDE_S <= since <= MAX_STRIDE_S:
-            if self.stride_s is None or abs(since / self.stride_s - 1.0) <= STRIDE_TOLERANCE:
-                return since
-        return self.stride_s
-
-    def _complete(self, out: BodyOutput) -> None:
+    def _measure(self, out: BodyOutput) -> None:
         """Measure the impact peak of the emitted steps whose impact window is in; complete them."""
         h = self.hist
         assert h is not None
