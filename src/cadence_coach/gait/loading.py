@@ -58,6 +58,8 @@ LATE_RATE = 2.0
 """... and the rise it needs shrinks by this fraction per step period overdue..."""
 LATE_FLOOR = 0.3
 """... down to this fraction of the recent rises (a turning step brakes and loads less)."""
+LEVEL = 0.5
+WALK_LEVEL = 0.7
 REARM = 0.5
 """After a step, the signal must fall this fraction of the expected rise below its top before another
 rise counts (one rise, one step)."""
@@ -195,6 +197,7 @@ class AccStepDetector(BodyDetector):
         recent = bins[-int(GRAVITY_WINDOW_S / BIN_S):, 0] if len(bins) else np.zeros(1)
         self.running = bool(recent.min() < (FLIGHT_G - 1.0) * GRAVITY)
         self.period.evaluate(learn_axis=self.fore_aft_possible and not self.running)
+        self.running = self.running and not self.period.stride_periodic  # a thigh falls freely, a body does not
         braking = self.period.fore_aft_steady and not self.running and not self.period.stride_periodic
         if braking != self.braking:  # another signal: its rises are another size
             self.braking = braking
@@ -217,7 +220,7 @@ class AccStepDetector(BodyDetector):
             due = math.inf if last is None or step is None else last + LATE_FROM * step
             row, what = trunk_kernels.next_rise(
                 held[:, 0], held[:, column], start - base, len(held), self._rise, self._expected_rise(),
-                quiet, due, LATE_RATE / (step or 1.0), LATE_FLOOR, REARM,
+                quiet, due, LATE_RATE / (step or 1.0), LATE_FLOOR, REARM, self._level(),
             )
             if row < 0:
                 self.pos = self.sig.total
@@ -230,6 +233,10 @@ class AccStepDetector(BodyDetector):
             else:
                 self._rise_from = float(self._rise[trunk_kernels.TROUGH])
                 self._step(row + base, out)
+
+    def _level(self) -> float:
+        """Fraction of the expected rise a step's rise must cross."""
+        return WALK_LEVEL if not (self.running or self.period.stride_periodic) else LEVEL
 
     def _expected_rise(self) -> float:
         """The rise a step is expected to make (m/s^2): the smaller foot's median of the recent ones."""
@@ -278,7 +285,7 @@ class AccStepDetector(BodyDetector):
         t, v = look[:, 0], look[:, 1]
         trough = float(v.min())
         if trough < (FLIGHT_G - 1.0) * GRAVITY:  # running: from flight, through the step level
-            mid = trough + 0.5 * self._expected_rise()
+            mid = trough + LEVEL * self._expected_rise()
             if float(v.max()) > mid:
                 return contact.extrapolated_edge(t, v, trough, mid, rising=True)
         near = look[-self._n(LOOK_BACK_S) - 1:]

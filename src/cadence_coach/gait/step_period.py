@@ -28,7 +28,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 BIN_S = 0.04
 """Bin length, s: 25 Hz keeps every harmonic of the step that matters for the period (a step lasts
 0.25-1.5 s) while the sums stay cheap."""
-WINDOW_S = 5.0
+WINDOW_S = 4.0
 """Autocorrelation window, s: several steps even at 40 steps/min, short enough to follow a change of
 pace within a few steps."""
 MAX_LAG_S = 2.4
@@ -57,13 +57,19 @@ STEADY = 0.8
 (0.84-1.3 on the development data), where every step brakes and pushes the body alike; a phone held in
 the hand, worn on the arm or in a bag swings with the arm or the bag, and its fore-aft repeats far less
 regularly than its vertical (0.25-0.74)."""
-STEADY_OFF = 0.6
-"""... and is given up only below this fraction (a sensor fixed to the pelvis stays so; a turn or a
-stop blurs the ratio for a few seconds)."""
-AXIS_MEMORY = 0.7
-"""Weight of the old forward axis when a new estimate agrees with it."""
-AXIS_VOTES = 3
-"""Consecutive disagreeing estimates that replace the forward axis."""
+RATIO_MEMORY = 0.8
+"""Weight of the old ratio when a new one is averaged in (memory of about 2.5 s)."""
+RATIO_CAP = 1.5
+"""A single window's ratio counts at most this much (a window where the vertical hardly repeats)."""
+WALKING = 0.5
+"""Only windows of steady walking count for that ratio (autocorrelation peak at least this: standing,
+turning and fidgeting repeat less)..."""
+STEADY_COUNT = 4
+"""... and it needs this many of them (2 s) before the fore-aft axis is trusted, for the rest of the
+session (a sensor fixed to the trunk stays so)."""
+AXIS_MEMORY = 0.95
+"""Weight of the accumulated covariance and jerk moments at each evaluation (every EVAL_S: a memory of
+about 10 s, so the axes settle over a few steps and then follow a shifted sensor)."""
 
 
 class StepPeriod:
@@ -86,10 +92,14 @@ class StepPeriod:
         self.stride_periodic = False
         self.regularity = 0.0
         self.back: np.ndarray | None = None
-        self._against = 0
+        self._cov = np.zeros((3, 3))
+        self._axis: np.ndarray | None = None
+        self._moments = np.zeros(3)
         self._step_regularity = 0.0
         self._fore_aft_regularity = 0.0
         self.fore_aft_steady = False
+        self._ratio = 0.0
+        self._ratios = 0
 
     def add(self, bins: np.ndarray) -> None:
         """Append closed bins (rows of vertical, horizontal x, y, z, m/s^2; NaN rows repeat the last)."""
@@ -109,63 +119,81 @@ class StepPeriod:
         """Renew the step period (and the fore-aft axis if ``learn_axis``) from the bins held."""
         if len(self.bins) < FIRST_S / BIN_S:
             return
-        x = self.bins[:, 0] - self.bins[:, 0].mean()
-        max_lag = min(int(MAX_LAG_S / BIN_S), len(x) // 2)
-        m = len(x) - max_lag
-        windows = sliding_window_view(x, m)[::-1][: max_lag + 1]  # windows[k] = x lagged by k bins
-        acf = windows @ x[-m:]
-        if acf[0] <= 0:
-            return
-        acf = acf / acf[0]
-        peaks = [k for k in range(int(MIN_LAG_S / BIN_S), max_lag) if acf[k - 1] <= acf[k] > acf[k + 1] and acf[k] > PEAK_MIN]
-        if not peaks:
+        max_lag = min(int(MAX_LAG_S / BIN_S), len(self.bins) // 2)
+        acf = _autocorrelation(self.bins[:, 0], max_lag)
+        found = _step_lag(acf)
+        if found is None:
             self.regularity = 0.0
             return
-        highest = max(acf[k] for k in peaks)
-        self.regularity = float(highest)
-        step = min(k for k in peaks if acf[k] >= DOMINANT * highest)
-        half = [k for k in peaks if abs(k - step / 2) <= 0.15 * step / 2 + 1]
-        self.stride_periodic = False
-        if half:
-            k = max(half, key=lambda k: acf[k])
-            if acf[k] > HALF_MIN * acf[step] and k * BIN_S >= MIN_HALF_S:
-                step, self.stride_periodic = k, True
+        step, self.stride_periodic, self.regularity = found
+        if self.stride_periodic:  # a limb's sensor: no fore-aft axis of the trunk
+            self.fore_aft_steady = False
+            self._ratios = 0
+        elif self.fore_aft_steady and self.back is not None:  # the braking repeats every step too
+            both = _step_lag(0.5 * (acf + _autocorrelation(self.bins[:, 1:] @ self.back, max_lag)))
+            if both is not None and not both[1]:
+                step, acf = both[0], 0.5 * (acf + _autocorrelation(self.bins[:, 1:] @ self.back, max_lag))
         self.step_s = _refined(acf, step) * BIN_S
         self._step_regularity = float(acf[step])
         if learn_axis and not self.stride_periodic:
             self._learn_axis(int(round(self.step_s / BIN_S)))
-        if self.back is not None:
-            ratio = self._fore_aft_regularity / max(self._step_regularity, 1e-9)
-            self.fore_aft_steady = ratio >= (STEADY_OFF if self.fore_aft_steady else STEADY)
+            if self.back is not None and not self.fore_aft_steady and self.regularity >= WALKING:
+                ratio = min(self._fore_aft_regularity / max(self._step_regularity, 1e-9), RATIO_CAP)
+                self._ratio = ratio if not self._ratios else RATIO_MEMORY * self._ratio + (1 - RATIO_MEMORY) * ratio
+                self._ratios += 1
+                self.fore_aft_steady = self._ratios >= STEADY_COUNT and self._ratio >= STEADY
 
     def _learn_axis(self, lag: int) -> None:
-        """Fore-aft axis from the horizontal autocovariance at the step lag, sign from the jerk's skew."""
-        n = int(WINDOW_S / BIN_S)
-        if len(self.bins) < n + lag or lag < 1:
+        """Fore-aft axis from the horizontal autocovariance at the step lag, sign from the jerk's skew;
+        both accumulated over evaluations (a sensor fixed to the trunk keeps its axes)."""
+        n = min(int(WINDOW_S / BIN_S), len(self.bins) - lag)
+        if n < FIRST_S / BIN_S or lag < 1:
             return
         now = self.bins[-n:, 1:] - self.bins[-n:, 1:].mean(axis=0)
         before = self.bins[-n - lag:-lag, 1:] - self.bins[-n - lag:-lag, 1:].mean(axis=0)
         cov = now.T @ before
-        values, vectors = np.linalg.eigh(0.5 * (cov + cov.T))
+        self._cov = AXIS_MEMORY * self._cov + 0.5 * (cov + cov.T)
+        values, vectors = np.linalg.eigh(self._cov)
         if values[-1] <= 0:
             return
         axis = vectors[:, -1]
+        if self._axis is not None and float(axis @ self._axis) < 0:
+            axis = -axis  # eigenvectors come with either sign: keep the previous one's
+        self._axis = axis
         jerk = np.diff(self.bins[-n:, 1:] @ axis)
-        skew = float(np.mean(jerk**3) / (np.mean(jerk**2) ** 1.5 + 1e-12))
+        self._moments = AXIS_MEMORY * self._moments + np.array([np.sum(jerk**3), np.sum(jerk**2), jerk.size])
+        cubes, squares, count = self._moments
+        skew = cubes / count / ((squares / count) ** 1.5 + 1e-12)
         self._fore_aft_regularity = _correlation(now @ axis, before @ axis)
-        if abs(skew) < SKEW_MIN:
-            return
-        estimate = axis * np.sign(skew)
-        if self.back is None:
-            self.back = estimate
-        elif float(estimate @ self.back) > 0:
-            self._against = 0
-            mixed = AXIS_MEMORY * self.back + (1 - AXIS_MEMORY) * estimate
-            self.back = mixed / np.linalg.norm(mixed)
-        else:
-            self._against += 1
-            if self._against >= AXIS_VOTES:
-                self.back, self._against = estimate, 0
+        if abs(skew) >= SKEW_MIN:
+            self.back = axis * np.sign(skew)
+
+
+def _step_lag(acf: np.ndarray) -> tuple[int, bool, float] | None:
+    """(step lag in bins, stride-periodic, highest peak) from a normalised autocorrelation, or None
+    when it has no peak (no periodic motion)."""
+    if not np.isfinite(acf).all():
+        return None
+    peaks = [k for k in range(int(MIN_LAG_S / BIN_S), len(acf) - 1) if acf[k - 1] <= acf[k] > acf[k + 1] and acf[k] > PEAK_MIN]
+    if not peaks:
+        return None
+    highest = max(acf[k] for k in peaks)
+    step = min(k for k in peaks if acf[k] >= DOMINANT * highest)
+    half = [k for k in peaks if abs(k - step / 2) <= 0.15 * step / 2 + 1]
+    if half:
+        k = max(half, key=lambda k: acf[k])
+        if acf[k] > HALF_MIN * acf[step] and k * BIN_S >= MIN_HALF_S:
+            return k, True, float(highest)
+    return step, False, float(highest)
+
+
+def _autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
+    """Normalised autocorrelation of ``x`` for lags 0..max_lag (bins), over its last len - max_lag."""
+    x = x - x.mean()
+    m = len(x) - max_lag
+    windows = sliding_window_view(x, m)[::-1][: max_lag + 1]  # windows[k] = x lagged by k bins
+    acf = windows @ x[-m:]
+    return acf / acf[0] if acf[0] > 0 else np.full(max_lag + 1, np.nan)
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:

@@ -94,11 +94,12 @@ def trunk_signals(
 @njit(cache=True)
 def next_rise(
     t: np.ndarray, s: np.ndarray, start: int, stop: int, state: np.ndarray, height: float,
-    quiet_until: float, due: float, late_rate: float, late_floor: float, rearm: float,
+    quiet_until: float, due: float, late_rate: float, late_floor: float, rearm: float, level: float,
 ) -> tuple[int, int]:
     """Scan rows [start, stop) of the step signal ``s`` (m/s^2) for the next rise through the step level.
 
-    Armed, the level is the lowest value since arming plus half of ``height`` (the expected rise, m/s^2);
+    Armed, the level is the lowest value since arming plus ``level`` x ``height`` (the expected rise,
+    m/s^2);
     after the time ``due`` (s) the expected rise shrinks by ``late_rate`` per second overdue, down to
     ``late_floor`` of itself (a step that is late is a weaker one). Until ``quiet_until`` (s: the
     refractory time after the last step) nothing counts and the lowest value restarts at every sample.
@@ -119,7 +120,7 @@ def next_rise(
             h = height
             if t[i] > due:
                 h *= max(late_floor, 1.0 - late_rate * (t[i] - due))
-            if x > state[TROUGH] + 0.5 * h:
+            if x > state[TROUGH] + level * h:
                 state[ARMED] = 0.0
                 state[TOP] = x
                 return i, CROSSED
@@ -149,5 +150,5 @@ def compile_all() -> None:
     bins = np.zeros((16, 4))
     trunk_signals(t, acc, np.zeros(SIGNAL_STATE), 0.99, np.array([1.0, 0, 0, 0, 0]), np.zeros(3), 0.04, out[:, 1:], bins)
     out.flags.writeable = False
-    next_rise(out[:, 0], out[:, 2], 0, 8, np.zeros(RISE_STATE), 1.0, 0.0, 1.0, 2.0, 0.3, 0.5)
+    next_rise(out[:, 0], out[:, 2], 0, 8, np.zeros(RISE_STATE), 1.0, 0.0, 1.0, 2.0, 0.3, 0.5, 0.5)
     _compiled = True
