@@ -66,8 +66,12 @@ rise counts (one rise, one step)."""
 MIN_RISE_G = 0.1
 """Smallest rise that is a step, g (slow walking loads the trunk by 0.1-0.3 g)."""
 IRREGULAR_RISE_G = 0.3
-"""While the motion is not periodic (standing, fidgeting, a phone handled, the first steps of a bout)
-only rises this large count, g: a step's loading, not a hand's."""
+"""While the motion is not periodic (standing, fidgeting, a phone handled, the first steps of a bout),
+or too few steps are known, a step is expected to rise this much, g: a step's loading (0.3-1 g at the
+trunk while walking, more running), not a hand's."""
+RANGE_FRACTION = 0.5
+"""... or, when the motion is larger, this fraction of the vertical acceleration's range over the last
+two seconds (binned): the loading of a running step, not the small rises before it."""
 REGULAR = 0.3
 """Autocorrelation peak above which the motion is periodic (walking: 0.5-1, standing: below 0.2)."""
 RISES_KEPT = 8
@@ -115,6 +119,7 @@ class AccStepDetector(BodyDetector):
         self._ics: deque[float] = deque(maxlen=3)
         self.braking = False  # the step signal is the backward acceleration
         self.running = False
+        self._recent_range = 0.0  # of the vertical acceleration over the last GRAVITY_WINDOW_S, m/s^2
         self._pending: tuple[StepEvent, int] | None = None
         self.full_acc = False
         self.fore_aft_possible = False
@@ -196,6 +201,7 @@ class AccStepDetector(BodyDetector):
         bins = self.period.bins
         recent = bins[-int(GRAVITY_WINDOW_S / BIN_S):, 0] if len(bins) else np.zeros(1)
         self.running = bool(recent.min() < (FLIGHT_G - 1.0) * GRAVITY)
+        self._recent_range = float(recent.max() - recent.min())
         self.period.evaluate(learn_axis=self.fore_aft_possible and not self.running)
         self.running = self.running and not self.period.stride_periodic  # a thigh falls freely, a body does not
         braking = self.period.fore_aft_steady and not self.running and not self.period.stride_periodic
@@ -239,14 +245,12 @@ class AccStepDetector(BodyDetector):
         return WALK_LEVEL if not (self.running or self.period.stride_periodic) else LEVEL
 
     def _expected_rise(self) -> float:
-        """The rise a step is expected to make (m/s^2): the smaller foot's median of the recent ones."""
-        rise = MIN_RISE_G * GRAVITY
-        if len(self._rises) >= 4:
-            rises = list(self._rises)
-            rise = max(rise, min(statistics.median(rises[-1::-2]), statistics.median(rises[-2::-2])))
-        if self.period.regularity < REGULAR:
-            rise = max(rise, IRREGULAR_RISE_G * GRAVITY)
-        return rise
+        """The rise a step is expected to make (m/s^2): the smaller foot's median of the recent ones; a
+        fixed one while they are too few or the motion is not periodic."""
+        if len(self._rises) < 4 or self.period.regularity < REGULAR:
+            return max(IRREGULAR_RISE_G * GRAVITY, RANGE_FRACTION * self._recent_range)
+        rises = list(self._rises)
+        return max(MIN_RISE_G * GRAVITY, min(statistics.median(rises[-1::-2]), statistics.median(rises[-2::-2])))
 
     def _step(self, cross: int, out: BodyOutput) -> None:
         """A step's rise crossed the level at absolute index ``cross``: place the contact, emit."""

@@ -188,12 +188,15 @@ def _step_lag(acf: np.ndarray) -> tuple[int, bool, float] | None:
 
 
 def _autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
-    """Normalised autocorrelation of ``x`` for lags 0..max_lag (bins), over its last len - max_lag."""
+    """Autocorrelation of ``x`` for lags 0..max_lag (bins): the correlation coefficient of its last
+    len - max_lag values with the same stretch lagged (so a louder past does not exceed 1)."""
     x = x - x.mean()
     m = len(x) - max_lag
     windows = sliding_window_view(x, m)[::-1][: max_lag + 1]  # windows[k] = x lagged by k bins
-    acf = windows @ x[-m:]
-    return acf / acf[0] if acf[0] > 0 else np.full(max_lag + 1, np.nan)
+    energy = np.einsum("ij,ij->i", windows, windows)
+    if energy[0] <= 0 or energy.min() <= 0:
+        return np.full(max_lag + 1, np.nan)
+    return (windows @ x[-m:]) / np.sqrt(energy * energy[0])
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
