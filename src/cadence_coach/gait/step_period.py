@@ -64,7 +64,7 @@ RATIO_CAP = 1.5
 WALKING = 0.5
 """Only windows of steady walking count for that ratio (autocorrelation peak at least this: standing,
 turning and fidgeting repeat less)..."""
-STEADY_COUNT = 4
+STEADY_COUNT = 2
 """... and it needs this many of them (2 s) before the fore-aft axis is trusted, for the rest of the
 session (a sensor fixed to the trunk stays so)."""
 AXIS_MEMORY = 0.95
