@@ -86,6 +86,10 @@ IMPACT_WINDOW_S = 0.05
 """The impact peak is the largest magnitude within this time after contact, s."""
 GRAVITY_WINDOW_S = 2.0
 """Gravity (for the pitch) is averaged over this window, s."""
+GYRO_SCALE = GRAVITY
+"""Without an accelerometer the angular speed is the step signal, m/s^2 per rad/s: each step turns the
+pelvis (yaw and roll swing with the legs, up to 1-2 rad/s walking), so 1 rad/s stands for 1 g and the
+rises above (0.1-0.3 g) read as 0.1-0.3 rad/s."""
 SIGNALS = 4
 """Columns of the signal history: t, v, v low-passed, b low-passed."""
 
@@ -98,6 +102,8 @@ class AccStepDetector(BodyDetector):
         placement: where the sensor is worn (trunk or head).
         side: copied into the steps until the side is found from the signals (normally None).
     """
+
+    takes_gyro_alone = True
 
     def __init__(self, sensor: int, placement: Placement, side: Side | None = None) -> None:
         self.sensor = sensor
@@ -121,6 +127,7 @@ class AccStepDetector(BodyDetector):
         self.running = False
         self._recent_range = 0.0  # of the vertical acceleration over the last GRAVITY_WINDOW_S, m/s^2
         self._pending: tuple[StepEvent, int] | None = None
+        self.acc_present = False
         self.full_acc = False
         self.fore_aft_possible = False
         self.gyro_present = False
@@ -135,6 +142,7 @@ class AccStepDetector(BodyDetector):
         if block.gap_before:
             self._after_gap(out)
         h.append(block)
+        self.acc_present = any(block.acc_axes)
         self.full_acc = all(block.acc_axes)
         self.fore_aft_possible = sum(block.acc_axes) >= 2
         self.gyro_present = block.gyro is not None
@@ -171,8 +179,19 @@ class AccStepDetector(BodyDetector):
             if cut == 0:
                 self._evaluate()
                 continue
-            self._signals(t[:cut], h.acc[rows][:cut])
+            self._signals(t[:cut], self._motion(rows)[:cut])
             self._scan(out)
+
+    def _motion(self, rows: slice) -> np.ndarray:
+        """The specific force of these history rows, or for a gyroscope alone a stand-in: the angular
+        speed (GYRO_SCALE m/s^2 per rad/s) along a constant 'gravity', so it is the step signal."""
+        h = self.hist
+        assert h is not None
+        if self.acc_present:
+            return h.acc[rows]
+        stand_in = np.zeros((rows.stop - rows.start, 3))
+        stand_in[:, 0] = GRAVITY + GYRO_SCALE * np.linalg.norm(h.gyro[rows], axis=1)
+        return stand_in
 
     def _start_filters(self) -> None:
         self._memory = math.exp(-self.dt / GRAVITY_MEMORY_S)
@@ -316,7 +335,8 @@ class AccStepDetector(BodyDetector):
             return
         acc = h.acc[rows]
         from_ic = h.rows(cross - self._n(IMPACT_WINDOW_S), cross + self._n(IMPACT_WINDOW_S) + 1)
-        ev.impact_g = float(np.linalg.norm(h.acc[from_ic], axis=1).max()) / GRAVITY
+        if self.acc_present:
+            ev.impact_g = float(np.linalg.norm(h.acc[from_ic], axis=1).max()) / GRAVITY
         if self.full_acc:
             self.axes.learn_step(h.acc[h.rows(next_cross - self._n(GRAVITY_WINDOW_S), next_cross)], acc)
             gyro = h.gyro[rows] if self.gyro_present else None
