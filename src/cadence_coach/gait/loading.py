@@ -59,7 +59,12 @@ LATE_RATE = 2.0
 LATE_FLOOR = 0.3
 """... down to this fraction of the recent rises (a turning step brakes and loads less)."""
 LEVEL = 0.5
+"""Running, and stride-periodic phones: a step's rise counts once it crosses this fraction of the
+expected rise (the landing from flight is by far the largest rise of a running step; a phone in a
+pocket feels the other leg's landing at about half its own leg's, and the smaller foot sets the level)."""
 WALK_LEVEL = 0.7
+"""Walking: the fraction is higher, because before the loading of a walking step the trunk climbs and
+often bumps (the push-off of the trailing leg) by up to about 0.6 of the loading rise."""
 REARM = 0.5
 """After a step, the signal must fall this fraction of the expected rise below its top before another
 rise counts (one rise, one step)."""

@@ -29,8 +29,8 @@ BIN_S = 0.04
 """Bin length, s: 25 Hz keeps every harmonic of the step that matters for the period (a step lasts
 0.25-1.5 s) while the sums stay cheap."""
 WINDOW_S = 4.0
-"""Autocorrelation window, s: several steps even at 40 steps/min, short enough to follow a change of
-pace within a few steps."""
+"""Autocorrelation window, s: three steps even at 45 steps/min, short enough to follow a change of pace
+(a turn, a start) within a few steps."""
 MAX_LAG_S = 2.4
 """Longest lag examined, s: two strides of a brisk walk, one of a slow one."""
 MIN_LAG_S = 0.2
@@ -65,8 +65,8 @@ WALKING = 0.5
 """Only windows of steady walking count for that ratio (autocorrelation peak at least this: standing,
 turning and fidgeting repeat less)..."""
 STEADY_COUNT = 2
-"""... and it needs this many of them (2 s) before the fore-aft axis is trusted, for the rest of the
-session (a sensor fixed to the trunk stays so)."""
+"""... and it needs this many of them (one second of evaluations) before the fore-aft axis is trusted,
+for the rest of the session (a sensor fixed to the trunk stays so)."""
 AXIS_MEMORY = 0.95
 """Weight of the accumulated covariance and jerk moments at each evaluation (every EVAL_S: a memory of
 about 10 s, so the axes settle over a few steps and then follow a shifted sensor)."""
