@@ -8,8 +8,10 @@ axes: picks the method from the placement and the axes the first block carries (
   break in the acceleration's trend: IC and impact).
 - Foot with a partial axis set: for now the shank's detectors (a foot lands with a shock as a shin does,
   and its swing rotation is as strong).
-- Trunk and head: :class:`.loading.AccStepDetector` (loading peaks of the acceleration magnitude; also
-  toe-off and flight when running, side, and the forward lean or head pitch from :mod:`.body_axes`).
+- Trunk, head and trunk-worn phones: :class:`.loading.AccStepDetector` (one rise of the braking or
+  loading acceleration per step, any axes; from a gyroscope alone, of the angular speed; also toe-off
+  and flight when running, side, and the forward lean or head pitch from :mod:`.body_axes`;
+  docs/gait-trunk.md).
 """
 
 from __future__ import annotations

@@ -33,11 +33,12 @@ import numpy as np
 from ..datatypes import GRAVITY, Placement, SampleBlock, Side, StepEvent
 from . import contact, trunk_kernels
 from .body_axes import BodyAxes, SideVote, side_evidence
-from .contact import MAX_EXTRAPOLATION_S as MAX_EXTRAPOLATION_S  # gait/shank.py imports it from here
 from .output import HISTORY_S, MAX_RATE_HZ, PIECE_SAMPLES, BodyDetector, BodyOutput
 from .ringbuffer import RingBuffer
 from .step_period import BIN_S, EVAL_S, StepPeriod
 
+MAX_EXTRAPOLATION_S = contact.MAX_EXTRAPOLATION_S
+"""Re-exported for gait/shank.py, which places its contacts the same way."""
 MIN_STEP_S, MAX_STEP_S = 0.22, 1.5
 """Plausible step times, s (270 to 40 steps/min)."""
 GRAVITY_MEMORY_S = 1.0

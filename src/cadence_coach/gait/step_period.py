@@ -136,7 +136,7 @@ class StepPeriod:
         self.step_s = _refined(acf, step) * BIN_S
         self._step_regularity = float(acf[step])
         if learn_axis and not self.stride_periodic:
-            self._learn_axis(int(round(self.step_s / BIN_S)))
+            self._learn_axis(round(self.step_s / BIN_S))
             if self.back is not None and not self.fore_aft_steady and self.regularity >= WALKING:
                 ratio = min(self._fore_aft_regularity / max(self._step_regularity, 1e-9), RATIO_CAP)
                 self._ratio = ratio if not self._ratios else RATIO_MEMORY * self._ratio + (1 - RATIO_MEMORY) * ratio
