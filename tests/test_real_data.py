@@ -45,12 +45,14 @@ def _xfail(reason: str) -> pytest.MarkDecorator:
 
 
 KNOWN_FAILURES = {
-    ("count", "mobgap_lowback_ms001_daily"): _xfail(
-        "impaired walking: 41 steps for 33 (the rebound after some landings still passes for a step)"),
     ("contacts", "mobgap_lowback_ms001_daily"): _xfail(
-        "impaired walking: rebounds counted as steps and a few slow turning steps missed: "
-        "F1 0.49 within 60 ms"),
-    ("cadence", "mobgap_lowback_ms001_daily"): _xfail("extra steps: median cadence 138 vs 101 steps/min"),
+        "impaired walking: the count and cadence are right (34 steps for 33), but only 15 of 33 contacts "
+        "land within 60 ms: the fore-aft axis is trusted late in this 30 s excerpt of bouts and turns"),
+    ("contacts", "mobgap_lowback_ha001_straight"): _xfail(
+        "5 of 10 within 60 ms: the walk starts 5 s into this 12.5 s excerpt and its first five steps come "
+        "before the fore-aft axis is known; from the vertical alone they land 120-250 ms early"),
+    ("cadence", "mobgap_lowback_ha001_straight"): _xfail(
+        "median cadence 90.9 vs 98.4 steps/min: the five early contacts of a ten-step walk (see contacts)"),
 }
 
 

@@ -9,8 +9,10 @@ axes: picks the method from the placement and the axes the first block carries (
 - Foot with a partial axis set: :class:`.foot_partial.FootAccDetector` from the acceleration when there is
   any, else :class:`.foot_partial.FootGyroDetector` from the angular rate (the landing's burst, the
   stride's periodicity, and mid-stance keeping the push-off out).
-- Trunk and head: :class:`.loading.AccStepDetector` (loading peaks of the acceleration magnitude; also
-  toe-off and flight when running, side, and the forward lean or head pitch from :mod:`.body_axes`).
+- Trunk, head and trunk-worn phones: :class:`.loading.AccStepDetector` (one rise of the braking or
+  loading acceleration per step, any axes; from a gyroscope alone, of the angular speed; also toe-off
+  and flight when running, side, and the forward lean or head pitch from :mod:`.body_axes`;
+  docs/gait-trunk.md).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
-from . import kernels
+from . import kernels, trunk_kernels
 from .body import BodyStepDetector
 from .foot import DetectedStride, FootOutput, FootStepDetector
 from .grade import GradeEstimator
@@ -169,6 +169,7 @@ class GaitEngine:
     def __init__(self, sensors: list[SensorInfo]) -> None:
         self.sensors = sensors
         kernels.compile_all()  # before any data flows: a live session must not wait for the compiler
+        trunk_kernels.compile_all()
         foot_sensors = [i for i, info in enumerate(sensors) if info.placement is Placement.FOOT]
         self.feet_detectors: dict[int, FootStepDetector | BodyStepDetector | None] = dict.fromkeys(foot_sensors)
         """Each foot sensor's detector (None until its first samples show which axes it has)."""

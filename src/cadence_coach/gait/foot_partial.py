@@ -179,7 +179,7 @@ class FootGyroDetector(_FootLanding, LandingDetector):
     """
 
     uses_gyro = True
-    needs_acc = False
+    takes_gyro_alone = True
     unit = 1.0
     min_break = MIN_BREAK_RATE
     min_rise = MIN_RATE_RISE

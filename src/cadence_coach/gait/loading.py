@@ -1,70 +1,107 @@
-"""Online steps from the loading peaks of the acceleration magnitude (trunk, head).
+"""Online steps from a trunk (sacrum, lower back, chest), head or trunk-worn phone sensor's accelerometer,
+any subset of its axes. Physics and the value of every constant: docs/gait-trunk.md.
 
-Every step loads the body: the acceleration magnitude rises sharply from the flight or swing level to a
-stance peak (2-3 g at the trunk while running, less when walking). The
-detector follows the running levels of peaks and troughs and takes each rise through the middle of them
-as a step. Contact is placed by extrapolating that rise (the line through its 20 % and 50 % crossings)
-back to the trough level: for a half-sine loading this lands within a few ms of the true onset, where a
-fixed threshold would be 10-20 ms late (Kiernan et al. 2023 report 17-30 ms bias for threshold methods
-at shank and sacrum). Walking has no flight: the trunk's acceleration climbs slowly for 100-200 ms before
-contact, so there contact is the knee where that slow climb turns into the steep loading rise (found
-50 ms after the mid-level crossing), and a rebound inside a step is told from a landing by its height
-and timing.
+Data flow, per sample (compiled loops in gait/trunk_kernels.py):
 
-A trunk or head sensor feels every step. When the trough between steps is near free fall (running with
-a flight phase), the end of the loading is extrapolated the same way down to the trough level and gives
-toe-off, so contact and flight time; the side comes from :mod:`.body_axes`. Those figures need the
-whole step, so a step is emitted at contact (``new``) and completed at the next contact (``completed``).
-(A shank, which feels only its own leg's landings, has its own detectors: gait/shank.py, gait/shank_acc.py.)
+1. Gravity is the slow mean of the specific force; the vertical acceleration ``v`` is the specific force
+   along it, gravity removed; the backward one ``b`` is along the fore-aft axis once known.
+2. :class:`.step_period.StepPeriod` finds, every half second, the step period from the autocorrelation
+   of ``v`` (whether the signal repeats every step or, for a phone in a trouser pocket, every stride),
+   and the fore-aft axis (3-axis or vertical + fore-aft sensors).
+3. Each step shows as one dominant rise of the step signal: ``b`` while walking with the fore-aft axis
+   known (the braking at heel strike is the sharpest event of the step at the pelvis), else ``v`` (the
+   loading). A rise counts once it crosses half the recent steps' rise above the lowest value since the
+   last one; for ``REFRACTORY`` of a step period after a step nothing counts (the push-off and the rebound
+   inside a step are smaller rises there), and a step overdue is looked for with a lower level (a turn's
+   slower, weaker steps). Recent rises are kept per foot (alternate steps) and the smaller foot's sets
+   the level, so a phone that feels one leg's landings far more than the other's counts both.
+4. Contact is placed on that rise (gait/contact.py): the extrapolated edge of the vertical rise when
+   running (a flight phase), the braking onset when walking with the fore-aft axis, else the knee of
+   the loading rise. The step is emitted at the sample of the crossing, completed at the next step with
+   the impact, and while running the toe-off, contact and flight times; with all three axes also the
+   side (:mod:`.body_axes`) and the forward lean or head pitch.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import deque
 
 import numpy as np
 
 from ..datatypes import GRAVITY, Placement, SampleBlock, Side, StepEvent
+from . import contact, trunk_kernels
 from .body_axes import BodyAxes, SideVote, side_evidence
-from .output import BodyDetector, BodyOutput
+from .output import HISTORY_S, MAX_RATE_HZ, PIECE_SAMPLES, BodyDetector, BodyOutput
+from .ringbuffer import RingBuffer
+from .step_period import BIN_S, EVAL_S, StepPeriod
 
+MAX_EXTRAPOLATION_S = contact.MAX_EXTRAPOLATION_S
+"""Re-exported for gait/shank.py, which places its contacts the same way."""
 MIN_STEP_S, MAX_STEP_S = 0.22, 1.5
-"""Plausible step times, s."""
-MIN_SWING_G = 0.15
-"""Smallest peak-to-trough range that counts as stepping, g."""
-LEVEL_MEMORY = 0.9
-"""Weight of the old value when the peak and trough levels are updated per step."""
+"""Plausible step times, s (270 to 40 steps/min)."""
+GRAVITY_MEMORY_S = 1.0
+"""Time constant of the gravity estimate, s: several steps, so a step's own accelerations average out,
+yet it follows a phone turning in a pocket or a bending trunk within a second."""
+LOWPASS_HZ = 20.0
+"""Cut-off of the step signals' low-pass filter, Hz: loading and braking build over 30-150 ms (below
+10 Hz); above 20 Hz lie the heel strike's ringing and sensor noise."""
+REFRACTORY = 0.55
+"""Fraction of the step period after a step during which no other counts. The push-off (0.2-0.3 of a
+step later) and the rebound inside the step fall inside it; the next step (1.0) and a quickened one
+(a 20 % faster step is 0.8) fall well outside."""
+FIRST_REFRACTORY_S = MIN_STEP_S
+"""Refractory time while the period is not known, s: the shortest step."""
+LATE_FROM = 1.15
+"""A step not found by this many step periods after the last is overdue..."""
+LATE_RATE = 2.0
+"""... and the rise it needs shrinks by this fraction per step period overdue..."""
+LATE_FLOOR = 0.3
+"""... down to this fraction of the recent rises (a turning step brakes and loads less)."""
+LEVEL = 0.5
+"""Running, and stride-periodic phones: a step's rise counts once it crosses this fraction of the
+expected rise (the landing from flight is by far the largest rise of a running step; a phone in a
+pocket feels the other leg's landing at about half its own leg's, and the smaller foot sets the level)."""
+WALK_LEVEL = 0.7
+"""Walking: the fraction is higher, because before the loading of a walking step the trunk climbs and
+often bumps (the push-off of the trailing leg) by up to about 0.6 of the loading rise."""
+REARM = 0.5
+"""After a step, the signal must fall this fraction of the expected rise below its top before another
+rise counts (one rise, one step)."""
+MIN_RISE_G = 0.1
+"""Smallest rise that is a step, g (slow walking loads the trunk by 0.1-0.3 g)."""
+IRREGULAR_RISE_G = 0.3
+"""While the motion is not periodic (standing, fidgeting, a phone handled, the first steps of a bout),
+or too few steps are known, a step is expected to rise this much, g: a step's loading (0.3-1 g at the
+trunk while walking, more running), not a hand's."""
+RANGE_FRACTION = 0.5
+"""... or, when the motion is larger, this fraction of the vertical acceleration's range over the last
+two seconds (binned): the loading of a running step, not the small rises before it."""
+REGULAR = 0.3
+"""Autocorrelation peak above which the motion is periodic (walking: 0.5-1, standing: below 0.2)."""
+RISES_KEPT = 8
+"""Recent rises (4 per foot) whose medians set the level."""
 FLIGHT_G = 0.45
-"""A trough below this is a flight phase (running): toe-off is measurable, g."""
-LOW_FRACTION = 0.2
-"""Lower of the two crossings through which a rise or fall is extrapolated (fraction of the range)."""
-GRAVITY_WINDOW_S = 2.0
-"""Gravity (vertical axis, pitch) is averaged over this window, s."""
+"""Vertical specific force below this is a flight phase (running): the contact is the edge of the
+loading rise and toe-off is measurable, g."""
+LOOK_BACK_S = 0.2
+"""Walking: contact is looked for this far back from the crossing, s (the steep part of the loading or
+braking rise is shorter; further back lies the previous step's push-off)."""
 IMPACT_WINDOW_S = 0.05
-"""Impact peak is the largest magnitude within this time after contact, s."""
-MAX_EXTRAPOLATION_S = 0.03
-"""Farthest an extrapolated edge may lie before its lower crossing, s."""
-KNEE_FRACTION = 0.5
-"""Walking: slope, as a fraction of the steepest, above which the loading rise counts as begun."""
-KNEE_WINDOW_S = 0.15
-"""Walking: contact is looked for this far before the rise through mid-level at most, s (the steep
-loading rise is shorter; further back lie the slow pre-rise and the previous step's rebound)."""
-WALK_REFRACTORY = 0.5
-"""Walking: a rise sooner than this fraction of the recent median interval after the last step is the
-same step's second bump, not a step (running switches to walking pace gradually; the other way, half
-the walking interval is still shorter than a running step)."""
-WALK_MIN_HEIGHT = 0.4
-"""Walking: a rise (trough to its top within KNEE_AFTER_S of mid-level) smaller than this fraction of
-the recent landings' is a rebound inside the step, not a landing."""
-KNEE_AFTER_S = 0.05
-"""Walking: samples this long after the rise through mid-level are waited for before the contact is
-placed, s (the rise is slow and the mid-level crossing can come before its steepest part)."""
-"""Farthest an extrapolated edge may lie before its lower crossing, s."""
+"""The impact peak is the largest magnitude within this time after contact, s."""
+GRAVITY_WINDOW_S = 2.0
+"""Gravity (for the pitch) is averaged over this window, s."""
+GYRO_SCALE = GRAVITY
+"""Without an accelerometer the angular speed is the step signal, m/s^2 per rad/s: each step turns the
+pelvis (yaw and roll swing with the legs, up to 1-2 rad/s walking), so 1 rad/s stands for 1 g and the
+rises above (0.1-0.3 g) read as 0.1-0.3 rad/s."""
+SIGNALS = 4
+"""Columns of the signal history: t, v, v low-passed, b low-passed."""
 
 
 class AccStepDetector(BodyDetector):
-    """Detects steps from the acceleration magnitude of a trunk or head sensor.
+    """Detects steps from the accelerometer of a trunk, head or trunk-worn phone sensor.
 
     Args:
         sensor: sensor index, copied into every event.
@@ -72,135 +109,226 @@ class AccStepDetector(BodyDetector):
         side: copied into the steps until the side is found from the signals (normally None).
     """
 
+    takes_gyro_alone = True
+
     def __init__(self, sensor: int, placement: Placement, side: Side | None = None) -> None:
         self.sensor = sensor
         self.placement = placement
         self.side = side
-        self.pos = 0
-        self._peak = 2.0 * GRAVITY
-        self._trough = 0.5 * GRAVITY
-        self._above = False
-        self._top = 0.0  # highest magnitude since the last rise through mid-level
-        self._last_ic: float | None = None
-        self._intervals: deque[float] = deque(maxlen=5)  # recent intervals between landings, s
-        self._heights: deque[float] = deque(maxlen=6)  # recent walking landings' rise, m/s^2
+        self.period = StepPeriod()
+        self.sig = RingBuffer(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES, SIGNALS)
+        self._state = np.zeros(trunk_kernels.SIGNAL_STATE)
+        self._rise = np.array([1.0, math.inf, -math.inf])
+        self._lowpass = np.zeros(5)
+        self._memory = 0.0
+        self._bins = np.zeros((0, 4))
+        self._next_eval: float | None = None
+        self.pos = 0  # next absolute index to scan for a rise
+        self._gap_at = 0  # absolute index of the first sample after the last gap
+        self._rises: deque[float] = deque(maxlen=RISES_KEPT)
+        self._rise_from: float | None = None  # lowest value before the last step's crossing
+        self._last_cross: float | None = None  # time of the last step's crossing, s
+        self._ics: deque[float] = deque(maxlen=3)
+        self.braking = False  # the step signal is the backward acceleration
+        self.running = False
+        self._recent_range = 0.0  # of the vertical acceleration over the last GRAVITY_WINDOW_S, m/s^2
         self._pending: tuple[StepEvent, int] | None = None
+        self.acc_present = False
+        self.full_acc = False
+        self.fore_aft_possible = False
         self.gyro_present = False
         self.axes = BodyAxes()
         self.sides = SideVote()
 
+    # -- input ----------------------------------------------------------------------------------
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
-        assert self.hist is not None
+        h = self.hist
+        assert h is not None
         if block.gap_before:
-            self._flush(out)
-            self.pos = self.hist.end  # no rise is measured across the gap
-            self._last_ic = None
-            self._intervals.clear()
-            self._heights.clear()
-            self._above = False
-            self.sides.reset()
-        self.hist.append(block)
-        self.axes.add_reference(block.t, block.acc)
+            self._after_gap(out)
+        h.append(block)
+        self.acc_present = any(block.acc_axes)
+        self.full_acc = all(block.acc_axes)
+        self.fore_aft_possible = sum(block.acc_axes) >= 2
         self.gyro_present = block.gyro is not None
+        if self.full_acc:
+            self.axes.add_reference(block.t, block.acc)
         if self._period_known():
+            self._advance(out)
+
+    def _after_gap(self, out: BodyOutput) -> None:
+        """No rise is measured across lost samples: restart the step search (the period stands)."""
+        assert self.hist is not None
+        self._flush(out)
+        self._gap_at = self.hist.end
+        self._rise[:] = (1.0, math.inf, -math.inf)
+        self._last_cross = None
+        self._rise_from = None
+        self._ics.clear()
+        self.period.clear()
+        self._state[trunk_kernels.BIN_T] = math.nan  # the bins restart at the first sample after the gap
+        self.sides.reset()
+
+    def _advance(self, out: BodyOutput) -> None:
+        """Turn the new samples into signals, up to each evaluation time in turn, and scan them."""
+        h = self.hist
+        assert h is not None
+        if not self._memory:
+            self._start_filters()
+        while self.sig.total < h.end:
+            rows = h.rows(self.sig.total, h.end)
+            t = h.t[rows]
+            if self._next_eval is None:
+                self._next_eval = float(t[0]) + EVAL_S
+            cut = int(np.searchsorted(t, self._next_eval))
+            if cut == 0:
+                self._evaluate()
+                continue
+            self._signals(t[:cut], self._motion(rows)[:cut])
             self._scan(out)
 
+    def _motion(self, rows: slice) -> np.ndarray:
+        """The specific force of these history rows, or for a gyroscope alone a stand-in: the angular
+        speed (GYRO_SCALE m/s^2 per rad/s) along a constant 'gravity', so it is the step signal."""
+        h = self.hist
+        assert h is not None
+        if self.acc_present:
+            return h.acc[rows]
+        stand_in = np.zeros((rows.stop - rows.start, 3))
+        stand_in[:, 0] = GRAVITY + GYRO_SCALE * np.linalg.norm(h.gyro[rows], axis=1)
+        return stand_in
+
+    def _start_filters(self) -> None:
+        self._memory = math.exp(-self.dt / GRAVITY_MEMORY_S)
+        self._lowpass = _butterworth(min(LOWPASS_HZ, 0.4 / self.dt), self.dt)
+        self._bins = np.zeros((int(PIECE_SAMPLES * self.dt / BIN_S) + 64, 4))
+
+    def _signals(self, t: np.ndarray, acc: np.ndarray) -> None:
+        out = np.empty((t.size, SIGNALS))
+        out[:, 0] = t
+        back = self.period.back
+        opened = self._state[trunk_kernels.BIN_T]
+        need = int((t[-1] - (t[0] if math.isnan(opened) or not self._state[trunk_kernels.NSEEN] else opened)) / BIN_S) + 2
+        if need > len(self._bins):
+            self._bins = np.zeros((need + 64, 4))
+        n = trunk_kernels.trunk_signals(
+            t, acc, self._state, self._memory, self._lowpass, np.zeros(3) if back is None else back,
+            BIN_S, out[:, 1:], self._bins,
+        )
+        self.period.add(self._bins[:n])
+        self.sig.push(out)
+
+    def _evaluate(self) -> None:
+        """Renew the period and the fore-aft axis; choose the step signal and whether this is running."""
+        assert self._next_eval is not None
+        self._next_eval += EVAL_S
+        bins = self.period.bins
+        recent = bins[-int(GRAVITY_WINDOW_S / BIN_S):, 0] if len(bins) else np.zeros(1)
+        self.running = bool(recent.min() < (FLIGHT_G - 1.0) * GRAVITY)
+        self._recent_range = float(recent.max() - recent.min())
+        self.period.evaluate(learn_axis=self.fore_aft_possible and not self.running)
+        self.running = self.running and not self.period.stride_periodic  # a thigh falls freely, a body does not
+        braking = self.period.fore_aft_steady and not self.running and not self.period.stride_periodic
+        if braking != self.braking:  # another signal: its rises are another size
+            self.braking = braking
+            self._rises.clear()
+            self._rise[:] = (1.0, math.inf, -math.inf)
+
+    # -- steps ----------------------------------------------------------------------------------
+
     def _scan(self, out: BodyOutput) -> None:
-        h = self.hist
-        assert h is not None
-        rows = h.rows(self.pos, h.end)
-        mag = np.linalg.norm(h.acc[rows], axis=1)
-        i = 0
-        while i < mag.size:
-            mid = 0.5 * (self._peak + self._trough)
-            if not self._above:
-                hits = np.flatnonzero(mag[i:] > mid)
-                if hits.size == 0:
-                    break
-                i += int(hits[0])
-                if not self._rise_seen(self.pos + i):
-                    self.pos += i  # scan again from this crossing when the rest of the rise is in
-                    return
-                self._above = True
-                self._top = 0.0
-                self._rise(self.pos + i, mid, out)
+        held = self.sig.latest()
+        base = self.sig.total - len(held)
+        column = 3 if self.braking else 2
+        while True:
+            start = max(self.pos, base, self._gap_at)
+            if start >= self.sig.total:
+                return
+            step = self.period.step_s if self.period.regularity >= REGULAR else None
+            last = self._last_cross
+            quiet = -math.inf if last is None else last + (REFRACTORY * step if step else FIRST_REFRACTORY_S)
+            due = math.inf if last is None or step is None else last + LATE_FROM * step
+            row, what = trunk_kernels.next_rise(
+                held[:, 0], held[:, column], start - base, len(held), self._rise, self._expected_rise(),
+                quiet, due, LATE_RATE / (step or 1.0), LATE_FLOOR, REARM, self._level(),
+            )
+            if row < 0:
+                self.pos = self.sig.total
+                return
+            self.pos = row + base + 1
+            if what == trunk_kernels.REARMED:
+                if self._rise_from is not None:
+                    self._rises.append(float(self._rise[trunk_kernels.TOP]) - self._rise_from)
+                    self._rise_from = None
             else:
-                falls = np.flatnonzero(mag[i:] < mid)
-                j = i + int(falls[0]) if falls.size else mag.size
-                self._top = max(self._top, float(mag[i:j].max()) if j > i else 0.0)
-                if falls.size == 0:
-                    break
-                self._peak = LEVEL_MEMORY * self._peak + (1 - LEVEL_MEMORY) * self._top
-                self._above = False
-                i = j
-        self.pos += mag.size
+                self._rise_from = float(self._rise[trunk_kernels.TROUGH])
+                self._step(row + base, out)
 
-    def _trough_before(self, cross: int) -> tuple[slice, np.ndarray, float]:
-        """The rows looked back over from a rise through mid-level at ``cross``, their magnitudes
-        (m/s^2) and the lowest of them."""
+    def _level(self) -> float:
+        """Fraction of the expected rise a step's rise must cross."""
+        return WALK_LEVEL if not (self.running or self.period.stride_periodic) else LEVEL
+
+    def _expected_rise(self) -> float:
+        """The rise a step is expected to make (m/s^2): the smaller foot's median of the recent ones; a
+        fixed one while they are too few or the motion is not periodic."""
+        if len(self._rises) < 4 or self.period.regularity < REGULAR:
+            return max(IRREGULAR_RISE_G * GRAVITY, RANGE_FRACTION * self._recent_range)
+        rises = list(self._rises)
+        return max(MIN_RISE_G * GRAVITY, min(statistics.median(rises[-1::-2]), statistics.median(rises[-2::-2])))
+
+    def _step(self, cross: int, out: BodyOutput) -> None:
+        """A step's rise crossed the level at absolute index ``cross``: place the contact, emit."""
         h = self.hist
         assert h is not None
-        look = h.rows(cross - self._n(MAX_STEP_S / 2), cross + 1)
-        mag = np.linalg.norm(h.acc[look], axis=1)
-        return look, mag, float(mag.min())
-
-    def _rise_seen(self, cross: int) -> bool:
-        """Whether the samples a contact at the rise through ``cross`` is placed from are all in: up to
-        the crossing when running, KNEE_AFTER_S beyond it when walking (its steepest part can follow)."""
-        h = self.hist
-        assert h is not None
-        if cross + self._n(KNEE_AFTER_S) < h.end:
-            return True
-        return self._trough_before(cross)[2] < FLIGHT_G * GRAVITY
-
-    def _rise(self, cross: int, mid: float, out: BodyOutput) -> None:
-        """A rise through mid-level at absolute index ``cross``: place the contact and emit the step."""
-        h = self.hist
-        assert h is not None
-        look, mag, trough = self._trough_before(cross)
-        self._trough = LEVEL_MEMORY * self._trough + (1 - LEVEL_MEMORY) * trough
-        if self._peak - self._trough < MIN_SWING_G * GRAVITY:
-            return  # standing, or a bump: not stepping
-        walking = trough >= FLIGHT_G * GRAVITY
-        decided = cross
-        if walking:
-            decided = cross + self._n(KNEE_AFTER_S)
-            rise = h.rows(cross - self._n(KNEE_WINDOW_S), decided + 1)
-            rise_mag = np.linalg.norm(h.acc[rise], axis=1)
-            height = float(rise_mag.max()) - trough
-            if len(self._heights) >= 3 and height < WALK_MIN_HEIGHT * statistics.median(self._heights):
-                return  # a bump far smaller than the recent landings: the rebound inside a step
-            t_ic = _knee(h.t[rise], rise_mag)
-        else:
-            t_ic = _extrapolated_edge(h.t[look], mag, trough, mid, rising=True)
-        interval = None if self._last_ic is None else t_ic - self._last_ic
-        shortest = MIN_STEP_S
-        if walking and len(self._intervals) >= 3:
-            # A walking step can load the trunk twice (heel, then the push of the other leg): the second
-            # bump comes well inside the step period.
-            shortest = max(shortest, WALK_REFRACTORY * statistics.median(self._intervals))
-        if interval is not None and interval < shortest:
-            return  # a second bump within one step (walking double peak)
-        if interval is not None and interval <= MAX_STEP_S:
-            self._intervals.append(interval)
-        if walking:
-            self._heights.append(height)
-        step = interval
-        self._last_ic = t_ic
-        ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[min(decided, h.end - 1) - h.base]), sensor=self.sensor, side=self.side)
-        if step is not None and step <= MAX_STEP_S:
-            ev.step_time_s = step
-            ev.cadence_spm = 60.0 / step
+        t_ic = self._contact(cross)
+        t_cross = float(h.t[cross - h.base])
+        self._last_cross = t_cross
+        ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[cross - h.base]), sensor=self.sensor, side=self.side)
+        self._timing(ev)
         out.new.append(ev)
-        self._complete(cross, out)
+        self._complete(cross, t_ic, out)
         self._pending = (ev, cross)
-        ev.side = self.sides.next_side()
-        g = h.acc[h.rows(cross - self._n(GRAVITY_WINDOW_S), cross + 1)]
-        ev.trunk_pitch_deg = self.axes.pitch_deg(float(h.t[cross - h.base]), g.mean(axis=0))
+        ev.side = self.sides.next_side() if self.full_acc else self.side
+        if self.full_acc:
+            g = h.acc[h.rows(cross - self._n(GRAVITY_WINDOW_S), cross + 1)]
+            ev.trunk_pitch_deg = self.axes.pitch_deg(t_cross, g.mean(axis=0))
 
-    def _complete(self, next_cross: int, out: BodyOutput) -> None:
-        """The next step has come: measure the previous one's toe-off, impact and side; complete it."""
+    def _timing(self, ev: StepEvent) -> None:
+        """Step time from the last contact; cadence from the last two steps (a stride: the left and right
+        steps of a phone in a pocket, or of a limping walk, differ, their sum does not)."""
+        ics = self._ics
+        if ics and MIN_STEP_S <= ev.t_ic_s - ics[-1] <= MAX_STEP_S:
+            ev.step_time_s = ev.t_ic_s - ics[-1]
+            ev.cadence_spm = 60.0 / ev.step_time_s
+            if len(ics) >= 2 and MIN_STEP_S <= ics[-1] - ics[-2] <= MAX_STEP_S:
+                ev.cadence_spm = 120.0 / (ev.t_ic_s - ics[-2])
+        ics.append(ev.t_ic_s)
+
+    def _contact(self, cross: int) -> float:
+        """Contact time of the rise crossing at absolute index ``cross`` (s)."""
+        held = self.sig.latest()
+        base = self.sig.total - len(held)
+        first = max(self._gap_at, base, cross - self._n(MAX_STEP_S / 2))
+        look = held[first - base: cross - base + 1]
+        t, v = look[:, 0], look[:, 1]
+        trough = float(v.min())
+        if trough < (FLIGHT_G - 1.0) * GRAVITY:  # running: from flight, through the step level
+            mid = trough + LEVEL * self._expected_rise()
+            if float(v.max()) > mid:
+                return contact.extrapolated_edge(t, v, trough, mid, rising=True)
+        near = look[-self._n(LOOK_BACK_S) - 1:]
+        delay = _group_delay(self._lowpass_hz())
+        if self.braking:
+            return contact.braking_onset(near[:, 0], near[:, 3]) - delay
+        return contact.knee(near[:, 0], near[:, 2]) - delay
+
+    def _lowpass_hz(self) -> float:
+        return min(LOWPASS_HZ, 0.4 / self.dt)
+
+    def _complete(self, next_cross: int, next_ic: float, out: BodyOutput) -> None:
+        """The next step (its rise crossing at absolute index ``next_cross``, contact at ``next_ic`` s) has
+        come: measure the previous one's impact, toe-off and side; complete it."""
         if self._pending is None:
             return
         ev, cross = self._pending
@@ -212,23 +340,35 @@ class AccStepDetector(BodyDetector):
             out.completed.append(ev)
             return
         acc = h.acc[rows]
-        mag = np.linalg.norm(acc, axis=1)
-        win = self._n(IMPACT_WINDOW_S) + 1
-        ev.impact_g = float(mag[:win].max()) / GRAVITY
-        self.axes.learn_step(h.acc[h.rows(next_cross - self._n(GRAVITY_WINDOW_S), next_cross)], acc)
-        gyro = h.gyro[rows] if self.gyro_present else None
-        self.sides.add_evidence(side_evidence(self.axes, acc, gyro))
-        low = int(np.argmin(mag))
-        trough = float(mag[low])
-        if trough < FLIGHT_G * GRAVITY and low > 2:
-            mid = 0.5 * (float(mag[:low].max()) + trough)
-            t_to = _extrapolated_edge(h.t[rows][:low + 1], mag[:low + 1], trough, mid, rising=False)
-            if ev.t_ic_s < t_to:
-                ev.t_to_s = t_to
-                ev.contact_s = t_to - ev.t_ic_s
-                if ev.step_time_s is not None:
-                    ev.flight_s = max(0.0, float(h.t[next_cross - h.base]) - t_to) if h.holds(next_cross) else None
+        from_ic = h.rows(cross - self._n(IMPACT_WINDOW_S), cross + self._n(IMPACT_WINDOW_S) + 1)
+        if self.acc_present:
+            ev.impact_g = float(np.linalg.norm(h.acc[from_ic], axis=1).max()) / GRAVITY
+        if self.full_acc:
+            self.axes.learn_step(h.acc[h.rows(next_cross - self._n(GRAVITY_WINDOW_S), next_cross)], acc)
+            gyro = h.gyro[rows] if self.gyro_present else None
+            self.sides.add_evidence(side_evidence(self.axes, acc, gyro))
+        self._toe_off(ev, cross, next_cross, next_ic)
         out.completed.append(ev)
+
+    def _toe_off(self, ev: StepEvent, cross: int, next_cross: int, next_ic: float) -> None:
+        """Running: toe-off is the end of the loading, extrapolated down to the flight level."""
+        held = self.sig.latest()
+        base = self.sig.total - len(held)
+        if cross < base:
+            return
+        part = held[cross - base: next_cross - base]
+        t, v = part[:, 0], part[:, 1]
+        low = int(np.argmin(v))
+        trough = float(v[low])
+        if trough >= (FLIGHT_G - 1.0) * GRAVITY or low <= 2:
+            return
+        mid = 0.5 * (float(v[:low].max()) + trough)
+        t_to = contact.extrapolated_edge(t[:low + 1], v[:low + 1], trough, mid, rising=False)
+        if ev.t_ic_s < t_to:
+            ev.t_to_s = t_to
+            ev.contact_s = t_to - ev.t_ic_s
+            if ev.step_time_s is not None:
+                ev.flight_s = max(0.0, next_ic - t_to)
 
     def _flush(self, out: BodyOutput) -> None:
         if self._pending is not None:
@@ -236,55 +376,14 @@ class AccStepDetector(BodyDetector):
             self._pending = None
 
 
-def _extrapolated_edge(t: np.ndarray, mag: np.ndarray, base: float, mid: float, rising: bool) -> float:
-    """Time where the rise (or, going back in time, the fall) from the lowest sample of ``mag`` through
-    ``mid``, continued as the straight line through its 20 % and 50 % crossings above ``base``, reaches
-    ``base`` (s)."""
-    low = base + LOW_FRACTION / 0.5 * (mid - base)
-    if not rising:
-        t, mag = -t[::-1], mag[::-1]
-    above = np.flatnonzero(mag[:-1] > mid) if rising else np.zeros(0, dtype=int)
-    first = int(above[-1]) + 1 if above.size else 0  # after the previous excursion above mid
-    start = first + int(np.argmin(mag[first:]))
-    over = np.flatnonzero(mag[start:] > mid)
-    if over.size == 0:
-        result = float(t[start])
-    else:
-        k2 = start + int(over[0])
-        t_mid = _crossing(t, mag, k2, mid)
-        under = np.flatnonzero(mag[start:k2] <= low)
-        if under.size == 0:
-            result = t_mid
-        else:
-            t_low = _crossing(t, mag, start + int(under[-1]) + 1, low)
-            result = t_low - (t_mid - t_low) * (low - base) / max(mid - low, 1e-9)
-            result = max(result, t_low - MAX_EXTRAPOLATION_S)
-    return result if rising else -result
+def _butterworth(cutoff_hz: float, dt: float) -> np.ndarray:
+    """Second-order low-pass Butterworth biquad (b0, b1, b2, a1, a2) for sample period ``dt`` (s)."""
+    w = math.tan(math.pi * cutoff_hz * dt)
+    k = 1.0 / (1.0 + math.sqrt(2.0) * w + w * w)
+    b0 = w * w * k
+    return np.array([b0, 2.0 * b0, b0, 2.0 * (w * w - 1.0) * k, (1.0 - math.sqrt(2.0) * w + w * w) * k])
 
 
-def _knee(t: np.ndarray, mag: np.ndarray) -> float:
-    """Walking: the time where the slow rise from the trough turns into the steep loading rise that
-    ends at the last sample (s).
-
-    Without a flight phase the trunk's acceleration climbs slowly for 100-200 ms before contact (the body
-    is still falling onto the leading leg), so an edge extrapolated to the trough lands far too early;
-    contact is where the slope jumps (Zijlstra & Hof 2003 place it at the same instant from the forward
-    acceleration's peak). The steep run is the run of intervals, back from the steepest one, whose slope
-    stays above KNEE_FRACTION of it; contact is the sample that starts it.
-    """
-    rise_from = int(np.argmin(mag))
-    slope = np.diff(mag[rise_from:])
-    if slope.size == 0:
-        return float(t[-1])
-    k = int(np.argmax(slope))
-    while k > 0 and slope[k - 1] > KNEE_FRACTION * slope[k]:
-        k -= 1
-    return float(t[rise_from + k])
-
-
-def _crossing(t: np.ndarray, mag: np.ndarray, k: int, level: float) -> float:
-    """Interpolated time where ``mag`` crosses ``level`` between samples k-1 and k."""
-    if k <= 0:
-        return float(t[0])
-    frac = (level - mag[k - 1]) / max(mag[k] - mag[k - 1], 1e-9)
-    return float(t[k - 1] + np.clip(frac, 0.0, 1.0) * (t[k] - t[k - 1]))
+def _group_delay(cutoff_hz: float) -> float:
+    """Delay of that filter at low frequencies, s: sqrt(2) / (2 pi f_c)."""
+    return math.sqrt(2.0) / (2.0 * math.pi * cutoff_hz)

@@ -78,7 +78,7 @@ class ShankGyroDetector(BodyDetector):
     """
 
     needs_gyro = True
-    needs_acc = False
+    takes_gyro_alone = True
 
     def __init__(self, sensor: int, side: Side | None) -> None:
         self.sensor = sensor
