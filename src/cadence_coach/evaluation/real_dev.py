@@ -10,7 +10,7 @@
 A small command line for the detector developers prints one row per case, then one per group::
 
     python -m cadence_coach.evaluation.real_dev [--group trunk/walk] [--case NAME] [--dev-dir DIR]
-        [--excerpts]
+        [--excerpts] [--detector engine|baseline]
 
 The shipped commands never import this module.
 """
@@ -47,6 +47,13 @@ def run_engine(cases: list[Case]) -> list[CaseScore]:
             steps, code = analyze_case(case, Path(tmp) / f"{case.name}.steps.csv")
             scores.append(score_case(case, steps, failed=f"analyze exit {code}" if code else ""))
     return scores
+
+
+def run_baseline(cases: list[Case]) -> list[CaseScore]:
+    """Detect and score every case with the offline baseline (:mod:`.baseline`)."""
+    from .baseline import detect_case
+
+    return [score_case(case, detect_case(case)) for case in cases]
 
 
 def _num(x: float, spec: str, width: int) -> str:
@@ -99,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--excerpts", action="store_true", help="score the bundled tests/data/real excerpts too")
     ap.add_argument("--group", help="only this group (trunk/walk), label (voisard trunk/walk) or dataset")
     ap.add_argument("--case", action="append", help="only this case (repeatable)")
+    ap.add_argument("--detector", choices=("engine", "baseline"), default="engine",
+                    help="the gait engine (default) or the offline baseline (evaluation/baseline.py)")
     opts = ap.parse_args(argv)
     dev_dir = opts.dev_dir or default_dev_dir()
     cases = load_dev_cases(dev_dir) if (dev_dir / "cases.json").is_file() else []
@@ -110,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if not cases:
         print("nothing to score", file=sys.stderr)
         return 1
-    scores = run_engine(cases)
+    scores = run_engine(cases) if opts.detector == "engine" else run_baseline(cases)
     print(CASE_HEADER)
     for s in scores:
         print(case_row(s))
