@@ -70,8 +70,9 @@ class Case:
 
     @property
     def label(self) -> str:
-        """``dataset group``: the row a benchmark reports the case under."""
-        return f"{self.dataset} {self.group}"
+        """``dataset group``: the row a benchmark reports the case under (``... no truth`` for a smoke
+        case, scored only on running and finding steps)."""
+        return f"{self.dataset} {self.group}" + (" no truth" if self.kind == "none" else "")
 
     def flag(self, name: str) -> str | None:
         """The value of an ``analyze`` flag (``--placement`` -> ``trunk``), None if absent."""

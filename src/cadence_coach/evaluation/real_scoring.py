@@ -173,6 +173,8 @@ class GroupSummary:
     """Figures of a group of cases (see the module docstring for how they pool). ms, steps/min, %."""
 
     label: str
+    kind: str
+    """``events``, ``counts`` or ``none`` (the kind of reference of the cases, ``mixed`` if several)."""
     cases: int
     failed: int
     f1: float
@@ -193,8 +195,10 @@ def summarize(label: str, scores: list[CaseScore]) -> GroupSummary:
     """Pool the scores of a group of cases."""
     ic = np.concatenate([s.ic_error_s for s in scores]) if scores else np.zeros(0)
     lat = np.concatenate([s.latency_s for s in scores]) if scores else np.zeros(0)
+    kinds = {s.case.kind for s in scores}
     return GroupSummary(
         label=label,
+        kind=kinds.pop() if len(kinds) == 1 else "mixed",
         cases=len(scores),
         failed=sum(1 for s in scores if s.failed),
         f1=f1_score(sum(s.tp for s in scores), sum(s.fp for s in scores), sum(s.fn for s in scores)),
