@@ -105,9 +105,12 @@ def report(engine: list[CaseScore], baseline: list[CaseScore]) -> int:
             print(f"{'':12}{t}")
         if e.kind == "events":
             events += scores
-    pooled = summarize("all with contacts (pooled)", events)
+    suite = "dev" if any(s.case.suite == "dev" for s in events) else "bundled"
+    label = f"{suite} cases with contacts, pooled"
+    pooled = summarize(label, [s for s in events if s.case.suite == suite])
     print(f"{'engine':9} {group_row(pooled)}")
-    print(f"{'baseline':9} {group_row(summarize('all with contacts (pooled)', [s for s in baseline if s.case.kind == 'events']))}")
+    base = [s for s in baseline if s.case.kind == "events" and s.case.suite == suite]
+    print(f"{'baseline':9} {group_row(summarize(label, base))}")
     target = pooled_target(pooled)
     print(f"{'':12}{target}")
     return missed + (not target.met)

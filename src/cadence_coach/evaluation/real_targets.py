@@ -38,7 +38,8 @@ class Target:
             return True
         if math.isnan(self.value):
             return False
-        return self.value >= self.limit if self.higher_is_better else self.value <= self.limit
+        value, limit = round(self.value, 6), round(self.limit, 6)  # 15.000000001 ms is 15 ms
+        return value >= limit if self.higher_is_better else value <= limit
 
     def __str__(self) -> str:
         sign = ">=" if self.higher_is_better else "<="
