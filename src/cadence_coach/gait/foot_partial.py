@@ -57,6 +57,9 @@ PUSH_RATE = 2.0
 """Rate the push-off's rotation exceeds before toe-off, rad/s (115 deg/s; walking reaches 3-6)."""
 LANDING_MEMORY = 5
 """Landings whose bursts give the typical landing."""
+MIN_STRIDE_SHARE = 0.05
+"""A foot's landing burst breaks at least this share of its stride's hardest break (the push-off's is
+1-3 times the landing's on the real feet measured, up to 10 times on the simulator's runner)."""
 MIN_BREAK_RATE, MIN_RATE_RISE = 0.3, 0.3
 """Absolute floor of the angular rate's loaded break: a 0.3 rad/s break with a 0.3 rad/s rise."""
 
@@ -105,17 +108,19 @@ class _FootLanding:
         return out
 
     def _typical_landing(self, row: int, stride: float) -> float:
-        """The median burst of the last LANDING_MEMORY landings (a foot's toe-off can break harder than
-        its landing, so the stride's largest break is not its landing), once there are three; before
-        that, as the base class measures it."""
+        """The median burst of the last LANDING_MEMORY landings, once there are three (a foot's toe-off
+        can break harder than its landing, so the stride's largest break is not its landing), but no
+        less than MIN_STRIDE_SHARE of the stride's largest break (as the base class measures it: so a
+        run of wrong detections cannot teach a level far below the real landings')."""
         h = self.hist
         while self._unmeasured and self._unmeasured[0] + self._n(self.peak_window_s) < row:
             cross = self._unmeasured.pop(0)
             if cross >= h.base:
                 self._bursts = (self._bursts + [self._max_break(cross, cross + self._n(self.peak_window_s) + 1)])[-LANDING_MEMORY:]
-        if len(self._bursts) >= 3:
-            return float(np.median(self._bursts))
-        return super()._typical_landing(row, stride)
+        strides = super()._typical_landing(row, stride)
+        if len(self._bursts) < 3:
+            return strides
+        return max(float(np.median(self._bursts)), MIN_STRIDE_SHARE * strides)
 
     def _emitted(self, ev, onset: int, out) -> None:
         self._unmeasured.append(self._last)
@@ -192,8 +197,10 @@ class FootGyroDetector(_FootLanding, LandingDetector):
         self._open: tuple[StepEvent, int] | None = None  # the last step, not completed yet, and its IC row
 
     def _emitted(self, ev: StepEvent, onset: int, out: BodyOutput) -> None:
-        if self._open is not None:  # no toe-off was seen since that landing
-            out.completed.append(self._open[0])
+        if self._open is not None:  # its toe-off, if any, came before this landing was confirmed
+            self._toe_off(self.pos - 1, out)
+            if self._open is not None:
+                out.completed.append(self._open[0])
         self._open = (ev, onset)
         self._unmeasured.append(self._last)
 
@@ -204,22 +211,28 @@ class FootGyroDetector(_FootLanding, LandingDetector):
             self._open = None
 
     def _measure(self, out: BodyOutput) -> None:
+        assert self.hist is not None
+        self._toe_off(self.hist.end, out)
+
+    def _toe_off(self, stop: int, out: BodyOutput) -> None:
+        """Look for the open step's toe-off in the rows before absolute ``stop``; complete it if found."""
         if self._open is None:
             return
         ev, ic = self._open
         h = self.hist
         assert h is not None
-        moved = [m for lo, m in self._runs if lo > ic and m >= 0]
+        moved = [m for lo, m in self._runs if lo > ic and 0 <= m < stop]
         if not moved:
             return
-        w = np.linalg.norm(h.gyro[h.rows(moved[0], h.end)], axis=1)
+        r = h.rows(moved[0], stop)
+        w = np.linalg.norm(h.gyro[r], axis=1)
         peak = np.flatnonzero((w[:-1] > PUSH_RATE) & (w[:-1] >= w[1:]))
         if peak.size == 0:
             return
         rising = np.flatnonzero(w[peak[0] + 1 :] > w[peak[0] : -1])
         if rising.size == 0:
             return  # still falling: the minimum is not known yet
-        ev.t_to_s = float(h.t[h.rows(moved[0], h.end)][peak[0] + rising[0]])
+        ev.t_to_s = float(h.t[r][peak[0] + rising[0]])
         ev.contact_s = ev.t_to_s - ev.t_ic_s
         if ev.step_time_s is not None:
             ev.flight_s = max(0.0, ev.step_time_s - ev.contact_s)
