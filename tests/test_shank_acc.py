@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from cadence_coach.datatypes import GRAVITY, Placement, SampleBlock, Side
 from cadence_coach.evaluation.matching import match_events
 from cadence_coach.gait.body import BodyStepDetector
+from cadence_coach.gait.shank import ShankGyroDetector
 from cadence_coach.gait.shank_acc import ShankAccDetector
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
@@ -104,3 +107,45 @@ def test_simulated_shank_walking_and_running():
     assert any(t["walking"] for _, t in pairs) and any(not t["walking"] for _, t in pairs)
     assert np.median([abs(s.t_ic_s - t["t_ic_s"]) for s, t in pairs]) < 0.010
     assert np.median([s.detected_at_s - t["t_ic_s"] for s, t in pairs]) < 0.030
+
+
+def _axes_only(block, axes, gyro):
+    """The block with only these accelerometer axes measured (the others NaN, none: no accelerometer)
+    and the gyroscope kept or dropped."""
+    acc = None
+    if axes:
+        acc = block.acc.copy()
+        acc[:, [k for k in range(3) if k not in axes]] = np.nan
+    return dataclasses.replace(block, acc=acc, gyro=block.gyro if gyro else None)
+
+
+@pytest.mark.parametrize("axes", [(0, 1, 2), (0, 2), (1, 2)])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_simulated_shank_with_a_subset_of_accelerometer_axes(seed, axes):
+    """Randomly mounted shank accelerometers with all three or only two axes: the shock shows in any
+    two of them (it is felt along the tibia and the mounting is random)."""
+    run = simulate("flat-easy", 60, seed, rate_hz=200, feet="right", baro=False)
+    session = body_session(run, Placement.SHANK, side=1, seed=seed, gyro=False)
+    detector = BodyStepDetector(0, Placement.SHANK, Side.RIGHT)
+    new, _ = detect(detector, [_axes_only(b, axes, False) for b in session.blocks])
+    assert isinstance(detector.method, ShankAccDetector)
+    truth = np.array([s["t_ic_s"] for s in session.steps if 2.0 < s["t_ic_s"] < 58.0])
+    mine = np.array([s.t_ic_s for s in new if 1.9 < s.t_ic_s < 58.0])
+    m = match_events(mine, truth, 0.05)
+    assert m.f1 >= 0.95
+    assert np.median(np.abs(mine[m.detected] - truth[m.true])) < 0.008
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_simulated_shank_with_a_gyroscope_alone(seed):
+    """No accelerometer: the rate minimum after the swing marks contact; nothing to measure the impact."""
+    run = simulate("flat-easy", 60, seed, rate_hz=200, feet="right", baro=False)
+    session = body_session(run, Placement.SHANK, side=1, seed=seed, gyro=True)
+    detector = BodyStepDetector(0, Placement.SHANK, Side.RIGHT)
+    new, done = detect(detector, [_axes_only(b, (), True) for b in session.blocks])
+    assert isinstance(detector.method, ShankGyroDetector)
+    truth = np.array([s["t_ic_s"] for s in session.steps if 2.0 < s["t_ic_s"] < 58.0])
+    mine = np.array([s.t_ic_s for s in new if 1.9 < s.t_ic_s < 58.0])
+    assert match_events(mine, truth, 0.05).f1 >= 0.95
+    assert done and all(s.impact_g is None for s in done)
+    assert sum(s.contact_s is not None for s in done) >= 0.85 * len(done)  # not across lost packets
