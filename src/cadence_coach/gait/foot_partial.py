@@ -64,7 +64,7 @@ MIN_BREAK_RATE, MIN_RATE_RISE = 0.3, 0.3
 """Absolute floor of the angular rate's loaded break: a 0.3 rad/s break with a 0.3 rad/s rise."""
 
 
-class _FootLanding:
+class _FootLanding(LandingDetector):
     """Keeps landings out of mid-stance and the push-off after it (mixed into a LandingDetector), and
     says how a foot's landing looks: a burst from contact to the foot slapping flat, its largest break
     40-80 ms after contact, out of a terminal swing far quieter than its first sample."""
@@ -78,7 +78,8 @@ class _FootLanding:
     """Stillness from each axis's range (accelerometer) rather than the magnitude (gyroscope)."""
     still_limit = STILL_RANGE_G * GRAVITY
 
-    def _init_gate(self) -> None:
+    def __init__(self, sensor: int, side: Side | None) -> None:
+        super().__init__(sensor, side)
         self._bursts: list[float] = []  # largest breaks of the last landings' bursts
         self._unmeasured: list[int] = []  # crossing rows of landings whose burst is not measured yet
         self._gate_pos = 0  # next absolute row whose stillness is to be decided
@@ -113,6 +114,7 @@ class _FootLanding:
         less than MIN_STRIDE_SHARE of the stride's largest break (as the base class measures it: so a
         run of wrong detections cannot teach a level far below the real landings')."""
         h = self.hist
+        assert h is not None
         while self._unmeasured and self._unmeasured[0] + self._n(self.peak_window_s) < row:
             cross = self._unmeasured.pop(0)
             if cross >= h.base:
@@ -122,13 +124,15 @@ class _FootLanding:
             return strides
         return max(float(np.median(self._bursts)), MIN_STRIDE_SHARE * strides)
 
-    def _emitted(self, ev, onset: int, out) -> None:
+    def _emitted(self, ev: StepEvent, onset: int, out: BodyOutput) -> None:
+        assert self._last is not None
         self._unmeasured.append(self._last)
         super()._emitted(ev, onset, out)
 
     def _track(self, stop: int) -> None:
         """Decide the stillness of the rows up to ``stop`` (absolute), noting the still runs."""
         h = self.hist
+        assert h is not None
         first = max(self._first, h.base)
         self._gate_pos = max(self._gate_pos, first)
         while self._gate_pos < stop:
@@ -149,8 +153,9 @@ class _FootLanding:
         while self._runs and 0 <= self._runs[0][1] < h.base - self._n(PUSH_OFF_S):
             self._runs.pop(0)
 
-    def _after_gap(self, out) -> None:
+    def _after_gap(self, out: BodyOutput) -> None:
         super()._after_gap(out)
+        assert self.hist is not None
         if self._still and self._runs:
             self._runs[-1][1] = self.hist.end
         self._still = False
@@ -164,12 +169,8 @@ class FootAccDetector(_FootLanding, ShankAccDetector):
         side: the foot, copied into every event.
     """
 
-    def __init__(self, sensor: int, side: Side | None) -> None:
-        super().__init__(sensor, side)
-        self._init_gate()
 
-
-class FootGyroDetector(_FootLanding, LandingDetector):
+class FootGyroDetector(_FootLanding):
     """Steps of one foot from its gyroscope alone; toe-off from the push-off's rotation.
 
     Toe-off: after mid-stance the foot rotates toes-down ever faster through push-off; as the toes leave
@@ -193,7 +194,6 @@ class FootGyroDetector(_FootLanding, LandingDetector):
 
     def __init__(self, sensor: int, side: Side | None) -> None:
         super().__init__(sensor, side)
-        self._init_gate()
         self._open: tuple[StepEvent, int] | None = None  # the last step, not completed yet, and its IC row
 
     def _emitted(self, ev: StepEvent, onset: int, out: BodyOutput) -> None:
@@ -202,6 +202,7 @@ class FootGyroDetector(_FootLanding, LandingDetector):
             if self._open is not None:
                 out.completed.append(self._open[0])
         self._open = (ev, onset)
+        assert self._last is not None
         self._unmeasured.append(self._last)
 
     def _after_gap(self, out: BodyOutput) -> None:

@@ -372,7 +372,10 @@ class LandingDetector(BodyDetector):
         """This contact's stride, s: the time since the last contact when it is one stride, else the
         estimated period."""
         since = None if self._last_ic is None else t_ic - self._last_ic
-        if since is not None and stride_period.MIN_STRIDE_S <= since <= stride_period.MAX_STRIDE_S:
-            if self.stride_s is None or abs(since / self.stride_s - 1.0) <= STRIDE_TOLERANCE:
-                return since
+        if (
+            since is not None
+            and stride_period.MIN_STRIDE_S <= since <= stride_period.MAX_STRIDE_S
+            and (self.stride_s is None or abs(since / self.stride_s - 1.0) <= STRIDE_TOLERANCE)
+        ):
+            return since
         return self.stride_s

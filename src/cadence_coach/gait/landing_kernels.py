@@ -37,9 +37,7 @@ def _loaded_break(x: np.ndarray, i: int, rise_rows: int, first: int, min_rise: f
     top = _norm(x, i)
     low = top
     for k in range(max(i - rise_rows, first), i):
-        m = _norm(x, k)
-        if m < low:
-            low = m
+        low = min(low, _norm(x, k))
     return _break(x, i) * max((top - low) / unit, min_rise)
 
 
@@ -64,9 +62,7 @@ def max_loaded_break(
     """Largest loaded break of the rows [start, stop) (none before ``first``; 0 for an empty range)."""
     best = 0.0
     for i in range(max(start, first, 2), stop):
-        v = _loaded_break(x, i, rise_rows, first, min_rise, unit)
-        if v > best:
-            best = v
+        best = max(best, _loaded_break(x, i, rise_rows, first, min_rise, unit))
     return best
 
 

@@ -52,7 +52,7 @@ class StridePeriod:
         """Stride period (s) of the rows [start, stop) of ``x`` (an (n, k) view of the signal, sample
         period ``dt`` s), using at most the last ``window_s`` of them; None when they do not repeat
         clearly (or are fewer than FIRST_S)."""
-        bin_rows = max(1, int(round(BIN_S / dt)))
+        bin_rows = max(1, round(BIN_S / dt))
         bin_s = bin_rows * dt
         rows = min(stop - start, int(self.window_s / dt)) // bin_rows * bin_rows
         if rows * dt < FIRST_S - 1e-9:
