@@ -6,8 +6,9 @@ axes: picks the method from the placement and the axes the first block carries (
   IC, toe-off, contact time, impact).
 - Shank without gyroscope: :class:`.shank_acc.ShankAccDetector` (the tibial shock, found as the sharpest
   break in the acceleration's trend: IC and impact).
-- Foot with a partial axis set: for now the shank's detectors (a foot lands with a shock as a shin does,
-  and its swing rotation is as strong).
+- Foot with a partial axis set: :class:`.foot_partial.FootAccDetector` from the acceleration when there is
+  any, else :class:`.foot_partial.FootGyroDetector` from the angular rate (the landing's burst, the
+  stride's periodicity, and mid-stance keeping the push-off out).
 - Trunk, head and trunk-worn phones: :class:`.loading.AccStepDetector` (one rise of the braking or
   loading acceleration per step, any axes; from a gyroscope alone, of the angular speed; also toe-off
   and flight when running, side, and the forward lean or head pitch from :mod:`.body_axes`;
@@ -17,8 +18,9 @@ axes: picks the method from the placement and the axes the first block carries (
 from __future__ import annotations
 
 from ..datatypes import Placement, SampleBlock, Side
+from .foot_partial import FootAccDetector, FootGyroDetector
 from .loading import AccStepDetector
-from .output import BodyOutput
+from .output import BodyDetector, BodyOutput
 from .shank import ShankGyroDetector
 from .shank_acc import ShankAccDetector
 
@@ -36,7 +38,7 @@ class BodyStepDetector:
         self.sensor = sensor
         self.placement = placement
         self.side = side
-        self.method: ShankGyroDetector | ShankAccDetector | AccStepDetector | None = None
+        self.method: BodyDetector | None = None
 
     @property
     def hist(self):
@@ -51,9 +53,11 @@ class BodyStepDetector:
             self.method = self._choose(any(block.acc_axes), any(block.gyro_axes))
         return self.method.feed(block)
 
-    def _choose(self, acc: bool, gyro: bool) -> ShankGyroDetector | ShankAccDetector | AccStepDetector:
+    def _choose(self, acc: bool, gyro: bool) -> BodyDetector:
         """The method for this placement, given whether any accelerometer / gyroscope axis is measured."""
-        if self.placement in (Placement.SHANK, Placement.FOOT):
+        if self.placement is Placement.FOOT:
+            return FootAccDetector(self.sensor, self.side) if acc else FootGyroDetector(self.sensor, self.side)
+        if self.placement is Placement.SHANK:
             if gyro:
                 return ShankGyroDetector(self.sensor, self.side)
             return ShankAccDetector(self.sensor, self.side)

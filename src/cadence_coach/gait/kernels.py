@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit
 
 from ..datatypes import GRAVITY
+from . import landing_kernels
 
 
 @njit(cache=True, inline="always")
@@ -108,27 +109,6 @@ def first_trend_break(
         if jerk[i] > before:
             before = jerk[i]
     return hit, at_hit, before
-
-
-@njit(cache=True)
-def first_landing(
-    jerk: np.ndarray, start: int, stop: int, high: float, low: float, low_from: int,
-    factor: float, quiet: int, edge: int, quiet_from: int,
-) -> int:
-    """First row in [start, stop) whose break ``jerk`` (m/s^2) exceeds the floor (``high`` before row
-    ``low_from``, ``low`` from there) and ``factor`` times the largest break of the ``quiet`` rows before
-    it, not counting the ``edge`` rows just before it nor rows before ``quiet_from``; -1 if none does."""
-    for i in range(start, stop):
-        floor = high if i < low_from else low
-        if jerk[i] <= floor:
-            continue
-        before = 0.0
-        for k in range(max(i - edge - quiet, quiet_from, 0), i - edge):
-            if jerk[k] > before:
-                before = jerk[k]
-        if jerk[i] > factor * before:
-            return i
-    return -1
 
 
 @njit(cache=True)
@@ -301,7 +281,6 @@ def compile_all() -> None:
     first_rate_jump(gyro, axis, 0, 8, 1.0)
     terminal_swing_start(gyro, axis, 0, 8, 0.0, 0.25)
     first_trend_break(jerk, 0, 8, 1.0, 1.8, 0.0)
-    first_landing(jerk, 0, 8, 1.0, 0.5, 0, 2.0, 4, 2, 0)
     quietest(acc, gyro, 0, 8, *bounds[1:])
     mean_still_force(acc, gyro, 0, 8, *bounds)
     track_principal_axis(gyro, 0, 8, cov, axis, 0.8)
@@ -309,4 +288,5 @@ def compile_all() -> None:
     rotation_between(t, gyro, axis, 0, 8)
     peak_norm(acc, 0, 8)
     stride_displacement(t, acc, gyro, cov)
+    landing_kernels.compile_all()
     _compiled = True

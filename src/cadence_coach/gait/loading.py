@@ -109,7 +109,7 @@ class AccStepDetector(BodyDetector):
         side: copied into the steps until the side is found from the signals (normally None).
     """
 
-    takes_gyro_alone = True
+    needs_acc = False  # a gyroscope alone gives the steps
 
     def __init__(self, sensor: int, placement: Placement, side: Side | None = None) -> None:
         self.sensor = sensor

@@ -46,8 +46,8 @@ class BodyDetector:
 
     needs_gyro = False
     """Blocks without angular rate are ignored by detectors that need it."""
-    takes_gyro_alone = False
-    """Blocks without specific force are ignored unless the detector works from angular rate alone."""
+    needs_acc = True
+    """Blocks without acceleration are ignored by detectors that need it."""
     hist: SampleHistory | None = None
     dt: float = 0.0
     """Sample period, s (0 until learned)."""
@@ -55,7 +55,7 @@ class BodyDetector:
     def feed(self, block: SampleBlock) -> BodyOutput:
         """Process one block; returns the steps it confirmed (``new``) and completed (``completed``)."""
         out = BodyOutput()
-        if len(block) == 0 or (block.acc is None and not self.takes_gyro_alone) or (self.needs_gyro and block.gyro is None):
+        if len(block) == 0 or (self.needs_acc and block.acc is None) or (self.needs_gyro and block.gyro is None):
             return out
         if self.hist is None:
             self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)

@@ -17,6 +17,7 @@ the foot, and a deeper minimum around toe-off (TO) before the next swing.
   than the rotation does. The step is emitted then (``detected_at`` = that sample's arrival).
 - TO is the lowest ``w`` between IC and the rise of the next mid-swing peak; the step is completed then
   with contact time, impact peak (g) and, from the stride time, flight time.
+- Without an accelerometer (a gyroscope-only shank), IC is the rate minimum and no impact is measured.
 
 All state changes at samples, never at block edges: any block sizes give the same events.
 """
@@ -77,6 +78,7 @@ class ShankGyroDetector(BodyDetector):
     """
 
     needs_gyro = True
+    needs_acc = False
 
     def __init__(self, sensor: int, side: Side | None) -> None:
         self.sensor = sensor
@@ -90,10 +92,13 @@ class ShankGyroDetector(BodyDetector):
         self._last_ic: float | None = None
         self._stride: float | None = None
         self._pending: tuple[StepEvent, int] | None = None
+        self._has_acc: bool | None = None  # whether the sensor measures acceleration (from its first block)
 
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         assert self.hist is not None
+        if self._has_acc is None:
+            self._has_acc = block.acc is not None and any(block.acc_axes)
         if block.gap_before:
             if self._pending is not None:
                 out.completed.append(self._pending[0])
@@ -228,6 +233,8 @@ class ShankGyroDetector(BodyDetector):
         h = self.hist
         assert h is not None
         before = self._n(SHOCK_SEARCH_S[0])
+        if not self._has_acc:
+            return float(h.t[k_min - h.base]), confirm
         rows = h.rows(k_min - before, h.end)
         mag = np.linalg.norm(h.acc[rows], axis=1)
         t = h.t[rows]
@@ -277,7 +284,7 @@ class ShankGyroDetector(BodyDetector):
         assert h is not None and self.axis is not None
         self._pending = None
         rows = h.rows(ic, self._mark + 1)
-        if rows.stop - rows.start > 2:
+        if rows.stop - rows.start > 2 and self._has_acc:
             mag = np.linalg.norm(h.acc[rows], axis=1)
             ev.impact_g = float(mag[: self._n(IMPACT_WINDOW_S) + 1].max()) / GRAVITY
         rows = h.rows(ic + self._n(MIN_STANCE_S), self._mark + 1)
