@@ -75,9 +75,11 @@ IRREGULAR_RISE_G = 0.3
 """While the motion is not periodic (standing, fidgeting, a phone handled, the first steps of a bout),
 or too few steps are known, a step is expected to rise this much, g: a step's loading (0.3-1 g at the
 trunk while walking, more running), not a hand's."""
-RANGE_FRACTION = 0.5
-"""... or, when the motion is larger, this fraction of the vertical acceleration's range over the last
-two seconds (binned): the loading of a running step, not the small rises before it."""
+RANGE_FRACTION = 0.8
+"""... or, running, this fraction of the vertical acceleration's range over the last two seconds (40 ms
+bins, which shave the peaks): below the landing's rise of a running step, above the small rises before
+it (the trunk settling in flight). (Walking steps vary too much in size for it: a slow or impaired step
+loads the trunk far less than the walker's brisk ones.)"""
 REGULAR = 0.3
 """Autocorrelation peak above which the motion is periodic (walking: 0.5-1, standing: below 0.2)."""
 RISES_KEPT = 8
@@ -273,7 +275,7 @@ class AccStepDetector(BodyDetector):
         """The rise a step is expected to make (m/s^2): the smaller foot's median of the recent ones; a
         fixed one while they are too few or the motion is not periodic."""
         if len(self._rises) < 4 or self.period.regularity < REGULAR:
-            return max(IRREGULAR_RISE_G * GRAVITY, RANGE_FRACTION * self._recent_range)
+            return max(IRREGULAR_RISE_G * GRAVITY, RANGE_FRACTION * self._recent_range if self.running else 0.0)
         rises = list(self._rises)
         return max(MIN_RISE_G * GRAVITY, min(statistics.median(rises[-1::-2]), statistics.median(rises[-2::-2])))
 
