@@ -47,14 +47,34 @@ def test_recording_without_steps_gives_header_only(tmp_path, capsys):
 @pytest.mark.parametrize(
     "header, placement, note",
     [
-        ("t,ax,b,az,c,d,e", "trunk", "in.csv: accelerometer without ay, no gyroscope: side and trunk pitch cannot be measured"),
-        ("t,ax,ay,az,x,y,z", "foot", "in.csv: no gyroscope: contact time, strike angle, stride, speed and grade cannot be measured"),
+        (
+            "t,ax,b,az,c,d,e",
+            "trunk",
+            "in.csv: accelerometer without ay, no gyroscope: side and trunk pitch cannot be measured",
+        ),
+        (
+            "t,ax,ay,az,x,y,z",
+            "foot",
+            "in.csv: no gyroscope: contact time, strike angle, stride, speed and grade cannot be measured",
+        ),
         ("t,x,y,z,gx,gy,gz", "shank", "in.csv: no accelerometer: impact cannot be measured"),
     ],
 )
 def test_a_partial_axis_set_is_analysed_with_a_note(tmp_path, capsys, header, placement, note):
     out = tmp_path / "steps.csv"
-    assert cli(["analyze", str(standing_csv(tmp_path / "in.csv", header=header)), "--placement", placement, "--out", str(out)]) == 0
+    assert (
+        cli(
+            [
+                "analyze",
+                str(standing_csv(tmp_path / "in.csv", header=header)),
+                "--placement",
+                placement,
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert f"note: {note}\n" in capsys.readouterr().err
 
 
@@ -66,7 +86,10 @@ def test_a_constant_axis_is_ignored_with_a_note(tmp_path, capsys):
     assert cli(["analyze", str(src), "--placement", "trunk", "--out", str(tmp_path / "s.csv")]) == 0
     err = capsys.readouterr().err
     assert "note: in.csv: column ax ignored (constant)" in err
-    assert "note: in.csv: no accelerometer, gyroscope without gx, gy: impact, contact time, side and trunk pitch cannot be measured" in err
+    assert (
+        "note: in.csv: no accelerometer, gyroscope without gx, gy: impact, contact time, side and trunk pitch cannot be measured"
+        in err
+    )
 
 
 def test_text_content_is_read_as_csv_whatever_the_name(tmp_path):
@@ -88,12 +111,28 @@ def one_error_line(capsys):
         (lambda p: standing_csv(p), ["--placement", "elbow"], "invalid choice"),
         (lambda p: standing_csv(p), [], "needs --placement"),
         (lambda p: standing_csv(p, header="t,temp,x,y,z,a,b"), ["--placement", "foot"], "no accelerometer"),
-        (lambda p: p.write_text("t\n0\n0.01\n0.02\n"), ["--placement", "trunk"], "nothing to detect steps from"),
-        (lambda p: p.write_text("t,baro_pa\n0,1e5\n0.01,1e5\n"), ["--placement", "foot"], "nothing to detect steps from"),
-        (lambda p: p.write_text("t,ax,ay,az\n0,0,0,9.8\n0.01,0,0,9.8\n0.005,0,0,9.8\n"), ["--placement", "foot"], "non-monotonic time"),
+        (
+            lambda p: p.write_text("t\n0\n0.01\n0.02\n"),
+            ["--placement", "trunk"],
+            "nothing to detect steps from",
+        ),
+        (
+            lambda p: p.write_text("t,baro_pa\n0,1e5\n0.01,1e5\n"),
+            ["--placement", "foot"],
+            "nothing to detect steps from",
+        ),
+        (
+            lambda p: p.write_text("t,ax,ay,az\n0,0,0,9.8\n0.01,0,0,9.8\n0.005,0,0,9.8\n"),
+            ["--placement", "foot"],
+            "non-monotonic time",
+        ),
         (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot"], "--rate"),
         (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot", "--rate", "0"], "Hz"),
-        (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot", "--rate", "fast"], "invalid rate"),
+        (
+            lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"),
+            ["--placement", "foot", "--rate", "fast"],
+            "invalid rate",
+        ),
         (lambda p: p.write_text(""), ["--placement", "foot"], "empty file"),
         (lambda p: None, ["--placement", "foot"], "no such file"),
     ],
@@ -132,7 +171,17 @@ def test_real_entry_point_reports_without_traceback(tmp_path):
     bad = tmp_path / "m.csv"
     bad.write_text("t,ax,ay,az\n0,0,0,9.8\n0,0,0,9.8\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "cadence_coach", "analyze", str(bad), "--placement", "foot", "--out", str(tmp_path / "s.csv")],
+        [
+            sys.executable,
+            "-m",
+            "cadence_coach",
+            "analyze",
+            str(bad),
+            "--placement",
+            "foot",
+            "--out",
+            str(tmp_path / "s.csv"),
+        ],
         capture_output=True,
         text=True,
     )
@@ -142,6 +191,9 @@ def test_real_entry_point_reports_without_traceback(tmp_path):
 
 def test_replay_csv_reports_its_samples(tmp_path, capsys):
     src = standing_csv(tmp_path / "in.csv", seconds=2.0, rate=200.0)
-    assert cli(["replay", str(src), "--format", "csv", "--placement", "foot", "--side", "right", "--speed", "0"]) == 0
+    assert (
+        cli(["replay", str(src), "--format", "csv", "--placement", "foot", "--side", "right", "--speed", "0"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "csv-import, foot, right" in out and "400 samples at 200.0 Hz" in out

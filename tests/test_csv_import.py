@@ -91,7 +91,9 @@ def test_a_single_gyroscope_axis_gives_no_accelerometer(tmp_path):
     assert blocks[0].gyro_axes == (False, False, True)
 
 
-@pytest.mark.parametrize("cell, why", [("", "no numeric value"), ("nan", "no numeric value"), ("0", "constant")])
+@pytest.mark.parametrize(
+    "cell, why", [("", "no numeric value"), ("nan", "no numeric value"), ("0", "constant")]
+)
 def test_an_axis_without_a_measurement_is_ignored(tmp_path, cell, why):
     t, acc, _ = signal(40)
     rows = [f"{ti:.4f},{a:.4f},{b:.4f},{cell}" for ti, (a, b, _) in zip(t, acc)]
@@ -104,11 +106,15 @@ def test_an_axis_without_a_measurement_is_ignored(tmp_path, cell, why):
 
 
 def test_axes_of_a_sensor_that_never_moved_are_kept(tmp_path):
-    src, blocks = read_all(write_csv(tmp_path / "s.csv", "t,ax,ay,az", [[i / 100, 0, 0, 9.8] for i in range(20)]))
+    src, blocks = read_all(
+        write_csv(tmp_path / "s.csv", "t,ax,ay,az", [[i / 100, 0, 0, 9.8] for i in range(20)])
+    )
     assert src.ignored_axes == {} and src.acc_axes == (True, True, True)
 
 
-@pytest.mark.parametrize("header, row", [("t,baro_pa,temp", [0, 101325, 20]), ("t", [0]), ("t,x,y,z", [0, 1, 2, 3])])
+@pytest.mark.parametrize(
+    "header, row", [("t,baro_pa,temp", [0, 101325, 20]), ("t", [0]), ("t,x,y,z", [0, 1, 2, 3])]
+)
 def test_nothing_to_detect_steps_from_is_a_user_error(tmp_path, header, row):
     path = write_csv(tmp_path / "n.csv", header, [row, [v + 1 for v in row]])
     with pytest.raises(UserError, match="nothing to detect steps from: no accelerometer"):

@@ -47,12 +47,15 @@ def _xfail(reason: str) -> pytest.MarkDecorator:
 KNOWN_FAILURES = {
     ("contacts", "mobgap_lowback_ms001_daily"): _xfail(
         "impaired walking: the count and cadence are right (34 steps for 33), but only 15 of 33 contacts "
-        "land within 60 ms: the fore-aft axis is trusted late in this 30 s excerpt of bouts and turns"),
+        "land within 60 ms: the fore-aft axis is trusted late in this 30 s excerpt of bouts and turns"
+    ),
     ("contacts", "mobgap_lowback_ha001_straight"): _xfail(
         "5 of 10 within 60 ms: the walk starts 5 s into this 12.5 s excerpt and its first five steps come "
-        "before the fore-aft axis is known; from the vertical alone they land 120-250 ms early"),
+        "before the fore-aft axis is known; from the vertical alone they land 120-250 ms early"
+    ),
     ("cadence", "mobgap_lowback_ha001_straight"): _xfail(
-        "median cadence 90.9 vs 98.4 steps/min: the five early contacts of a ten-step walk (see contacts)"),
+        "median cadence 90.9 vs 98.4 steps/min: the five early contacts of a ten-step walk (see contacts)"
+    ),
 }
 
 
@@ -107,8 +110,12 @@ def test_foot_contacts_are_known_within_tens_of_milliseconds(analyzed, name: str
     s = analyzed[name]
     result = score(_reference(name), s["t_ic_s"], s["t_to_s"], s["detected_at_s"], MATCH_S)
     walking = _reference(name).in_bouts(s["t_ic_s"])
-    confirm_s = (s["detected_at_s"] - s["t_ic_s"])[walking]  # from the engine's own contact to its confirmation
-    assert np.mean(confirm_s <= MAX_CONFIRM_S) >= MIN_PROMPT  # the rest: the first steps, held until a stride confirms the axis
+    confirm_s = (s["detected_at_s"] - s["t_ic_s"])[
+        walking
+    ]  # from the engine's own contact to its confirmation
+    assert (
+        np.mean(confirm_s <= MAX_CONFIRM_S) >= MIN_PROMPT
+    )  # the rest: the first steps, held until a stride confirms the axis
     assert result.latency_s.size >= MIN_MATCHED * _reference(name).ic.size
 
 
@@ -143,14 +150,19 @@ def test_real_steps_do_not_depend_on_block_sizes(name):
     acc = np.c_[rows["ax"], rows["ay"], rows["az"]] * (GRAVITY if spec["acc_unit"] == "g" else 1.0)
     gyro = np.radians(np.c_[rows["gx"], rows["gy"], rows["gz"]])
     t = np.arange(len(acc)) / spec.get("rate", 100.0)
-    info = SensorInfo(profile="csv-import", placement=Placement(spec["placement"]),
-                      side=Side(spec["side"]) if spec.get("side") else None)
+    info = SensorInfo(
+        profile="csv-import",
+        placement=Placement(spec["placement"]),
+        side=Side(spec["side"]) if spec.get("side") else None,
+    )
     results = []
     for size in (1, 37, len(t)):
         engine, found = GaitEngine([info]), []
         for a in range(0, len(t), size):
             s = slice(a, a + size)
-            block = SampleBlock(sensor=0, t=t[s], acc=acc[s], gyro=gyro[s], t_arrival=float(t[s][-1]), arrival=t[s])
+            block = SampleBlock(
+                sensor=0, t=t[s], acc=acc[s], gyro=gyro[s], t_arrival=float(t[s][-1]), arrival=t[s]
+            )
             found += [(ev.t_ic_s, ev.detected_at_s) for ev in engine.feed(block).new]
         results.append(found)
     assert len(results[0]) > 5

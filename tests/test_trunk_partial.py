@@ -17,10 +17,21 @@ from cadence_coach.evaluation.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
 
-COLUMNS = {"ax": ("acc", 0), "ay": ("acc", 1), "az": ("acc", 2), "gx": ("gyro", 0), "gy": ("gyro", 1), "gz": ("gyro", 2)}
+COLUMNS = {
+    "ax": ("acc", 0),
+    "ay": ("acc", 1),
+    "az": ("acc", 2),
+    "gx": ("gyro", 0),
+    "gy": ("gyro", 1),
+    "gz": ("gyro", 2),
+}
 REPO = Path(__file__).resolve().parents[1]
 DEV = next(
-    (p for p in (REPO.parent / "shared/data/real-dev", REPO.parent.parent / "shared/data/real-dev") if (p / "cases.json").is_file()),
+    (
+        p
+        for p in (REPO.parent / "shared/data/real-dev", REPO.parent.parent / "shared/data/real-dev")
+        if (p / "cases.json").is_file()
+    ),
     None,
 )
 
@@ -38,12 +49,31 @@ def trunk_csv(path: Path, scenario: str, seed: int, pick) -> tuple[Path, np.ndar
     for c in cols:
         kind, k = COLUMNS[c]
         data.append(np.concatenate([getattr(b, kind)[:, k] for b in session.blocks]))
-    np.savetxt(path, np.c_[tuple(data)], delimiter=",", header=",".join(["t", *cols]), comments="", fmt="%.5f")
+    np.savetxt(
+        path, np.c_[tuple(data)], delimiter=",", header=",".join(["t", *cols]), comments="", fmt="%.5f"
+    )
     return path, np.array([s["t_ic_s"] for s in session.steps])
 
 
 def analyze(path: Path, out: Path, *flags: str) -> list[dict]:
-    assert cli(["analyze", str(path), "--placement", "trunk", "--acc-unit", "mps2", "--gyro-unit", "rads", *flags, "--out", str(out)]) == 0
+    assert (
+        cli(
+            [
+                "analyze",
+                str(path),
+                "--placement",
+                "trunk",
+                "--acc-unit",
+                "mps2",
+                "--gyro-unit",
+                "rads",
+                *flags,
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     with open(out, newline="") as f:
         return list(csv.DictReader(f))
 
@@ -107,7 +137,11 @@ PHONE_COUNT = (0.03, 0.08)
 def _cases(group: str) -> list[dict]:
     if DEV is None:
         return []
-    return [c for c in json.loads((DEV / "cases.json").read_text())["cases"] if c["group"] == group and c["truth_file"]]
+    return [
+        c
+        for c in json.loads((DEV / "cases.json").read_text())["cases"]
+        if c["group"] == group and c["truth_file"]
+    ]
 
 
 def _run(case: dict, out: Path) -> dict[str, np.ndarray]:
@@ -135,7 +169,12 @@ def test_development_recordings_by_group(tmp_path, group):
         f1s.append(m.f1)
         errors.extend(np.abs(found[m.detected] - truth[m.true]))
         reference = 60.0 / np.mean(np.diff(truth))
-        cadence.append(abs(np.nanmean(steps["cadence_spm"][_inside(steps["t_ic_s"], case["score_windows_s"])]) - reference))
+        cadence.append(
+            abs(
+                np.nanmean(steps["cadence_spm"][_inside(steps["t_ic_s"], case["score_windows_s"])])
+                - reference
+            )
+        )
     least_f1, most_error, most_cadence = GROUPS[group]
     assert np.mean(f1s) >= least_f1
     assert np.median(errors) <= most_error

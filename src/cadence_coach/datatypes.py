@@ -262,7 +262,7 @@ class SensorInfo:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "SensorInfo":
+    def from_json(cls, d: dict) -> SensorInfo:
         """Inverse of :meth:`to_json`; raises ValueError/KeyError on bad content."""
         side = d.get("side")
         return cls(

@@ -80,7 +80,9 @@ class _FootLanding:
         self._unmeasured: list[int] = []  # crossing rows of landings whose burst is not measured yet
         self._gate_pos = 0  # next absolute row whose stillness is to be decided
         self._still = False  # stillness of the row before _gate_pos
-        self._runs: list[list[int]] = []  # still runs [first row, first row moving again (or -1)], oldest first
+        self._runs: list[
+            list[int]
+        ] = []  # still runs [first row, first row moving again (or -1)], oldest first
 
     def _allowed(self, start: int, stop: int) -> list[tuple[int, int]]:
         """The rows of [start, stop) where a landing may be: not still, not within PUSH_OFF_S after
@@ -112,7 +114,9 @@ class _FootLanding:
         while self._unmeasured and self._unmeasured[0] + self._n(self.peak_window_s) < row:
             cross = self._unmeasured.pop(0)
             if cross >= h.base:
-                self._bursts = (self._bursts + [self._max_break(cross, cross + self._n(self.peak_window_s) + 1)])[-LANDING_MEMORY:]
+                self._bursts = (
+                    self._bursts + [self._max_break(cross, cross + self._n(self.peak_window_s) + 1)]
+                )[-LANDING_MEMORY:]
         if len(self._bursts) >= 3:
             return float(np.median(self._bursts))
         return super()._typical_landing(row, stride)
@@ -128,8 +132,14 @@ class _FootLanding:
         self._gate_pos = max(self._gate_pos, first)
         while self._gate_pos < stop:
             row = next_still_change(
-                self._signal(), self._gate_pos - h.base, stop - h.base, first - h.base, self._n(STILL_S),
-                self.still_limit, self.by_range, self._still,
+                self._signal(),
+                self._gate_pos - h.base,
+                stop - h.base,
+                first - h.base,
+                self._n(STILL_S),
+                self.still_limit,
+                self.by_range,
+                self._still,
             )
             if row < 0:
                 self._gate_pos = stop

@@ -48,7 +48,9 @@ def first_still(
 
 
 @njit(cache=True)
-def first_rate_beyond(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, threshold: float, sign: float) -> int:
+def first_rate_beyond(
+    gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, threshold: float, sign: float
+) -> int:
     """First row in [start, stop) where ``sign * rate > threshold``, rate = gyro . axis (rad/s)."""
     for i in range(start, stop):
         if sign * _rate(gyro, axis, i) > threshold:

@@ -55,7 +55,11 @@ class BodyDetector:
     def feed(self, block: SampleBlock) -> BodyOutput:
         """Process one block; returns the steps it confirmed (``new``) and completed (``completed``)."""
         out = BodyOutput()
-        if len(block) == 0 or (self.needs_acc and block.acc is None) or (self.needs_gyro and block.gyro is None):
+        if (
+            len(block) == 0
+            or (self.needs_acc and block.acc is None)
+            or (self.needs_gyro and block.gyro is None)
+        ):
             return out
         if self.hist is None:
             self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
