@@ -22,7 +22,7 @@ from cadence_coach.datatypes import RawPacket
 from cadence_coach.decoders import open_imu, polar_pmd, rsc
 from cadence_coach.decoders.errors import DecodeError
 from cadence_coach.profiles import Profile, all_profiles
-from cadence_coach.streams.open_imu import make_stream
+from cadence_coach.streams import make_stream
 
 KINDS = ("random", "truncated", "oversized", "bitflip")
 POOL = 300

@@ -31,11 +31,12 @@ from pathlib import Path
 
 from cadence_coach.cli import analyze
 from cadence_coach.cli import main as cli
+from cadence_coach.datatypes import PacketBatch
 from cadence_coach.pipeline import Pipeline
-from cadence_coach.streams.open_imu import make_stream
 from cadence_coach.session import Session, windows
-from cadence_coach.sources.recording import PacketBatch, RecordingReader
+from cadence_coach.sources.recording import RecordingReader
 from cadence_coach.sources.simulator import simulate, write
+from cadence_coach.streams import make_stream
 
 RATE_HZ = 400.0
 INTERVAL_MS = 7.5

@@ -69,6 +69,7 @@ def one_error_line(capsys):
         (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot", "--rate", "fast"], "invalid rate"),
         (lambda p: p.write_text(""), ["--placement", "foot"], "empty file"),
         (lambda p: None, ["--placement", "foot"], "no such file"),
+        (lambda p: p.mkdir(), ["--placement", "foot"], "in.csv: cannot read the CSV file (it is a directory)"),
     ],
 )
 def test_bad_csv_input_is_one_line_exit_2(tmp_path, capsys, make, flags, message):

@@ -4,13 +4,13 @@ is cut into batches, a sensor that stops does not hold the others' steps back, a
 import numpy as np
 import pytest
 
-from cadence_coach.datatypes import Placement, SensorInfo, Side
+from cadence_coach.datatypes import PacketBatch, Placement, SensorInfo, Side
 from cadence_coach.export import STEP_COLUMNS, StepsCsvWriter, step_row
 from cadence_coach.gait.engine import STALL_S, GaitEngine
 from cadence_coach.pipeline import Pipeline
 from cadence_coach.session import Session
 from cadence_coach.sources import simulator as sim_mod
-from cadence_coach.sources.recording import PacketBatch, RecordingReader, RecordingWriter
+from cadence_coach.sources.recording import RecordingReader, RecordingWriter
 from cadence_coach.sources.simulator.body import _packets, body_session
 
 BATCHES = (1, 7, 512, 2048, 65536)

@@ -1,4 +1,6 @@
+import logging
 import math
+import re
 
 import numpy as np
 import pytest
@@ -8,7 +10,7 @@ from cadence_coach.decoders import polar_pmd as pmd
 from cadence_coach.decoders import rsc
 from cadence_coach.pipeline import Pipeline
 from cadence_coach.profiles import load_profile
-from cadence_coach.streams.open_imu import make_stream
+from cadence_coach.streams import make_stream
 
 EPOCH_NS = 790_000_000_000_000_000  # about 25 years after the Polar epoch
 
@@ -98,6 +100,19 @@ def test_pmd_malformed_payloads_are_counted_not_raised():
         uuid = pmd.CONTROL_UUID if payload.startswith(b"\xf0") else pmd.DATA_UUID
         assert stream.feed(RawPacket(0, float(i), uuid, payload)) is None
     assert stream.malformed == len(bad)
+
+
+def test_malformed_payloads_are_logged_rarely(caplog):
+    """2500 bad RSC payloads: a warning (with the reason) for each of the first three, then one per
+    thousand; all of them counted."""
+    packets = [RawPacket(0, i * 0.01, rsc.MEASUREMENT_UUID, b"\x03\x00") for i in range(2500)]
+    stream = make_stream("rsc", 0, load_profile("rsc-foot-pod"))
+    with caplog.at_level(logging.WARNING):
+        assert stream.feed_many(packets) == []
+    assert stream.malformed == 2500
+    messages = [r.getMessage() for r in caplog.records]
+    assert [int(re.search(r"\((\d+) so far\)", m)[1]) for m in messages] == [1, 2, 3, 1000, 2000]
+    assert all(m.startswith("sensor 0: 1 malformed RSC payload") and "too short" in m for m in messages)
 
 
 def test_rsc_stream_readings_one_foot_and_feature(tmp_path, monkeypatch):

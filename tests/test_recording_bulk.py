@@ -9,10 +9,10 @@ import zlib
 import numpy as np
 import pytest
 
-from cadence_coach.datatypes import Placement, RawPacket, SensorInfo, Side
+from cadence_coach.datatypes import PacketBatch, Placement, RawPacket, SensorInfo, Side
 from cadence_coach.sources import recording
 from cadence_coach.sources.framing import CRC_TABLES, crc32
-from cadence_coach.sources.recording import PacketBatch, RecordedEvent, RecordingHeader, RecordingReader, RecordingWriter
+from cadence_coach.sources.recording import RecordedEvent, RecordingHeader, RecordingReader, RecordingWriter
 
 A = "6e4f0002-8a3c-4b8e-9c2d-0c0ade1c0ac0"
 B = "0000aaaa-0000-1000-8000-00805f9b34fb"

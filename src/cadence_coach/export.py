@@ -19,7 +19,7 @@ from enum import Enum
 from typing import TextIO
 
 from .datatypes import StepEvent
-from .errors import UserError
+from .errors import file_errors
 
 
 def _fixed(digits: int, scale: float = 1.0) -> Callable[[object], str]:
@@ -76,14 +76,8 @@ class StepsCsvWriter:
     """
 
     def __init__(self, path: str | os.PathLike, flush_every: int = 1000) -> None:
-        try:
+        with file_errors(path, "the steps file", creating=True):
             self._file: TextIO = open(path, "w", newline="", encoding="utf-8")
-        except (FileNotFoundError, NotADirectoryError):
-            raise UserError(f"{path}: cannot create the file (does its folder exist?)") from None
-        except IsADirectoryError:
-            raise UserError(f"{path}: is a directory") from None
-        except PermissionError:
-            raise UserError(f"{path}: permission denied") from None
         self.flush_every = max(1, flush_every)
         self.rows = 0
         self._file.write(",".join(name for name, _, _ in STEP_COLUMNS) + "\n")

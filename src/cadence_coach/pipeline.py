@@ -13,17 +13,16 @@ cross-sensor figures final. :meth:`Pipeline.finish` hands on what it still holds
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datatypes import Cue, PodReading, RawPacket, SampleBlock, SensorInfo, StepEvent
+from .datatypes import Cue, PacketBatch, PodReading, RawPacket, SampleBlock, SensorInfo, StepEvent
 from .errors import UserError
 from .gait.engine import GaitEngine
-from .profiles import load_profile
-from .streams.open_imu import SensorStream, feed_batch, make_stream
-from .sources.csv_import import PROFILE_NAME as CSV_IMPORT_PROFILE
-from .sources.recording import PacketBatch
+from .profiles import CSV_IMPORT_PROFILE, load_profile
+from .streams import SensorStream, make_stream
 
 
 @dataclass(slots=True)
@@ -135,11 +134,11 @@ class Pipeline:
             if stream is None:
                 continue
             self.counters[s].packets += len(group)
-            self._run_decoded(feed_batch(stream, group), out)
+            self._run_decoded(stream.feed_batch(group), out)
         out.steps.extend(self.engine.release(float(batch.t_host.max())))
         return out
 
-    def _run_decoded(self, items: list[SampleBlock | PodReading], out: PipelineOutput) -> None:
+    def _run_decoded(self, items: Sequence[SampleBlock | PodReading], out: PipelineOutput) -> None:
         for item in items:
             if isinstance(item, PodReading):
                 out.pod_readings.append(item)

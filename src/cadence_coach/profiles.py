@@ -25,6 +25,10 @@ PROFILE_DIR = Path(
 )
 """Where profiles are read from (override with the CADENCE_COACH_PROFILES environment variable)."""
 
+CSV_IMPORT_PROFILE = "csv-import"
+"""The ``profile`` of a sensor imported from a CSV file: no firmware profile file, no packets to decode
+(its samples arrive as blocks)."""
+
 CADENCE_COUNTS = ("both_feet", "one_foot")
 """Values of ``[rsc] cadence_counts``: what the pod's cadence field counts."""
 
@@ -46,7 +50,7 @@ class Profile:
     Attributes:
         name: profile name (the file name without .toml).
         description: one line for people.
-        decoder: stream decoder name (a key of ``sensor_stream.STREAMS``).
+        decoder: stream decoder name (a key of ``streams.STREAMS``).
         default_placement: where the sensor is worn unless the user says otherwise.
         characteristics: role (``data``, ``control``, ``feature``...) to characteristic UUID.
         raw: the whole TOML document.

@@ -7,6 +7,7 @@ import sys
 from contextlib import AbstractContextManager, nullcontext
 
 from ..export import StepsCsvWriter
+from ..gait import kernels
 from ..pipeline import Pipeline
 from ..session import Session, windows
 from .input_options import add_input_arguments, open_input
@@ -43,6 +44,7 @@ def progress_bar() -> AbstractContextManager:
 
 def run(args: argparse.Namespace) -> int:
     with open_input(args) as source:
+        kernels.compile_all()
         pipeline = Pipeline(source.sensors)
         show = sys.stderr.isatty() and source.size_bytes >= PROGRESS_MIN_BYTES
         progress = progress_bar() if show else nullcontext()

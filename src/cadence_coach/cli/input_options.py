@@ -13,10 +13,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..datatypes import Placement, RawPacket, SampleBlock, SensorInfo, Side
-from ..errors import UserError
+from ..datatypes import PacketBatch, Placement, RawPacket, SampleBlock, SensorInfo, Side
+from ..errors import UserError, file_errors
 from ..sources.csv_import import ACC_UNITS, GYRO_UNITS, CsvSource
-from ..sources.recording import MAGIC, PacketBatch, RecordedEvent, RecordingReader
+from ..sources.recording import MAGIC, RecordedEvent, RecordingReader
 from ..sources.replay import paced, record_time
 
 FORMATS = ("auto", "recording", "csv")
@@ -56,15 +56,8 @@ def detect_format(path: Path) -> str:
     """``"csv"`` for a .csv name or a file that starts as text, else ``"recording"``."""
     if path.suffix.lower() == ".csv":
         return "csv"
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory, not an input file") from None
-    except PermissionError:
-        raise UserError(f"{path}: permission denied") from None
+    with file_errors(path, "the input file"), open(path, "rb") as f:
+        head = f.read(4096)
     if not head or head.startswith(MAGIC) or b"\x00" in head:
         return "recording"
     try:

@@ -10,6 +10,7 @@ from contextlib import ExitStack
 from ..coach.coach import Coach
 from ..coach.config import CoachConfig, load_config
 from ..coach.cues_csv import CuesCsvWriter
+from ..gait import kernels
 from ..pipeline import Pipeline
 from ..session import Session
 from ..view import LiveView
@@ -113,6 +114,7 @@ def run_session(args: argparse.Namespace) -> int:
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
         step_sinks = [MetronomeFollower(voice, coach)] if args.metronome == "target" else []
         view = LiveView(source.sensors)
+        kernels.compile_all()  # before the paced replay starts, as a live session
         session = Session(Pipeline(source.sensors), coach=coach, speaker=voice, view=view,
                           step_sinks=step_sinks, cue_sinks=cue_sinks)
         try:

@@ -18,6 +18,7 @@ from ..coach.cues_csv import CuesCsvWriter
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
 from ..export import StepsCsvWriter
+from ..gait import kernels
 from ..live.session import DeviceSpec, LiveRun, default_recording_path, run_live
 from ..pipeline import Pipeline
 from ..session import Session
@@ -122,6 +123,9 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
                                     step_sinks=step_sinks, cue_sinks=cue_sinks))
             return sessions[0]
 
+        # Seconds on a fresh install, and the event loop stands still meanwhile: before any link is up.
+        # (Callers with an in-process radio, the simulated link in tests, compile before starting it.)
+        kernels.compile_all()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stop.set)

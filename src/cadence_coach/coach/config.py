@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
+from ..errors import UserError, file_errors
 
 DEFAULT_CUES: dict[str, tuple[str, int]] = {
     "ease_off": ("Ease off, control the pace", 50),
@@ -216,10 +216,8 @@ def load_config(path: str | Path | None) -> CoachConfig:
     if path is None:
         return CoachConfig()
     path = Path(path)
-    try:
+    with file_errors(path, "the coach config"):
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"coach config {path}: cannot read ({exc.strerror or exc})") from None
     return config_from_toml(text, str(path))
 
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
-from . import kernels
 from .body import BodyStepDetector
 from .foot import DetectedStride, FootStepDetector
 from .grade import GradeEstimator
@@ -167,7 +166,6 @@ class GaitEngine:
 
     def __init__(self, sensors: list[SensorInfo]) -> None:
         self.sensors = sensors
-        kernels.compile_all()  # before any data flows: a live session must not wait for the compiler
         self.feet_detectors: dict[int, FootStepDetector] = {}
         self.body_detectors: dict[int, BodyStepDetector] = {}
         for i, info in enumerate(sensors):

@@ -284,8 +284,13 @@ _compiled = False
 
 def compile_all() -> None:
     """Compile (or load from the on-disk cache) every kernel for the array types the detectors pass:
-    read-only strided views of a sample history. Called once per process before data flows, so a live
-    session never waits for the compiler in the middle of a run."""
+    read-only strided views of a sample history; a no-op after the first call.
+
+    Each command that runs the gait engine calls it once, before data flows: ``analyze`` and ``replay``
+    before building the pipeline, ``run`` before any link is up, ``bench`` before its simulated radio
+    starts (compiling takes seconds on a fresh install and stalls the event loop meanwhile), so a live
+    session never waits for the compiler in the middle of a run. Without it (tests, benchmarks), each
+    kernel compiles on its first call."""
     global _compiled
     if _compiled:
         return

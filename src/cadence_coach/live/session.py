@@ -25,7 +25,6 @@ from ..sources.ble.reader import BleSensorReader, LinkEvent, is_address
 from ..sources.ble.scan import scan
 from ..datatypes import Placement, RawPacket, SensorInfo, Side
 from ..errors import UserError
-from ..gait import kernels
 from ..pipeline import PipelineOutput
 from ..profiles import Profile, load_profile
 from ..session import Session
@@ -144,7 +143,8 @@ async def run_live(
     scan_timeout_s: float = 10.0,
     connect_timeout_s: float = 10.0,
 ) -> LiveRun:
-    """Run a live session (see the module docstring) and return what it did.
+    """Run a live session (see the module docstring) and return what it did. Compile the gait kernels
+    first (:func:`~cadence_coach.gait.kernels.compile_all`), or the first packets wait for the compiler.
 
     Args:
         specs: the devices to connect to (and only those).
@@ -162,9 +162,6 @@ async def run_live(
             recording. Nothing is recorded then (no file is created).
     """
     check_specs(specs)
-    # Seconds on a fresh install, and the event loop stands still meanwhile: callers with an in-process
-    # radio (the simulated link) compile before starting it; this is a no-op then.
-    kernels.compile_all()
     start = time.monotonic() if session_start is None else session_start
     stop = stop if stop is not None else asyncio.Event()
     profiles = await resolve_profiles(specs, backend, scan_timeout_s)

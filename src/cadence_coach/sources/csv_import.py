@@ -31,10 +31,8 @@ from typing import BinaryIO
 import numpy as np
 
 from ..datatypes import GRAVITY, Placement, SampleBlock, SensorInfo, Side
-from ..errors import UserError
-
-PROFILE_NAME = "csv-import"
-"""The ``profile`` of an imported file's sensor: it has no firmware profile and no packets."""
+from ..errors import UserError, file_errors
+from ..profiles import CSV_IMPORT_PROFILE
 
 ACC_COLUMNS = ("ax", "ay", "az")
 GYRO_COLUMNS = ("gx", "gy", "gz")
@@ -101,11 +99,12 @@ class CsvSource:
         self.rate_hz = rate_hz
         self.block_s = block_s
         self.sensor = sensor
-        self.sensor_info = SensorInfo(PROFILE_NAME, placement, side, address=self.path.name)
+        self.sensor_info = SensorInfo(CSV_IMPORT_PROFILE, placement, side, address=self.path.name)
         self.bad_rows = 0
         self.first_bad: str | None = None
         self._first_bad_line = 0
-        self._file = _open(self.path)
+        with file_errors(self.path, "the CSV file"):
+            self._file: BinaryIO = open(self.path, "rb")
         self.size_bytes = os.fstat(self._file.fileno()).st_size
         self.bytes_read = 0
         try:
@@ -324,17 +323,6 @@ class CsvSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _open(path: Path) -> BinaryIO:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory, not a CSV file") from None
-    except PermissionError:
-        raise UserError(f"{path}: permission denied") from None
 
 
 def _check_rate(rate_hz: float, what: str, hint: str = "") -> None:
