@@ -17,13 +17,13 @@ import time
 
 import numpy as np
 
-from cadence_coach.sources.ble.reader import BleSensorReader
-from cadence_coach.sources.ble.sim_link import SimulatedLink
-from cadence_coach.sources.ble.sim_peripheral import SimulatedSensor
-from cadence_coach.sources.ble.sim_sources import OpenImuFramePacker, demo_imu_signal
 from cadence_coach.datatypes import RawPacket
 from cadence_coach.decoders import open_imu
 from cadence_coach.profiles import load_profile
+from cadence_coach.sources.ble.reader import BleSensorReader
+from cadence_coach.sources.ble.sim.link import SimulatedLink
+from cadence_coach.sources.ble.sim.packets import OpenImuFramePacker, demo_imu_signal
+from cadence_coach.sources.ble.sim.peripheral import SimulatedSensor
 
 PROFILE = load_profile("open-imu")
 

@@ -18,11 +18,12 @@ import argparse
 import asyncio
 
 from cadence_coach.live.bench import run_bench
+from cadence_coach.live.bench_report import report_lines
 
 
 def show(title: str, result) -> None:
     print(f"== {title}")
-    for line in result.lines():
+    for line in report_lines(result):
         print("   " + line)
 
 

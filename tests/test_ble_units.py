@@ -5,7 +5,7 @@ import pytest
 
 from cadence_coach.sources.ble.gatt_layout import GattLayout
 from cadence_coach.sources.ble.reader import LinkEvent, is_address
-from cadence_coach.sources.ble.sim_sources import OpenImuFramePacker, PrebuiltPackets, demo_imu_signal
+from cadence_coach.sources.ble.sim.packets import OpenImuFramePacker, demo_imu_signal
 from cadence_coach.decoders import open_imu
 from cadence_coach.profiles import load_profile
 
@@ -60,12 +60,3 @@ def test_frame_packer_skip_leaves_a_time_gap_not_a_sequence_gap():
     after = open_imu.parse(packer.take(0.6, 244)[0][1])
     assert after.sequence == len(first)
     assert after.t0_us == pytest.approx(0.505e6)
-
-
-def test_prebuilt_packets_released_in_time_and_oversize_dropped():
-    src = PrebuiltPackets([(0.01, b"a"), (0.02, b"b" * 50), (0.03, b"c"), (0.5, b"d")])
-    assert src.take(0.025, 20) == [(0.01, b"a")]
-    assert src.oversize == 1
-    src.skip(0.03)
-    assert src.take(1.0, 20) == [(0.5, b"d")]
-    assert src.take(2.0, 20) == []

@@ -7,16 +7,16 @@ import json
 import numpy as np
 import pytest
 
-from cadence_coach.sources.ble.sim_link import SimulatedLink
-from cadence_coach.sources.ble.sim_peripheral import SimulatedSensor
-from cadence_coach.sources.ble.sim_sources import OpenImuFramePacker
 from cadence_coach.cli import build_parser, main
 from cadence_coach.cli.run import run_live_command
 from cadence_coach.errors import UserError
 from cadence_coach.gait import kernels
-from cadence_coach.live.session import note_spans
+from cadence_coach.live.bench_score import ReceivedSpans
 from cadence_coach.pipeline import Pipeline
 from cadence_coach.session import Session
+from cadence_coach.sources.ble.sim.link import SimulatedLink
+from cadence_coach.sources.ble.sim.packets import OpenImuFramePacker
+from cadence_coach.sources.ble.sim.peripheral import SimulatedSensor
 from cadence_coach.sources.recording import RecordedEvent, RecordingReader
 from cadence_coach.sources.simulator import simulate
 
@@ -88,13 +88,13 @@ def test_run_streams_records_and_survives_a_disconnect(tmp_path, capsys):
 
     # Replaying the recording gives the same steps (the recorded disconnect marks the same gap) ...
     session = Session(Pipeline(header.sensors))
-    spans = [[]]
+    spans = ReceivedSpans(1)
     for record_item in records:
-        note_spans(spans, session.process([record_item]))
-    note_spans(spans, session.finish())  # as the live session did when it stopped
+        spans.note(session.process([record_item]))
+    spans.note(session.finish())  # as the live session did when it stopped
     assert [round(s.t_ic_s, 4) for s in session.steps] == live_t_ic
     # ... and no step lies in the samples' gap, which is where the link was lost
-    (_, gap_start), (gap_end, _) = spans[0]
+    (_, gap_start), (gap_end, _) = spans.runs[0]
     assert gap_end - gap_start > 0.9
     assert abs(gap_start - lost_at) < 0.1
     assert not any(gap_start < t < gap_end for t in live_t_ic)

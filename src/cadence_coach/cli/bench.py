@@ -6,7 +6,12 @@ import argparse
 import asyncio
 import json
 
+from ..errors import UserError
 from ..voice import parse_audio_mode
+
+SUPPORTED_PROFILES = ("open-imu",)
+"""Profiles whose simulated sensor can stream the simulated runner's IMU data."""
+NEEDS_SIM = "bench needs the simulated radio: pip install 'cadence-coach[sim]'"
 
 
 def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
@@ -33,8 +38,29 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     return p
 
 
+def check_args(args: argparse.Namespace) -> None:
+    """:class:`UserError` for what the bench cannot do (the scenario and rate are ``simulate()``'s to check)."""
+    if args.profile not in SUPPORTED_PROFILES:
+        raise UserError(f"bench supports profile {', '.join(SUPPORTED_PROFILES)} only, not {args.profile!r}")
+    if args.sensors not in (1, 2):
+        raise UserError(f"--sensors {args.sensors}: give 1 or 2")
+    if not args.duration > 0:
+        raise UserError(f"--duration {args.duration:g}: give seconds > 0")
+    if args.disconnects < 0:
+        raise UserError(f"--disconnects {args.disconnects}: give a whole number >= 0")
+    if not 7.5 <= args.interval_ms <= 50.0:
+        raise UserError(f"--interval-ms {args.interval_ms:g}: give 7.5 to 50 ms")
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..live.bench import run_bench  # imported here: the bumble stack is slow to load for --help
+    check_args(args)
+    try:  # imported here: the simulated radio is optional, and bumble is slow to load
+        from ..live.bench import run_bench
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] != "bumble":
+            raise
+        raise UserError(NEEDS_SIM) from None
+    from ..live.bench_report import report_json, report_lines
 
     result = asyncio.run(
         run_bench(
@@ -42,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             sensors=args.sensors, rate_hz=args.rate, seed=args.seed, audio=args.audio,
         )
     )
-    print("\n".join(result.lines()), flush=True)
+    print("\n".join(report_lines(result)), flush=True)
     if args.json:
-        print(json.dumps(result.to_json()))
+        print(json.dumps(report_json(result)))
     return 0

@@ -10,18 +10,17 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from ..sources.ble.backend_types import PLATFORM, BleakBackends
-from ..sources.ble.reader import LinkEvent
 from ..coach.coach import Coach
 from ..coach.config import load_config
 from ..coach.cues_csv import CuesCsvWriter
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
 from ..export import StepsCsvWriter
-from ..gait import kernels
-from ..live.session import DeviceSpec, LiveRun, default_recording_path, run_live
+from ..live.session import DeviceSpec, LiveRun, LiveSession, default_recording_path
 from ..pipeline import Pipeline
-from ..session import Session
+from ..session import Session, StepSink
+from ..sources.ble.backend_types import PLATFORM, BleakBackends
+from ..sources.ble.reader import LinkEvent
 from ..view import LiveView
 from ..voice import parse_audio_mode
 from .replay import MetronomeFollower, make_voice, metronome_value, speak_summary
@@ -72,13 +71,14 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
 
 def per_device(values: list[str], n: int, flag: str) -> list[str | None]:
     """One value per device: none given -> None each; one -> for all; n -> in order; else UserError."""
-    if not values:
+    given: list[str | None] = list(values)
+    if not given:
         return [None] * n
-    if len(values) == 1:
-        return values * n
-    if len(values) != n:
-        raise UserError(f"{flag} given {len(values)} times for {n} devices: give it once or once per device")
-    return list(values)
+    if len(given) == 1:
+        return given * n
+    if len(given) != n:
+        raise UserError(f"{flag} given {len(given)} times for {n} devices: give it once or once per device")
+    return given
 
 
 def device_specs(args: argparse.Namespace) -> list[DeviceSpec]:
@@ -113,7 +113,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         stack.callback(voice.close)
         coach = Coach(config)
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
-        step_sinks = [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
+        step_sinks: list[StepSink] = [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
         if args.metronome == "target":
             step_sinks.append(MetronomeFollower(voice, coach))
         sessions: list[Session] = []
@@ -123,16 +123,13 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
                                     step_sinks=step_sinks, cue_sinks=cue_sinks))
             return sessions[0]
 
-        # Seconds on a fresh install, and the event loop stands still meanwhile: before any link is up.
-        # (Callers with an in-process radio, the simulated link in tests, compile before starting it.)
-        kernels.compile_all()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stop.set)
         try:
-            live = await run_live(specs, make_session, record_path=record_path, backend=backend,
-                                  duration_s=args.duration, stop=stop, on_event=show_event,
-                                  scan_timeout_s=args.scan_timeout)
+            live = await LiveSession(specs, make_session, record_path=record_path, backend=backend,
+                                     duration_s=args.duration, stop=stop, on_event=show_event,
+                                     scan_timeout_s=args.scan_timeout).run()
         finally:
             loop.remove_signal_handler(signal.SIGINT)
             for session in sessions:

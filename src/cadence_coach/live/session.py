@@ -1,8 +1,8 @@
 """A live session: BLE readers -> Session (pipeline, coach, voice, view) and a recording, until stopped.
 
-:func:`run_live` connects to the named devices only (one :class:`BleSensorReader` each, one event loop,
-one ``session_start``), then hands every packet to the :class:`~cadence_coach.session.Session` and to a
-:class:`~cadence_coach.sources.recording.RecordingWriter` as it arrives. Link events go into the
+:class:`LiveSession` connects to the named devices only (one :class:`BleSensorReader` each, one event
+loop, one ``session_start``), then hands every packet to the :class:`~cadence_coach.session.Session` and
+to a :class:`~cadence_coach.sources.recording.RecordingWriter` as it arrives. Link events go into the
 recording and into the session as :class:`RecordedEvent` (a ``disconnected`` one marks a gap, so the
 gait engine makes no step across it). The session ends when ``stop`` is set (Ctrl-C) or after
 ``duration_s``; the recording is flushed and closed whatever happens.
@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..datatypes import Placement, RawPacket, SensorInfo, Side
+from ..errors import UserError
+from ..gait import kernels
+from ..profiles import Profile, load_profile
+from ..session import Session
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import BleSensorReader, LinkEvent, is_address
 from ..sources.ble.scan import scan
-from ..datatypes import Placement, RawPacket, SensorInfo, Side
-from ..errors import UserError
-from ..pipeline import PipelineOutput
-from ..profiles import Profile, load_profile
-from ..session import Session
 from ..sources.recording import RecordedEvent, RecordingHeader, RecordingWriter
 
 
@@ -61,8 +61,6 @@ class LiveRun:
         session_start: host ``time.monotonic()`` at session time 0, s.
         wall_s: session length from session_start to the end of streaming, s.
         process_cpu_s: CPU time spent handling packets (session + recording), s.
-        spans: per sensor, the [first, last] sample times (session time base, s) of each run of samples
-            without a gap.
     """
 
     session: Session
@@ -73,7 +71,6 @@ class LiveRun:
     session_start: float = 0.0
     wall_s: float = 0.0
     process_cpu_s: float = 0.0
-    spans: list[list[list[float]]] = field(default_factory=list)
 
 
 SessionFactory = Callable[[list[SensorInfo]], Session]
@@ -130,132 +127,156 @@ def check_specs(specs: list[DeviceSpec]) -> None:
         raise UserError(f"device {twice!r} is named twice")
 
 
-async def run_live(
-    specs: list[DeviceSpec],
-    make_session: SessionFactory,
-    *,
-    record_path: Path,
-    backend: BleakBackends = PLATFORM,
-    duration_s: float | None = None,
-    stop: asyncio.Event | None = None,
-    on_event: Callable[[LinkEvent], None] | None = None,
-    session_start: float | None = None,
-    scan_timeout_s: float = 10.0,
-    connect_timeout_s: float = 10.0,
-) -> LiveRun:
-    """Run a live session (see the module docstring) and return what it did. Compile the gait kernels
-    first (:func:`~cadence_coach.gait.kernels.compile_all`), or the first packets wait for the compiler.
+
+class LiveSession:
+    """One live session (see the module docstring): connect, then packets and link events in, until stopped.
+
+    ``await LiveSession(specs, make_session, record_path=path).run()`` runs it once.
 
     Args:
         specs: the devices to connect to (and only those).
         make_session: builds the session once the sensors are known.
         record_path: recording to create (an existing file is refused).
-        backend: bleak backends (a :class:`~cadence_coach.sources.ble.sim_link.SimulatedLink`'s in tests).
+        backend: bleak backends (a :class:`~cadence_coach.sources.ble.sim.link.SimulatedLink`'s in tests).
         duration_s: end after this long on the session time base, s; None: until ``stop``.
         stop: set it to end the session (SIGINT handler).
         on_event: also called with every link event (to show it).
-        session_start: host ``time.monotonic()`` at session time 0, s (default: now).
+        session_start: host ``time.monotonic()`` at session time 0, s (default: when :meth:`run` starts).
         scan_timeout_s, connect_timeout_s: per device and attempt, s.
-
-    Raises:
-        UserError: no device, a device not found or refusing, an unknown profile, an unwritable
-            recording. Nothing is recorded then (no file is created).
     """
-    check_specs(specs)
-    start = time.monotonic() if session_start is None else session_start
-    stop = stop if stop is not None else asyncio.Event()
-    profiles = await resolve_profiles(specs, backend, scan_timeout_s)
-    pending: list[RawPacket | RecordedEvent] = []
-    state: dict = {"run": None, "writer": None}
 
-    def handle(item: RawPacket | RecordedEvent) -> None:
-        run: LiveRun | None = state["run"]
-        if run is None:
-            pending.append(item)
+    def __init__(
+        self,
+        specs: list[DeviceSpec],
+        make_session: SessionFactory,
+        *,
+        record_path: Path,
+        backend: BleakBackends = PLATFORM,
+        duration_s: float | None = None,
+        stop: asyncio.Event | None = None,
+        on_event: Callable[[LinkEvent], None] | None = None,
+        session_start: float | None = None,
+        scan_timeout_s: float = 10.0,
+        connect_timeout_s: float = 10.0,
+    ) -> None:
+        self.specs = specs
+        self.make_session = make_session
+        self.record_path = record_path
+        self.backend = backend
+        self.duration_s = duration_s
+        self.stop = stop if stop is not None else asyncio.Event()
+        self.on_event = on_event
+        self.start = session_start
+        self.scan_timeout_s = scan_timeout_s
+        self.connect_timeout_s = connect_timeout_s
+        self.events: list[LinkEvent] = []
+        self._pending: list[RawPacket | RecordedEvent] = []
+        self._open: tuple[LiveRun, RecordingWriter] | None = None
+        """Set from the recording's opening to the stop; items that come outside it wait in _pending."""
+
+    async def run(self) -> LiveRun:
+        """Connect, stream until ``stop`` or ``duration_s``, stop the readers and close the recording.
+
+        Raises:
+            UserError: no device, a device not found or refusing, an unknown profile, an unwritable
+                recording. Nothing is recorded then (no file is created).
+        """
+        check_specs(self.specs)
+        # Seconds on a fresh install, and the event loop stands still meanwhile: callers with an in-process
+        # radio (the simulated link) compile before starting it; this is a no-op then.
+        kernels.compile_all()
+        if self.start is None:
+            self.start = time.monotonic()
+        profiles = await resolve_profiles(self.specs, self.backend, self.scan_timeout_s)
+        run, writer = await self._connect(profiles, self.start)
+        try:
+            await self._stream(run, writer)
+        finally:
+            await stop_readers(run.readers)
+            self._open = None  # nothing after the stop command belongs to the session
+            writer.close()
+            run.session.finish()  # the steps the gait engine still held
+        return run
+
+    async def _connect(self, profiles: list[Profile], start: float) -> tuple[LiveRun, RecordingWriter]:
+        """Start every reader at once, then build the session and open the recording; on any failure
+        stop every reader and re-raise."""
+        readers = [
+            BleSensorReader(
+                spec.device, profile, i, self._on_item, self._on_link_event, session_start=start,
+                backend=self.backend, scan_timeout_s=self.scan_timeout_s, connect_timeout_s=self.connect_timeout_s,
+            )
+            for i, (spec, profile) in enumerate(zip(self.specs, profiles))
+        ]
+        results = await asyncio.gather(*(r.start() for r in readers), return_exceptions=True)
+        try:
+            failure = next((r for r in results if isinstance(r, BaseException)), None)
+            if failure is not None:
+                raise failure
+            sensors = [sensor_info(spec, profile, reader) for spec, profile, reader in zip(self.specs, profiles, readers)]
+            run = LiveRun(self.make_session(sensors), sensors, readers, self.events, self.record_path, start)
+            return run, self._create_recording(sensors)
+        except BaseException:
+            await stop_readers(readers)
+            raise
+
+    def _create_recording(self, sensors: list[SensorInfo]) -> RecordingWriter:
+        header = RecordingHeader(
+            sensors=sensors, source="ble", meta={"app_version": __version__, "devices": [s.device for s in self.specs]}
+        )
+        try:
+            return RecordingWriter(self.record_path, header)
+        except OSError as exc:
+            raise UserError(f"cannot create recording {self.record_path}: {exc.strerror or exc}") from None
+
+    async def _stream(self, run: LiveRun, writer: RecordingWriter) -> None:
+        """Hand on what waited while the sensors connected, then everything as it comes, until the end."""
+        self._open = (run, writer)
+        for item in self._pending:
+            self._on_item(item)
+        self._pending.clear()
+        remaining = None if self.duration_s is None else max(0.0, run.session_start + self.duration_s - time.monotonic())
+        try:
+            await asyncio.wait_for(self.stop.wait(), remaining)
+        except TimeoutError:
+            pass
+        run.wall_s = time.monotonic() - run.session_start
+
+    def _on_item(self, item: RawPacket | RecordedEvent) -> None:
+        """A packet or link event in: into the recording, then through the session (it waits while the
+        recording is not open yet)."""
+        if self._open is None:
+            self._pending.append(item)
             return
+        run, writer = self._open
         cpu = time.process_time()
-        writer: RecordingWriter = state["writer"]
         if isinstance(item, RawPacket):
             writer.write_packet(item)
         else:
             writer.write_event(item.t_s, **item.data)
-        note_spans(run.spans, run.session.process([item]))
+        run.session.process([item])
         run.process_cpu_s += time.process_time() - cpu
 
-    events: list[LinkEvent] = []
+    def _on_link_event(self, ev: LinkEvent) -> None:
+        """Connected, disconnected or reconnected: kept, recorded and fed to the session, then shown."""
+        self.events.append(ev)
+        self._on_item(RecordedEvent(ev.t_s, ev.record_fields()))
+        if self.on_event is not None:
+            self.on_event(ev)
 
-    def link_event(ev: LinkEvent) -> None:
-        events.append(ev)
-        handle(RecordedEvent(ev.t_s, ev.record_fields()))
-        if on_event is not None:
-            on_event(ev)
 
-    readers = [
-        BleSensorReader(
-            spec.device, profile, i, handle, link_event, session_start=start, backend=backend,
-            scan_timeout_s=scan_timeout_s, connect_timeout_s=connect_timeout_s,
-        )
-        for i, (spec, profile) in enumerate(zip(specs, profiles))
-    ]
-    results = await asyncio.gather(*(r.start() for r in readers), return_exceptions=True)
-    try:
-        failure = next((r for r in results if isinstance(r, BaseException)), None)
-        if failure is not None:
-            raise failure
-        sensors = [
-            SensorInfo(
-                profile=profile.name,
-                placement=spec.placement or profile.default_placement,
-                side=spec.side,
-                name=reader.name or ("" if is_address(spec.device) else spec.device),
-                address=reader.address or spec.device,
-                characteristics=reader.layout.data,
-            )
-            for spec, profile, reader in zip(specs, profiles, readers)
-        ]
-        header = RecordingHeader(
-            sensors=sensors, source="ble", meta={"app_version": __version__, "devices": [s.device for s in specs]}
-        )
-        run = LiveRun(make_session(sensors), sensors, readers, events, record_path, start, spans=[[] for _ in sensors])
-        try:
-            writer = RecordingWriter(record_path, header)
-        except OSError as exc:
-            raise UserError(f"cannot create recording {record_path}: {exc.strerror or exc}") from None
-    except BaseException:
-        await stop_readers(readers)
-        raise
-    try:
-        state["writer"] = writer
-        state["run"] = run
-        for item in pending:
-            handle(item)
-        pending.clear()
-        remaining = None if duration_s is None else max(0.0, start + duration_s - time.monotonic())
-        try:
-            await asyncio.wait_for(stop.wait(), remaining)
-        except TimeoutError:
-            pass
-        run.wall_s = time.monotonic() - start
-    finally:
-        await stop_readers(readers)
-        state["run"] = None  # nothing after the stop command belongs to the session
-        writer.close()
-        run.session.finish()  # the steps the gait engine still held
-    return run
+def sensor_info(spec: DeviceSpec, profile: Profile, reader: BleSensorReader) -> SensorInfo:
+    """What the recording header and the pipeline know of a connected sensor."""
+    return SensorInfo(
+        profile=profile.name,
+        placement=spec.placement or profile.default_placement,
+        side=spec.side,
+        name=reader.name or ("" if is_address(spec.device) else spec.device),
+        address=reader.address or spec.device,
+        characteristics=reader.layout.data,
+    )
 
 
 async def stop_readers(readers: list[BleSensorReader]) -> None:
     """Stop every reader (stop command, disconnect), whatever state each is in."""
     await asyncio.gather(*(r.stop() for r in readers), return_exceptions=True)
-
-
-def note_spans(spans: list[list[list[float]]], out: PipelineOutput) -> None:
-    """Extend each sensor's runs of gap-free samples with the blocks of one feed."""
-    for block in out.blocks:
-        if len(block) == 0:
-            continue
-        runs = spans[block.sensor]
-        if block.gap_before or not runs:
-            runs.append([float(block.t[0]), float(block.t[-1])])
-        else:
-            runs[-1][1] = float(block.t[-1])

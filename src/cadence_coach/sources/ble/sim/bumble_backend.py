@@ -39,7 +39,7 @@ from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
-from .backend_types import BleakBackends
+from ..backend_types import BleakBackends
 
 log = logging.getLogger(__name__)
 

@@ -28,16 +28,14 @@ from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
-from ...profiles import Profile, load_profile
-from .gatt_layout import GattLayout
-from .sim_sources import PacketSource, SourcePacket
+from ....profiles import Profile, load_profile
+from ..gatt_layout import GattLayout
+from .packets import PacketSource, SourcePacket
 
 log = logging.getLogger(__name__)
 
 CONNECTION_TIMEOUT = 0x08
 """HCI reason code a central sees when the peer goes out of range (supervision timeout)."""
-INTERVALS_MS = (7.5, 10.0, 15.0, 20.0, 30.0, 50.0)
-"""Connection intervals the model offers, ms (multiples of 1.25 ms between 7.5 and 50 ms)."""
 
 
 @dataclass(slots=True)
@@ -111,10 +109,6 @@ class SimulatedSensor:
     def sensor_time(self) -> float:
         """Current sensor time, s."""
         return time.monotonic() - self.clock_origin
-
-    @property
-    def connected(self) -> bool:
-        return self._connection is not None
 
     @property
     def streaming(self) -> bool:
@@ -256,17 +250,6 @@ class SimulatedSensor:
             await asyncio.sleep(absent_s)
             self._present = True
             await self._advertise()
-
-    def disconnect_every(self, period_s: float, absent_s: float = 0.0) -> None:
-        """Force a disconnect every ``period_s`` s while the sensor is attached (range loss schedule)."""
-
-        async def schedule() -> None:
-            while True:
-                await asyncio.sleep(period_s)
-                if self._connection is not None:
-                    await self.force_disconnect(absent_s)
-
-        self._spawn(schedule())
 
     async def close(self) -> None:
         """Stop scheduled work and power the sensor off the link."""

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from bumble.link import LocalLink
 
-from .backend_types import BleakBackends
+from ..backend_types import BleakBackends
 from .bumble_backend import DEFAULT_MTU, BumbleCentral, backends_for
-from .sim_peripheral import SimulatedSensor
+from .peripheral import SimulatedSensor
 
 
 class SimulatedLink:

@@ -3,7 +3,7 @@
 Untested in CI (needs a USB dongle or a vhci device); see docs/ble.md. Example, as root on a Raspberry Pi
 with a second adapter (``hci1``) taken down for bumble::
 
-    python -m cadence_coach.sources.ble.ota_sensor --transport hci-socket:1 --rate 400 --interval-ms 7.5
+    python -m cadence_coach.sources.ble.sim.ota_sensor --transport hci-socket:1 --rate 400 --interval-ms 7.5
 
 With ``--bluez-vhci`` no radio is needed: BlueZ gets a new adapter backed by a bumble virtual controller
 (kernel vhci) on the same virtual link as the sensor.
@@ -19,8 +19,8 @@ from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport import open_transport
 
-from .sim_peripheral import SimulatedSensor
-from .sim_sources import OpenImuFramePacker, demo_imu_signal
+from .packets import OpenImuFramePacker, demo_imu_signal
+from .peripheral import SimulatedSensor
 
 
 async def serve(transport_spec: str, name: str, rate_hz: float, interval_ms: float, address: str, bluez_vhci: bool = False) -> None:

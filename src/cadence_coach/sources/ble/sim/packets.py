@@ -7,17 +7,13 @@ accumulated since the previous event, packed into as few notifications as the MT
 
 from __future__ import annotations
 
-import logging
 import math
-from collections.abc import Iterable
 from typing import Protocol
 
 import numpy as np
 
-from ...datatypes import GRAVITY
-from ...decoders import open_imu
-
-log = logging.getLogger(__name__)
+from ....datatypes import GRAVITY
+from ....decoders import open_imu
 
 SourcePacket = tuple[float, bytes]
 """(sensor time of the packet's last sample, s; payload bytes)."""
@@ -100,45 +96,6 @@ class OpenImuFramePacker:
 
     def skip(self, until_s: float) -> None:
         self._next = max(self._next, self._due(until_s))
-
-
-class PrebuiltPackets:
-    """Releases ready-made packets (e.g. from the runner simulator) once their last sample is taken.
-
-    Args:
-        packets: (sensor time of the last sample, s; payload) in time order.
-    """
-
-    def __init__(self, packets: Iterable[SourcePacket]) -> None:
-        self._packets = iter(packets)
-        self._head: SourcePacket | None = None
-        self.oversize = 0
-        """Packets dropped because they did not fit in one notification."""
-
-    def _release(self, until_s: float) -> list[SourcePacket]:
-        out = []
-        while True:
-            if self._head is None:
-                self._head = next(self._packets, None)
-                if self._head is None:
-                    return out
-            if self._head[0] > until_s:
-                return out
-            out.append(self._head)
-            self._head = None
-
-    def take(self, until_s: float, max_payload: int) -> list[SourcePacket]:
-        ready = []
-        for t, payload in self._release(until_s):
-            if len(payload) > max_payload:
-                self.oversize += 1
-                log.warning("simulated sensor: %d-byte packet does not fit MTU - 3 = %d", len(payload), max_payload)
-            else:
-                ready.append((t, payload))
-        return ready
-
-    def skip(self, until_s: float) -> None:
-        self._release(until_s)
 
 
 def demo_imu_signal(rate_hz: float, seconds: float = 10.0, cadence_spm: float = 170.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
