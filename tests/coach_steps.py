@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cadence_coach.datatypes import Side, StepEvent, StrikeClass
+from cadence_coach.datatypes import Side, StepEvent
+from cadence_coach.gait.strike import strike_class
 
 LATENCY_S = 0.02
 """detected_at_s - t_ic_s of every synthetic step, s."""
@@ -24,12 +25,6 @@ class Segment:
     stride_m: float | None = None  # None: computed from speed and cadence when speed is known
 
 
-def strike_class(angle: float | None) -> StrikeClass | None:
-    if angle is None:
-        return None
-    return StrikeClass.HEEL if angle > 8 else StrikeClass.MID if angle >= -1.6 else StrikeClass.FORE
-
-
 def make_steps(segments: list[Segment], start_s: float = 0.0) -> list[StepEvent]:
     """Steps through the segments in order, one every 60/cadence seconds."""
     steps, t, end = [], start_s, start_s
@@ -39,11 +34,12 @@ def make_steps(segments: list[Segment], start_s: float = 0.0) -> list[StepEvent]
         stride = seg.stride_m
         if stride is None and seg.speed_mps is not None:
             stride = 2 * seg.speed_mps * step_time
+        strike = None if seg.strike_angle_deg is None else strike_class(seg.strike_angle_deg)
         while t < end:
             steps.append(StepEvent(
                 t_ic_s=t, detected_at_s=t + LATENCY_S, side=Side.LEFT if len(steps) % 2 == 0 else Side.RIGHT,
                 step_time_s=step_time, cadence_spm=seg.cadence_spm, impact_g=seg.impact_g,
-                strike_angle_deg=seg.strike_angle_deg, strike=strike_class(seg.strike_angle_deg),
+                strike_angle_deg=seg.strike_angle_deg, strike=strike,
                 stride_m=stride, speed_mps=seg.speed_mps, grade_pct=seg.grade_pct,
                 trunk_pitch_deg=seg.trunk_pitch_deg,
             ))

@@ -266,8 +266,8 @@ def test_a_wrong_first_guess_of_the_axis_sign_emits_no_wrong_step(flat):
     class WrongGuess(FootStepDetector):
         def _boot(self):
             super()._boot()
-            if self.left is not None:
-                self.left = -self.left
+            if self.pitch.axis is not None:
+                self.pitch.axis = -self.pitch.axis
 
     path, truth, _, sensors = flat
     with RecordingReader(path) as reader:

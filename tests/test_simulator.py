@@ -8,6 +8,7 @@ from scipy.spatial.transform import Rotation
 
 from cadence_coach.datatypes import GRAVITY
 from cadence_coach.errors import UserError
+from cadence_coach.gait.strike import STRIKE_HEEL_DEG, strike_class
 from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.simulator import polynomials
 from cadence_coach.sources.simulator.foot import BALL_M, INSTEP, FootTrajectory, Stances, phase_durations
@@ -108,8 +109,7 @@ def test_strike_angle_in_truth_is_foot_pitch_relative_to_ground(descent):
         pitch = descent.feet[side].motion(np.array([s["t_ic_s"]]), np.zeros(3)).pitch[0]
         slope = math.atan(descent.course.slope_at(s["distance_m"]))
         assert math.degrees(pitch - slope) == pytest.approx(s["strike_angle_deg"], abs=1e-3)
-        expected = "heel" if s["strike_angle_deg"] > 8 else "fore" if s["strike_angle_deg"] < -1.6 else "mid"
-        assert s["strike"] == expected
+        assert s["strike"] == strike_class(s["strike_angle_deg"]).value
 
 
 def test_foot_is_stationary_for_part_of_every_stance(descent):
@@ -184,7 +184,7 @@ def test_walk_segment_has_double_support():
     assert all(s["contact_s"] > s["step_time_s"] and s["flight_s"] == 0 for s in walk)
     assert all(s["flight_s"] > 0 for s in run)
     assert np.median([s["cadence_spm"] for s in walk]) < 130
-    assert all(s["strike"] == "heel" for s in walk if s["strike_angle_deg"] > 8)
+    assert all(s["strike"] == "heel" for s in walk if s["strike_angle_deg"] > STRIKE_HEEL_DEG)
 
 
 def test_same_seed_same_files_other_seed_differs(tmp_path):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError, file_errors
+from ..gait.strike import STRIKE_HEEL_DEG
 
 DEFAULT_CUES: dict[str, tuple[str, int]] = {
     "ease_off": ("Ease off, control the pace", 50),
@@ -113,7 +114,7 @@ class OverstrideSettings:
     """
 
     cadence_target_pct: float = 5.0
-    heel_strike_deg: float = 8.0
+    heel_strike_deg: float = STRIKE_HEEL_DEG
     strike_hysteresis_deg: float = 4.0
     stride_over_baseline_pct: float = 5.0
     impact_over_baseline_pct: float = 25.0

@@ -8,6 +8,7 @@ from collections import Counter
 from statistics import median
 
 from ..datatypes import Cue, StepEvent, StrikeClass
+from ..gait.strike import STRIKE_HEEL_DEG
 from .descent import Band, DescentState
 
 MAX_STEP_GAP_S = 5.0
@@ -22,7 +23,7 @@ class SessionSummary:
         heel_strike_deg: strike angle above this counts as a heel strike when a step has no class, deg.
     """
 
-    def __init__(self, flat_grade_pct: float = 1.5, heel_strike_deg: float = 8.0) -> None:
+    def __init__(self, flat_grade_pct: float = 1.5, heel_strike_deg: float = STRIKE_HEEL_DEG) -> None:
         self.flat_grade_pct = flat_grade_pct
         self.heel_strike_deg = heel_strike_deg
         self.descent_time_s: dict[Band, float] = {band: 0.0 for band in Band}

@@ -211,12 +211,12 @@ class GaitEngine:
             return []
         if block.baro_pa is not None:
             self.grade.add_pressure(block.arrival_times(), block.t, block.baro_pa)
-        res = det.feed(block)
-        self.grade.add_strides(block.sensor, res.strides)
-        for ev in res.new:
+        foot_out = det.feed(block)
+        self.grade.add_strides(block.sensor, foot_out.strides)
+        for ev in foot_out.new:
             self._contacts[block.sensor].add(ev.t_ic_s, ev.detected_at_s, 0.0)
-        self._hold(res.new, res.completed)
-        return res.new
+        self._hold(foot_out.new, foot_out.completed)
+        return foot_out.new
 
     def release(self, arrived_s: float) -> list[StepEvent]:
         """Steps whose figures are final once every sensor's data that arrived up to ``arrived_s`` (s)

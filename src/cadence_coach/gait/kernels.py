@@ -1,6 +1,6 @@
 """Compiled per-sample loops of the gait detectors (numba, compiled on first use and cached on disk).
 
-The detector's state machine (gait/foot.py) decides *what* to look for next; these kernels do the looking:
+The detector's state machine (gait/foot/detector.py) decides *what* to look for next; these kernels do the looking:
 each scans rows of the sample history from a start row and stops at the first row that answers, so a
 search costs the samples it examines and one call, whatever the block sizes. Rows are positions in the
 history's held views (``SampleHistory.rows``); every kernel returns -1 where nothing answers yet.
