@@ -33,9 +33,13 @@ def rate_value(text: str) -> float:
         raise argparse.ArgumentTypeError(f"invalid rate {text!r}: give the sample rate in Hz") from None
 
 
-def add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the positional INPUT, ``--format`` and the CSV import flags to ``parser``."""
-    parser.add_argument("input", help="a recording (.ccrec) or a CSV file (see docs/csv-import.md)")
+def add_input_arguments(parser: argparse.ArgumentParser, several: bool = False) -> None:
+    """Add the positional INPUT (a list of them with ``several``), ``--format`` and the CSV import flags
+    to ``parser``."""
+    if several:
+        parser.add_argument("input", nargs="+", help="recordings (.ccrec) or CSV files (see docs/csv-import.md)")
+    else:
+        parser.add_argument("input", help="a recording (.ccrec) or a CSV file (see docs/csv-import.md)")
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -133,14 +137,15 @@ class OpenedInput:
         self.close()
 
 
-def open_input(args: argparse.Namespace, block_s: float = 1.0) -> OpenedInput:
-    """Open ``args.input`` as given by the flags of :func:`add_input_arguments`.
+def open_input(args: argparse.Namespace, block_s: float = 1.0, path: Path | None = None) -> OpenedInput:
+    """Open ``args.input`` (or ``path``) as given by the flags of :func:`add_input_arguments`.
 
     Args:
         args: parsed arguments.
         block_s: length of CSV sample blocks, s (shorter blocks pace a replay more smoothly).
+        path: the input to open, when ``args.input`` lists several.
     """
-    path = Path(args.input)
+    path = Path(args.input) if path is None else path
     kind = args.format if args.format != "auto" else detect_format(path)
     if kind == "recording":
         given = [f"--{f.replace('_', '-')}" for f in CSV_FLAGS if getattr(args, f) is not None]

@@ -55,6 +55,31 @@ def match_events(detected_t: np.ndarray, true_t: np.ndarray, tolerance_s: float 
     )
 
 
+def match_closest_first(reference_t: np.ndarray, detected_t: np.ndarray, tolerance_s: float
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """One-to-one pairs (reference index, detected index) within ``tolerance_s``, the closest pairs
+    taken first over the whole recording (so a detection between two contacts goes to the nearer one,
+    and the other contact may still take its own second-nearest detection). Both inputs sorted, s."""
+    reference_t = np.asarray(reference_t, dtype=float)
+    detected_t = np.asarray(detected_t, dtype=float)
+    lo = np.searchsorted(detected_t, reference_t - tolerance_s, side="left")
+    hi = np.searchsorted(detected_t, reference_t + tolerance_s, side="right")
+    ref_idx = np.repeat(np.arange(reference_t.size), hi - lo)
+    det_idx = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if ref_idx.size else np.zeros(0, int)
+    gap = np.abs(detected_t[det_idx] - reference_t[ref_idx])
+    taken_ref = np.zeros(reference_t.size, dtype=bool)
+    taken_det = np.zeros(detected_t.size, dtype=bool)
+    pairs = []
+    for k in np.argsort(gap, kind="stable"):
+        r, d = ref_idx[k], det_idx[k]
+        if not (taken_ref[r] or taken_det[d]):
+            taken_ref[r] = taken_det[d] = True
+            pairs.append((r, d))
+    pairs.sort()
+    out = np.array(pairs, dtype=int).reshape(-1, 2)
+    return out[:, 0], out[:, 1]
+
+
 def field_array(steps: list[StepEvent], name: str) -> np.ndarray:
     """One StepEvent field as a float array, NaN where None."""
     return np.array([np.nan if getattr(s, name) is None else float(getattr(s, name)) for s in steps])

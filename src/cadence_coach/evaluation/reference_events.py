@@ -98,16 +98,21 @@ def score(ref: ReferenceEvents, t_ic: np.ndarray, t_to: np.ndarray, detected_at:
     return Score(int(t_ic.size), int(ref.ic.size), m.f1, ic_err, to_err, latency)
 
 
-def analyze_args(csv_path: Path, spec: dict, out: Path) -> list[str]:
-    """The ``cadence-coach analyze`` command line for a real excerpt's CSV file, from its entry in
-    tests/data/real/excerpts.json (placement, units, and the side and rate where it gives them)."""
-    args = ["analyze", str(csv_path), "--format", "csv", "--placement", spec["placement"],
-            "--acc-unit", spec["acc_unit"], "--gyro-unit", spec["gyro_unit"], "--out", str(out)]
+def excerpt_flags(spec: dict) -> list[str]:
+    """The ``analyze`` import flags of a real excerpt, from its entry in tests/data/real/excerpts.json
+    (placement, units, and the side and rate where it gives them)."""
+    flags = ["--format", "csv", "--placement", spec["placement"],
+             "--acc-unit", spec["acc_unit"], "--gyro-unit", spec["gyro_unit"]]
     if "side" in spec:
-        args += ["--side", spec["side"]]
+        flags += ["--side", spec["side"]]
     if "rate" in spec:
-        args += ["--rate", str(spec["rate"])]
-    return args
+        flags += ["--rate", str(spec["rate"])]
+    return flags
+
+
+def analyze_args(csv_path: Path, spec: dict, out: Path) -> list[str]:
+    """The ``cadence-coach analyze`` command line for a real excerpt's CSV file (see :func:`excerpt_flags`)."""
+    return ["analyze", str(csv_path), *excerpt_flags(spec), "--out", str(out)]
 
 
 def read_steps(path: Path) -> dict[str, np.ndarray]:
