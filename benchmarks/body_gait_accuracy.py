@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 from cadence_coach.datatypes import Placement
-from cadence_coach.evaluation.matching import match_events, percentile
+from cadence_coach.session.matching import match_events, percentile
 from cadence_coach.gait.engine import GaitEngine
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from cadence_coach.coach.coach import Coach
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
 from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.recording import RecordingReader
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from cadence_coach.cli import main as cli_main
-from cadence_coach.evaluation.matching import field_array, match_events, percentile
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session
+from cadence_coach.session.matching import field_array, match_events, percentile
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
 from cadence_coach.sources.recording import RecordingReader
 
 SCENARIOS = ["flat-easy", "rolling-hills", "long-descent-overstride", "steep-descent"]

@@ -1,6 +1,6 @@
 """Live session figures: the whole live path against simulated sensors on a bumble virtual link.
 
-Runs ``run_bench`` (see src/cadence_coach/live/bench.py) in three configurations and prints its figures:
+Runs ``run_bench`` (see src/cadence_coach/session/bench.py) in three configurations and prints its figures:
 
 1. latency: 200 Hz, 7.5 ms connection interval, 1 sensor, 60 s (target: median <= 25 ms);
 2. link loss: a 10-minute session with 20 forced disconnects (targets: all recovered, median reconnect
@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from cadence_coach.live.bench import run_bench
-from cadence_coach.live.bench_report import report_lines
+from cadence_coach.session.bench import run_bench
+from cadence_coach.session.bench_report import report_lines
 
 
 def show(title: str, result) -> None:

@@ -32,8 +32,8 @@ from pathlib import Path
 from cadence_coach.cli import analyze
 from cadence_coach.cli import main as cli
 from cadence_coach.datatypes import PacketBatch
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session, windows
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session, windows
 from cadence_coach.sources.recording import RecordingReader
 from cadence_coach.sources.simulator import simulate, write
 from cadence_coach.streams import make_stream

@@ -8,11 +8,11 @@ import pytest
 
 from cadence_coach.cli import analyze, main, replay
 from cadence_coach.coach.coach import Coach
-from cadence_coach.coach.cues_csv import CuesCsvWriter
+from cadence_coach.outputs.cues_csv import CuesCsvWriter
 from cadence_coach.datatypes import RawPacket
-from cadence_coach.export import StepsCsvWriter
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session
+from cadence_coach.outputs.steps_csv import StepsCsvWriter
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
 from cadence_coach.sources.recording import RecordingReader, RecordingWriter
 
 DEMO = Path(__file__).resolve().parent.parent / "recordings" / "demo-descent.ccrec"

@@ -6,9 +6,9 @@ import pytest
 from cadence_coach.datatypes import PacketBatch, Placement, PodReading, RawPacket, SampleBlock, SensorInfo, Side
 from cadence_coach.decoders import open_imu, rsc
 from cadence_coach.decoders import polar_pmd as pmd
-from cadence_coach.pipeline import Pipeline
+from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.streams.open_imu import OpenImuStream
-from cadence_coach.session import windows
+from cadence_coach.session.session import windows
 from cadence_coach.sources.recording import RecordedEvent
 
 IMU = open_imu.DATA_UUID

@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from cadence_coach.coach.coach import Coach
-from cadence_coach.coach.cues_csv import CuesCsvWriter, write_cues_csv
+from cadence_coach.outputs.cues_csv import CuesCsvWriter, write_cues_csv
 from cadence_coach.coach.descent import Band
 from cadence_coach.datatypes import Cue
 from cadence_coach.errors import UserError
@@ -61,5 +61,5 @@ def test_cues_csv_rows_are_on_disk_before_close(tmp_path):
 
 
 def test_cues_csv_unwritable_path_is_user_error(tmp_path):
-    with pytest.raises(UserError, match="cannot write cues"):
+    with pytest.raises(UserError, match="cannot create the cues file"):
         CuesCsvWriter(tmp_path / "missing-dir" / "cues.csv")

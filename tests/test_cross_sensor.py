@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import PacketBatch, Placement, SensorInfo, Side
-from cadence_coach.export import STEP_COLUMNS, StepsCsvWriter, step_row
+from cadence_coach.outputs.steps_csv import STEP_COLUMNS, StepsCsvWriter, step_row
 from cadence_coach.gait.engine import STALL_S, GaitEngine
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
 from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.recording import RecordingReader, RecordingWriter
 from cadence_coach.sources.simulator.body import _packets, body_session

@@ -184,7 +184,7 @@ def test_crlf_bom_and_spaces(tmp_path):
 
 def test_pipeline_takes_csv_blocks_without_a_decoder(tmp_path):
     from cadence_coach.datatypes import RawPacket
-    from cadence_coach.pipeline import Pipeline
+    from cadence_coach.session.pipeline import Pipeline
 
     t, acc, gyro = signal(400)
     src, blocks = read_all(write_csv(tmp_path / "p.csv", "t,ax,ay,az,gx,gy,gz", np.c_[t, acc, gyro]))

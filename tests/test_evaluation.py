@@ -1,6 +1,6 @@
 import numpy as np
 
-from cadence_coach.evaluation.matching import match_events
+from cadence_coach.session.matching import match_events
 
 
 def test_one_to_one_nearest_within_tolerance():

@@ -1,7 +1,7 @@
 import csv
 
 from cadence_coach.datatypes import Side, StepEvent, StrikeClass
-from cadence_coach.export import STEP_COLUMNS, StepsCsvWriter
+from cadence_coach.outputs.steps_csv import STEP_COLUMNS, StepsCsvWriter
 
 HEADER = (
     "t_ic_s,t_to_s,side,step_time_s,cadence_spm,contact_ms,flight_ms,impact_g,strike_angle_deg,"

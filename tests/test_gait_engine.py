@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import GRAVITY, Placement, SampleBlock, SensorInfo
-from cadence_coach.evaluation.matching import field_array, match_events
+from cadence_coach.session.matching import field_array, match_events
 from cadence_coach.gait.engine import GaitEngine
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
 from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.recording import RecordingReader
 
@@ -239,8 +239,8 @@ def test_live_packet_by_packet_gives_the_replay_steps_exactly():
     time as a live session does, or in replay's batches, every figure of every step is the same."""
     from pathlib import Path
 
-    from cadence_coach.pipeline import Pipeline
-    from cadence_coach.session import Session
+    from cadence_coach.session.pipeline import Pipeline
+    from cadence_coach.session.session import Session
     from cadence_coach.sources.recording import RecordingReader
 
     demo = Path(__file__).parent.parent / "recordings" / "demo-descent.ccrec"

@@ -11,9 +11,9 @@ from cadence_coach.cli import build_parser, main
 from cadence_coach.cli.run import run_live_command
 from cadence_coach.errors import UserError
 from cadence_coach.gait import kernels
-from cadence_coach.live.bench_score import ReceivedSpans
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session
+from cadence_coach.session.bench_score import ReceivedSpans
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
 from cadence_coach.sources.ble.sim.link import SimulatedLink
 from cadence_coach.sources.ble.sim.packets import OpenImuFramePacker
 from cadence_coach.sources.ble.sim.peripheral import SimulatedSensor

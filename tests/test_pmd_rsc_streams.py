@@ -8,7 +8,7 @@ import pytest
 from cadence_coach.datatypes import GRAVITY, Placement, PodReading, RawPacket, SensorInfo
 from cadence_coach.decoders import polar_pmd as pmd
 from cadence_coach.decoders import rsc
-from cadence_coach.pipeline import Pipeline
+from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.profiles import load_profile
 from cadence_coach.streams import make_stream
 

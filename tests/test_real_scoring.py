@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cadence_coach.evaluation.matching import match_closest_first
+from cadence_coach.session.matching import match_closest_first
 from cadence_coach.evaluation.real_cases import Case, Steps, load_excerpt_cases
 from cadence_coach.evaluation.real_scoring import score_case, summarize
 

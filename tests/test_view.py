@@ -3,8 +3,8 @@ import io
 import numpy as np
 
 from cadence_coach.datatypes import Cue, Placement, SampleBlock, SensorInfo, Side, StepEvent, StrikeClass
-from cadence_coach.pipeline import Pipeline, PipelineOutput
-from cadence_coach.view import LiveView, cue_line, step_line
+from cadence_coach.session.pipeline import Pipeline, PipelineOutput
+from cadence_coach.session.view import LiveView, cue_line, step_line
 
 FOOT = SensorInfo("open-imu", Placement.FOOT, Side.LEFT, characteristics=("6e4f0002-8a3c-4b8e-9c2d-0c0ade1c0ac0",))
 

@@ -208,6 +208,21 @@ class StrikeClass(str, Enum):
     FORE = "fore"
 
 
+STRIKE_HEEL_DEG = 8.0
+"""A strike angle above this is a heel strike, degrees (+ toes up at contact)."""
+STRIKE_FORE_DEG = -1.6
+"""A strike angle below this is a forefoot strike, degrees; between the two limits, a midfoot strike."""
+
+
+def strike_class(angle_deg: float) -> StrikeClass:
+    """Strike class of one strike angle (degrees), without hysteresis (:mod:`.gait.strike` adds it)."""
+    if angle_deg > STRIKE_HEEL_DEG:
+        return StrikeClass.HEEL
+    if angle_deg < STRIKE_FORE_DEG:
+        return StrikeClass.FORE
+    return StrikeClass.MID
+
+
 @dataclass(slots=True)
 class StepEvent:
     """One detected step (from initial contact to the next initial contact of the other foot).

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..export import StepsCsvWriter
+from ..outputs.steps_csv import StepsCsvWriter
 from ..gait import kernels
-from ..pipeline import Pipeline
-from ..session import Session, windows
+from ..session.pipeline import Pipeline
+from ..session.session import Session, windows
 from .input_options import add_input_arguments, open_input
 
 PROGRESS_MIN_BYTES = 4 << 20

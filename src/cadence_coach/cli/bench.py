@@ -55,12 +55,12 @@ def check_args(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     check_args(args)
     try:  # imported here: the simulated radio is optional, and bumble is slow to load
-        from ..live.bench import run_bench
+        from ..session.bench import run_bench
     except ModuleNotFoundError as exc:
         if exc.name is None or exc.name.split(".")[0] != "bumble":
             raise
         raise UserError(NEEDS_SIM) from None
-    from ..live.bench_report import report_json, report_lines
+    from ..session.bench_report import report_json, report_lines
 
     result = asyncio.run(
         run_bench(

@@ -9,11 +9,11 @@ from contextlib import ExitStack
 
 from ..coach.coach import Coach
 from ..coach.config import CoachConfig, load_config
-from ..coach.cues_csv import CuesCsvWriter
+from ..outputs.cues_csv import CuesCsvWriter
 from ..gait import kernels
-from ..pipeline import Pipeline
-from ..session import Session
-from ..view import LiveView
+from ..session.pipeline import Pipeline
+from ..session.session import Session
+from ..session.view import LiveView
 from ..voice import Voice, parse_audio_mode
 from .input_options import add_input_arguments, open_input
 

@@ -28,7 +28,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from .matching import match_closest_first
+from ..session.matching import match_closest_first
 from .real_cases import Case, Steps
 
 RUN_TOLERANCE_S = 0.06

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .matching import match_events
+from ..session.matching import match_events
 
 BOUT_MARGIN_S = 0.1
 """Detected contacts this close outside a bout still count (a contact at its very edge), s."""

@@ -1,28 +1,17 @@
 """Strike class from the strike angle (Altman & Davis 2012).
 
 The strike angle is the foot's pitch to the ground at initial contact, degrees, + with the toes up. Its
-limits are defined here once, for the foot detector, the coach's settings and the tests.
+limits are defined once, beside :class:`~cadence_coach.datatypes.StrikeClass` (the simulator's truth uses
+them too); this module adds the hysteresis a foot's successive steps are classified with.
 """
 
 from __future__ import annotations
 
-from ..datatypes import StrikeClass
+from ..datatypes import STRIKE_FORE_DEG, STRIKE_HEEL_DEG, StrikeClass, strike_class
 
-STRIKE_HEEL_DEG = 8.0
-"""A strike angle above this is a heel strike, degrees."""
-STRIKE_FORE_DEG = -1.6
-"""A strike angle below this is a forefoot strike, degrees; between the two limits, a midfoot strike."""
+__all__ = ["STRIKE_FORE_DEG", "STRIKE_HEEL_DEG", "STRIKE_HYSTERESIS_DEG", "StrikeClassifier", "strike_class"]
 STRIKE_HYSTERESIS_DEG = 4.0
 """Width of the hysteresis band around each limit (half of it on either side), degrees."""
-
-
-def strike_class(angle_deg: float) -> StrikeClass:
-    """Strike class of one strike angle (degrees), without hysteresis."""
-    if angle_deg > STRIKE_HEEL_DEG:
-        return StrikeClass.HEEL
-    if angle_deg < STRIKE_FORE_DEG:
-        return StrikeClass.FORE
-    return StrikeClass.MID
 
 
 class StrikeClassifier:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...datatypes import GRAVITY
+from ...datatypes import GRAVITY, STRIKE_FORE_DEG, STRIKE_HEEL_DEG
 from ...errors import UserError
 from .course import Course
 from .foot import INSTEP, FootTrajectory
@@ -55,8 +55,8 @@ def truth_path(recording: str | os.PathLike) -> Path:
 
 
 def strike_class(angle_deg: np.ndarray) -> np.ndarray:
-    """Strike class by strike angle: heel > 8 deg, mid -1.6..8 deg, fore < -1.6 deg."""
-    return np.where(angle_deg > 8.0, "heel", np.where(angle_deg < -1.6, "fore", "mid"))
+    """Strike class names by strike angle (degrees), the limits of :func:`~cadence_coach.datatypes.strike_class`."""
+    return np.where(angle_deg > STRIKE_HEEL_DEG, "heel", np.where(angle_deg < STRIKE_FORE_DEG, "fore", "mid"))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Iterable, TextIO
 
 from ..datatypes import Cue
-from ..errors import UserError
+from ..errors import file_errors
 
 COLUMNS = ("t_s", "cue_id", "text", "reason")
 
@@ -29,10 +29,8 @@ class CuesCsvWriter:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        try:
+        with file_errors(self.path, "the cues file", creating=True):
             self._file: TextIO = self.path.open("w", newline="", encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot write cues to {self.path}: {exc.strerror or exc}") from None
         self._csv = csv.writer(self._file)
         self._csv.writerow(COLUMNS)
         self._file.flush()

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datatypes import Cue, PacketBatch, PodReading, RawPacket, SampleBlock, SensorInfo, StepEvent
-from .errors import UserError
-from .gait.engine import GaitEngine
-from .profiles import CSV_IMPORT_PROFILE, load_profile
-from .streams import SensorStream, make_stream
+from ..datatypes import Cue, PacketBatch, PodReading, RawPacket, SampleBlock, SensorInfo, StepEvent
+from ..errors import UserError
+from ..gait.engine import GaitEngine
+from ..profiles import CSV_IMPORT_PROFILE, load_profile
+from ..streams import SensorStream, make_stream
 
 
 @dataclass(slots=True)

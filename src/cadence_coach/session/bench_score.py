@@ -1,4 +1,4 @@
-"""Scoring a bench run (:mod:`cadence_coach.live.bench`) against the simulated runner's truth.
+"""Scoring a bench run (:mod:`cadence_coach.session.bench`) against the simulated runner's truth.
 
 Time bases. Simulated sample ``i`` of a sensor was taken at simulator time ``sim.sensors[k].t[i]``; the
 simulated BLE sensor serves it at sensor time ``i / rate_hz``. A true initial contact at simulator time
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..evaluation.matching import Matched, match_events
-from ..pipeline import PipelineOutput
+from .matching import Matched, match_events
+from .pipeline import PipelineOutput
 from ..sources.simulator import Simulation
-from .session import LiveRun
+from .live import LiveRun
 
 MATCH_TOLERANCE_S = 0.05
 """Pairing window for F1, s."""

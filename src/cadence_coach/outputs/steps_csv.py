@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import TextIO
 
-from .datatypes import StepEvent
-from .errors import file_errors
+from ..datatypes import StepEvent
+from ..errors import file_errors
 
 
 def _fixed(digits: int, scale: float = 1.0) -> Callable[[object], str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from .datatypes import Cue, PacketBatch, RawPacket, SampleBlock, StepEvent
+from ..datatypes import Cue, PacketBatch, RawPacket, SampleBlock, StepEvent
 from .pipeline import Pipeline, PipelineOutput
-from .sources.recording import RecordedEvent
+from ..sources.recording import RecordedEvent
 
 
 class StepSink(Protocol):

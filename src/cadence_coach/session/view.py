@@ -18,7 +18,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from .datatypes import Cue, SensorInfo, StepEvent
+from ..datatypes import Cue, SensorInfo, StepEvent
 from .pipeline import Pipeline, PipelineOutput
 
 MISSING = "-"

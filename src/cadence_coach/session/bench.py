@@ -2,7 +2,7 @@
 
 :func:`run_bench` simulates a runner (``sources.simulator.simulate``), serves each instrumented foot's
 measured signals from a :class:`~cadence_coach.sources.ble.sim.peripheral.SimulatedSensor` in real time,
-runs a :class:`~cadence_coach.live.session.LiveSession` (reader -> Session with coach and voice ->
+runs a :class:`~cadence_coach.session.live.LiveSession` (reader -> Session with coach and voice ->
 recording), forces range-loss disconnects, and scores the steps (:mod:`.bench_score`).
 
 Simulated sample ``i`` of a sensor is served at sensor time ``i / rate_hz``; the bench sets every
@@ -28,15 +28,15 @@ from ..coach.coach import Coach
 from ..coach.config import load_config
 from ..datatypes import SensorInfo
 from ..gait import kernels
-from ..pipeline import Pipeline, PipelineOutput
-from ..session import Item, Session
+from .pipeline import Pipeline, PipelineOutput
+from .session import Item, Session
 from ..sources.ble.sim.link import SimulatedLink
 from ..sources.ble.sim.packets import OpenImuFramePacker
 from ..sources.ble.sim.peripheral import SimulatedSensor
 from ..sources.simulator import Simulation, simulate
 from ..voice import Voice
 from .bench_score import BenchResult, BenchRun, DisconnectPlan, ReceivedSpans, score
-from .session import DeviceSpec, LiveSession
+from .live import DeviceSpec, LiveSession
 
 ABSENT_RANGE_S = (0.5, 2.0)
 """How long a forced range loss keeps the sensor silent, s (uniform)."""

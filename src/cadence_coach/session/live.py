@@ -1,7 +1,7 @@
 """A live session: BLE readers -> Session (pipeline, coach, voice, view) and a recording, until stopped.
 
 :class:`LiveSession` connects to the named devices only (one :class:`BleSensorReader` each, one event
-loop, one ``session_start``), then hands every packet to the :class:`~cadence_coach.session.Session` and
+loop, one ``session_start``), then hands every packet to the :class:`~cadence_coach.session.session.Session` and
 to a :class:`~cadence_coach.sources.recording.RecordingWriter` as it arrives. Link events go into the
 recording and into the session as :class:`RecordedEvent` (a ``disconnected`` one marks a gap, so the
 gait engine makes no step across it). The session ends when ``stop`` is set (Ctrl-C) or after
@@ -21,10 +21,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..datatypes import Placement, RawPacket, SensorInfo, Side
-from ..errors import UserError
+from ..errors import UserError, file_errors
 from ..gait import kernels
 from ..profiles import Profile, load_profile
-from ..session import Session
+from .session import Session
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import BleSensorReader, LinkEvent, is_address
 from ..sources.ble.scan import scan
@@ -80,10 +80,8 @@ SessionFactory = Callable[[list[SensorInfo]], Session]
 def default_recording_path(root: Path | None = None) -> Path:
     """A new file named by the local date-time under ``~/cadence-coach/sessions/`` (never an existing one)."""
     folder = root if root is not None else Path.home() / "cadence-coach" / "sessions"
-    try:
+    with file_errors(folder, "the sessions folder", creating=True):
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create {folder}: {exc.strerror or exc}") from None
     stem = time.strftime("%Y%m%d-%H%M%S")
     path = folder / f"{stem}.ccrec"
     n = 2
@@ -224,10 +222,8 @@ class LiveSession:
         header = RecordingHeader(
             sensors=sensors, source="ble", meta={"app_version": __version__, "devices": [s.device for s in self.specs]}
         )
-        try:
+        with file_errors(self.record_path, "the recording", creating=True):
             return RecordingWriter(self.record_path, header)
-        except OSError as exc:
-            raise UserError(f"cannot create recording {self.record_path}: {exc.strerror or exc}") from None
 
     async def _stream(self, run: LiveRun, writer: RecordingWriter) -> None:
         """Hand on what waited while the sensors connected, then everything as it comes, until the end."""
