@@ -129,11 +129,12 @@ def _commands(path: Path, raw: dict, kind: str) -> tuple[bytes, ...]:
     return tuple(out)
 
 
-def load_profile(name: str) -> Profile:
-    """The profile named ``name``; :class:`UserError` if there is none or it is malformed."""
-    path = PROFILE_DIR / f"{name}.toml"
+def load_profile(name: str, profile_dir: Path = PROFILE_DIR) -> Profile:
+    """The profile named ``name`` in ``profile_dir``; :class:`UserError` if there is none or it is
+    malformed."""
+    path = profile_dir / f"{name}.toml"
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in PROFILE_DIR.glob("*.toml")))
+        known = ", ".join(sorted(p.stem for p in profile_dir.glob("*.toml")))
         raise UserError(f"unknown firmware profile {name!r} (known: {known})")
     try:
         raw = tomllib.loads(path.read_text())

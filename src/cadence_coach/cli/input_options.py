@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ..datatypes import PacketBatch, Placement, RawPacket, SampleBlock, SensorIn
 from ..errors import UserError, file_errors
 from ..sources.csv_import import ACC_UNITS, GYRO_UNITS, CsvSource
 from ..sources.recording import MAGIC, RecordedEvent, RecordingReader
-from ..sources.replay import paced, record_time
+from ..sources.replay import WallClock, paced, record_time
 
 FORMATS = ("auto", "recording", "csv")
 CSV_FLAGS = ("placement", "side", "rate", "acc_unit", "gyro_unit")
@@ -97,17 +98,17 @@ class OpenedInput:
         """Bytes of the input read so far."""
         return self._csv.bytes_read if self._csv else self._reader.bytes_read  # type: ignore[union-attr]
 
-    def items(self, speed: float = 0.0) -> Iterator[Item]:
-        """Packets and events (recording) or sample blocks (CSV), paced by ``speed``.
+    def items(self, speed: float = 0.0, clock: WallClock = time) -> Iterator[Item]:
+        """Packets and events (recording) or sample blocks (CSV), paced by ``speed`` on ``clock``.
 
         At speed 0 (no waiting) a recording's packets come in bulk, as :class:`PacketBatch` es (a session
         processes them in the same windows as packets one by one, see ``session.windows``)."""
         if self._csv is not None:
-            return paced(self._csv, speed, lambda b: b.t_arrival)
+            return paced(self._csv, speed, lambda b: b.t_arrival, clock)
         assert self._reader is not None
         if speed == 0:
             return self._reader.batches()
-        return paced(self._reader.records(), speed, record_time)
+        return paced(self._reader.records(), speed, record_time, clock)
 
     def notes(self) -> list[str]:
         """What the user should know after reading: skipped rows or records, truncation."""

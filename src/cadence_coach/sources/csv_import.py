@@ -70,6 +70,7 @@ class CsvSource:
         gyro_unit: ``"dps"`` (degrees/s) or ``"rads"`` (rad/s).
         block_s: nominal block length, s; blocks also end at gaps and chunk boundaries.
         sensor: sensor index the blocks carry.
+        chunk_bytes: bytes read from the file at a time.
 
     Attributes:
         sensor_info: the sensor, profile ``csv-import``, address = the file name.
@@ -88,8 +89,10 @@ class CsvSource:
         gyro_unit: str = "dps",
         block_s: float = 1.0,
         sensor: int = 0,
+        chunk_bytes: int = CHUNK_BYTES,
     ) -> None:
         self.path = Path(path)
+        self.chunk_bytes = chunk_bytes
         if acc_unit not in ACC_UNITS:
             raise UserError(f"unknown accelerometer unit {acc_unit!r} (use g or mps2)")
         if gyro_unit not in GYRO_UNITS:
@@ -233,7 +236,7 @@ class CsvSource:
         data_index = 0
         rest = b""
         while True:
-            data = self._file.read(CHUNK_BYTES)
+            data = self._file.read(self.chunk_bytes)
             self.bytes_read += len(data)
             if data:
                 data = rest + data

@@ -181,13 +181,18 @@ class RecordingReader:
 
     Raises :class:`UserError` (one clear line) if the file is missing or not a recording.
 
+    Args:
+        path: the recording.
+        read_size: bytes read from the file at a time.
+
     Attributes:
         corrupt_records: records skipped because their CRC did not match.
         truncated: True if the file ended inside a record (a session that was killed).
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, read_size: int = READ_SIZE) -> None:
         self.path = Path(path)
+        self.read_size = read_size
         with file_errors(self.path, "the recording"):
             self._file: BinaryIO = open(self.path, "rb")
         if self._file.read(len(MAGIC)) != MAGIC:
@@ -218,9 +223,9 @@ class RecordingReader:
     def batches(self, max_packets: int = 65536) -> Iterator[PacketBatch | RecordedEvent]:
         """Packets (as :class:`PacketBatch` es of at most ``max_packets``) and events, in file order.
 
-        A batch holds consecutive packets: it ends at an event, at the end of a read chunk (1 MiB) or
-        at ``max_packets``. Stops at a truncated or torn last record (``truncated``); corrupt records are
-        skipped and counted (``corrupt_records``).
+        A batch holds consecutive packets: it ends at an event, at the end of a read chunk
+        (``read_size``) or at ``max_packets``. Stops at a truncated or torn last record (``truncated``);
+        corrupt records are skipped and counted (``corrupt_records``).
         """
         if max_packets < 1:
             raise ValueError("max_packets must be >= 1")
@@ -260,7 +265,7 @@ class RecordingReader:
                 if eof:
                     self.truncated = pos < len(chunk)
                     return
-                more = f.read(READ_SIZE)
+                more = f.read(self.read_size)
                 eof = not more
                 chunk = chunk[pos:] + more
                 pos = 0
@@ -277,7 +282,7 @@ class RecordingReader:
 
     @property
     def bytes_read(self) -> int:
-        """Bytes of the file read so far (reading runs up to 1 MiB ahead of the records yielded)."""
+        """Bytes of the file read so far (reading runs up to ``read_size`` ahead of the records yielded)."""
         return 0 if self._file.closed else self._file.tell()
 
     def packets(self) -> Iterator[RawPacket]:

@@ -127,6 +127,7 @@ class Player:
         metronome_spm: metronome rate, steps/min, or None.
         on_unplayed: called (from the supervisor thread) with each queued cue lost to a device failure.
         opener: opens the stream; the default uses sounddevice.
+        backoff_s: waits between reopen attempts after a device loss, s; the last one repeats.
     """
 
     def __init__(
@@ -138,6 +139,7 @@ class Player:
         metronome_spm: float | None = None,
         on_unplayed: Callable[[CueRecord], None] = lambda record: None,
         opener: StreamOpener = open_sounddevice_stream,
+        backoff_s: tuple[float, ...] = BACKOFF_S,
     ) -> None:
         self.mixer = Mixer(rate_hz, metronome_spm, max_block=max(blocksize, 4096))
         self.blocksize = blocksize
@@ -148,6 +150,7 @@ class Player:
         self.reopens = 0
         self._on_unplayed = on_unplayed
         self._opener = opener
+        self._backoff_s = backoff_s
         self._stream: OutputStream | None = None
         self._output_latency_s = 0.0
         self._heartbeat = 0.0
@@ -248,7 +251,7 @@ class Player:
                 for record in self.mixer.drain_pending():
                     self._on_unplayed(record)
                 attempt = 0
-            if self._closing.wait(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]):
+            if self._closing.wait(self._backoff_s[min(attempt, len(self._backoff_s) - 1)]):
                 return
             attempt += 1
             try:
