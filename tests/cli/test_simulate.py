@@ -57,3 +57,30 @@ def test_existing_output_is_refused(tmp_path, capsys):
     assert main(["simulate", "--scenario", "flat-easy", "--duration", "30", "--seed", "1", "--out", str(out)]) == 2
     assert out.read_bytes() == b"keep me"
     assert "already exists" in capsys.readouterr().err
+
+
+def test_random_run_is_drawn_from_the_seed_and_flags_override(tmp_path, capsys):
+    from cadence_coach.sources.simulator import draw_run
+
+    a, b, c = (tmp_path / f"{n}.ccrec" for n in "abc")
+    common = ["simulate", "--scenario", "random", "--duration", "90", "--seed", "16"]
+    assert main([*common, "--out", str(a)]) == 0
+    assert main([*common, "--out", str(b)]) == 0
+    assert a.read_bytes() == b.read_bytes()  # same seed, same file
+    assert main([*common, "--feet", "left", "--rate", "100", "--out", str(c)]) == 0
+    assert "random, 90 s" in capsys.readouterr().out
+    drawn = draw_run(16)
+    truth = load_truth(a)
+    assert truth.meta["scenario"] == "random" and truth.meta["rate_hz"] == drawn.rate_hz
+    assert truth.meta["draw"]["course_style"] == drawn.course_style
+    assert len(truth.episodes) == sum(len(s.episodes) for s in drawn.segments)
+    with RecordingReader(c) as reader:
+        assert [s.side.value for s in reader.header.sensors] == ["left"]
+        assert reader.header.meta["rate_hz"] == 100
+
+
+def test_named_scenario_needs_a_duration(tmp_path, capsys):
+    out = tmp_path / "x.ccrec"
+    assert main(["simulate", "--scenario", "flat-easy", "--seed", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--duration" in err and not out.exists()

@@ -69,6 +69,9 @@ class Runner:
         strike_angle_deg: flat-ground strike angle, degrees (+ = toes up).
         impact_g: flat-ground peak foot acceleration at 3 m/s, g; sets the runner's stop time.
         walk_speed_mps: walking pace on flat ground, m/s.
+        fatigue_slowdown: fraction of the pace lost per 10 min of moving (0.02 = 2 %); cadence follows
+            the slower speed, so strides shorten too.
+        fatigue_strike_deg: rise of the running strike angle per 10 min of moving, degrees.
     """
 
     flat_speed_mps: float = 3.0
@@ -77,6 +80,8 @@ class Runner:
     strike_angle_deg: float = 3.0
     impact_g: float = 9.0
     walk_speed_mps: float = 1.4
+    fatigue_slowdown: float = 0.0
+    fatigue_strike_deg: float = 0.0
 
     @classmethod
     def random(cls, rng: np.random.Generator, flat_speed_mps: float) -> "Runner":
@@ -216,7 +221,8 @@ def plan_steps(
     """Walk the runner over the course from standing until past ``end_s``.
 
     The runner stands still (both feet flat at distance 0) for ``standing_s`` seconds, then starts at
-    60 % of the target speed; the right foot steps first.
+    60 % of the target speed; the right foot steps first. Fatigue (:class:`Runner`) grows with the time
+    moving.
     """
     rows: list[tuple] = []
     x = 0.0
@@ -228,11 +234,12 @@ def plan_steps(
         walking = _in_ranges(x, walk_ranges_m)
         ep, intensity = _episode_at(x, episodes)
         dt_prev = rows[-1][2] if rows else 0.5
-        target = runner.target_speed(grade, walking)
+        tired = (t - standing_s) / 600.0  # tens of minutes moving
+        target = runner.target_speed(grade, walking) * (1.0 - runner.fatigue_slowdown * tired)
         speed += (target - speed) * (1.0 - math.exp(-dt_prev / SPEED_TIME_CONSTANT_S))
         speed = min(speed, 2.0) if walking else max(speed, 1.8)
         cadence = runner.flat_cadence(speed, walking)
-        strike = runner.strike_angle(grade, walking)
+        strike = runner.strike_angle(grade, walking) + (0.0 if walking else runner.fatigue_strike_deg * tired)
         gain = 0.0
         if ep is not None:
             cadence *= 1.0 - ep.cadence_drop * intensity
