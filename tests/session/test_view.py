@@ -4,7 +4,8 @@ import numpy as np
 
 from cadence_coach.datatypes import Cue, Placement, SampleBlock, SensorInfo, Side, StepEvent, StrikeClass
 from cadence_coach.session.pipeline import Pipeline, PipelineOutput
-from cadence_coach.session.view import LiveView, cue_line, step_line
+from cadence_coach.session.detail_view import cue_line, step_line
+from cadence_coach.session.view import LiveView
 
 FOOT = SensorInfo("open-imu", Placement.FOOT, Side.LEFT, characteristics=("6e4f0002-8a3c-4b8e-9c2d-0c0ade1c0ac0",))
 
@@ -59,14 +60,14 @@ def test_plain_view_prints_one_line_per_step_and_cue():
     assert out.getvalue().splitlines() == [step_line(step), step_line(step), cue_line(cue)]
 
 
-def test_panel_shows_sensor_counters_and_steps():
+def test_detail_view_shows_sensor_counters_and_steps():
     out = io.StringIO()
     pipeline = Pipeline([FOOT])
-    view = LiveView([FOOT], live=True, out=out)
+    view = LiveView([FOOT], live=True, out=out, mode="detail")
     block = SampleBlock(0, np.arange(100) / 400.0, acc=np.zeros((100, 3)), t_arrival=0.255)
     view.update(pipeline.feed_block(block), pipeline)
     view.update(PipelineOutput(steps=[full_step()], cues=[Cue(61.3, "quick_feet", "Quick feet")]), pipeline)
     view.close(pipeline)
     text = out.getvalue()
-    for part in ["open-imu foot/left", "400 Hz", "session time 0.3 s", "Quick feet", "heel", "+11", "172", "-6.0", "18"]:
+    for part in ["open-imu foot/left", "400 Hz", "session time 61.3 s", "Quick feet", "heel", "+11", "172", "-6.0", "18"]:
         assert part in text

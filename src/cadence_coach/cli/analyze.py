@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..outputs.steps_csv import StepsCsvWriter
-from ..gait import kernels
 from ..session.pipeline import Pipeline
 from ..session.session import Session, windows
 from .input_options import add_input_arguments, open_input
+from .preparing import prepare_step_detector
 
 PROGRESS_MIN_BYTES = 4 << 20
 """Inputs smaller than this finish too fast to need a progress bar."""
@@ -81,7 +81,7 @@ def progress_bar() -> AbstractContextManager:
 def analyze_file(args: argparse.Namespace, path: Path, out: Path, show_progress: bool = False) -> Analyzed:
     """Analyze one input (read with the input flags of ``args``) into the steps file ``out``."""
     with open_input(args, path=path) as source:
-        kernels.compile_all()  # once per process; a no-op after the first input
+        prepare_step_detector()  # once per process; a no-op after the first input
         pipeline = Pipeline(source.sensors)
         show = show_progress and source.size_bytes >= PROGRESS_MIN_BYTES
         progress = progress_bar() if show else nullcontext()

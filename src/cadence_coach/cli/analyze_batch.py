@@ -93,9 +93,9 @@ def results(jobs: list[Job], workers: int) -> Iterator[FileResult]:
     if workers <= 1:
         yield from map(analyze_job, jobs)
         return
-    from ..gait import kernels
+    from .preparing import prepare_step_detector
 
-    kernels.compile_all()  # loaded once here; forked workers inherit them
+    prepare_step_detector()  # loaded once here; forked workers inherit them
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
             raise
         raise UserError(NEEDS_SIM) from None
     from ..session.bench_report import report_json, report_lines
+    from .preparing import prepare_step_detector
+
+    prepare_step_detector()  # run_bench's own call is then a no-op
 
     result = asyncio.run(
         run_bench(

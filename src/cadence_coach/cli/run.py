@@ -23,7 +23,8 @@ from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import LinkEvent
 from ..session.view import LiveView
 from ..voice import parse_audio_mode
-from .replay import MetronomeFollower, make_voice, metronome_value, speak_summary
+from .preparing import prepare_step_detector
+from .replay import MetronomeFollower, add_view_argument, make_voice, metronome_value, speak_summary
 
 
 def duration_value(text: str) -> float:
@@ -63,6 +64,7 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     p.add_argument("--metronome", type=metronome_value,
                    help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target)")
     p.add_argument("--steps-out", metavar="CSV", help="write every step to this CSV file")
+    add_view_argument(p)
     p.add_argument("--duration", type=duration_value, metavar="S", help="end the session after S seconds")
     p.add_argument("--scan-timeout", type=duration_value, default=10.0, metavar="S",
                    help="longest search for each device, s (default 10)")
@@ -119,10 +121,12 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         sessions: list[Session] = []
 
         def make_session(sensors: list[SensorInfo]) -> Session:
-            sessions.append(Session(Pipeline(sensors), coach=coach, speaker=voice, view=LiveView(sensors),
+            view = LiveView(sensors, mode=args.view, coach=coach)
+            sessions.append(Session(Pipeline(sensors), coach=coach, speaker=voice, view=view,
                                     step_sinks=step_sinks, cue_sinks=cue_sinks))
             return sessions[0]
 
+        prepare_step_detector()  # before any link is up: LiveSession's own call is then a no-op
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stop.set)

@@ -48,8 +48,9 @@ class Finding:
     Attributes:
         fault: the rule's name; cooldowns are kept per fault, so the cues of one rule share one.
         cue_id: the cue that addresses it now.
-        reason: the figures that triggered it, for people.
-        figures: the same figures as numbers (units in the keys).
+        reason: the figures that triggered it, for people: comma-separated clauses, most telling
+            first (a cue keeps those that fit in a short line, see :func:`.scheduler.short_reason`).
+        figures: the same figures and more as numbers (units in the keys), in full in cues.csv.
     """
 
     fault: str
@@ -139,7 +140,7 @@ class OverstrideRule(Rule):
             self._reset()
             return None
         severity = {"quick_feet": 100 * (target - cadence) / target / max(s.cadence_target_pct, 1e-9)}
-        faults: list[str] = []
+        faults: list[tuple[float, str]] = []  # (severity, clause for the reason)
         # Heel strikes and harder landings count only with a real cadence drop (below the flat
         # baseline itself, not just below the +5 % target): on descents runners shift toward the heel
         # and land harder even with good form (Vernillo et al. 2017).
@@ -148,22 +149,21 @@ class OverstrideRule(Rule):
         heel_limit = s.heel_strike_deg - (s.strike_hysteresis_deg if self._flagged else 0.0)
         if dropped and strike is not None and strike > heel_limit:
             severity["land_midfoot"] = strike / s.heel_strike_deg
-            faults.append(f"strike {strike:+.0f} deg heel")
+            faults.append((severity["land_midfoot"], f"strike {strike:+.0f} deg heel"))
         base_stride = now.baseline.expected("stride_m", speed)
         stride_over = _over_pct(f.stride_m, base_stride)
         if stride_over is not None and stride_over > s.stride_over_baseline_pct:
             severity["shorten_stride"] = stride_over / max(s.stride_over_baseline_pct, 1e-9)
-            faults.append(f"stride {f.stride_m:.2f} m > flat {base_stride:.2f} m")
+            faults.append((severity["shorten_stride"], f"stride {f.stride_m:.2f} m > flat {base_stride:.2f} m"))
         base_impact = now.baseline.expected("impact_g", speed)
         grade = now.descent.grade_pct
         if base_impact is not None and grade is not None and grade < 0:
             base_impact *= 1 + s.impact_rise_per_grade_pct * -grade / 100
         impact_over = _over_pct(f.impact_g, base_impact)
         if dropped and impact_over is not None and impact_over > s.impact_over_baseline_pct:
-            severity["land_midfoot"] = max(
-                severity.get("land_midfoot", 0.0), impact_over / max(s.impact_over_baseline_pct, 1e-9)
-            )
-            faults.append(f"impact {f.impact_g:.1f} g +{impact_over:.0f} % over expected")
+            impact_severity = impact_over / max(s.impact_over_baseline_pct, 1e-9)
+            severity["land_midfoot"] = max(severity.get("land_midfoot", 0.0), impact_severity)
+            faults.append((impact_severity, f"impact {f.impact_g:.1f} g > expected {base_impact:.1f} g"))
         if not faults:
             self._reset()
             return None
@@ -175,8 +175,9 @@ class OverstrideRule(Rule):
         if cue_id is None:
             return None
         grade = now.descent.grade_pct
+        worst_first = [clause for _, clause in sorted(faults, key=lambda fault: -fault[0])]
         reason = ", ".join(
-            [f"grade {grade:+.1f} %", f"cadence {cadence:.0f} < target {target:.0f} spm", *faults]
+            [f"grade {grade:+.1f} %", f"cadence {cadence:.0f} < target {target:.0f} spm", *worst_first]
         )
         figures = {"grade_pct": grade, "cadence_spm": cadence, "target_cadence_spm": target,
                    "strike_angle_deg": strike, "stride_m": f.stride_m, "baseline_stride_m": base_stride,

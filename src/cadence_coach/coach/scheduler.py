@@ -23,6 +23,9 @@ from ..datatypes import Cue
 from .config import CONFIRMATION_CUE, CueSettings, ScheduleSettings
 from .rules import Finding, Rule
 
+REASON_MAX_CHARS = 79
+"""Longest reason a cue carries for people (the live view, the cue lines); the full figures are in
+``Cue.figures`` (cues.csv)."""
 CONFIRMATION_FRESH_S = 10.0
 """A confirmation not spoken within this long of the correction is dropped (late praise confuses), s."""
 
@@ -159,5 +162,19 @@ class CueScheduler:
     def _cue(self, t_s: float, cue_id: str, reason: str, figures: dict[str, float]) -> Cue:
         self._last_cue_s = t_s
         settings = self.cues[cue_id]
-        return Cue(t_s=t_s, cue_id=cue_id, text=settings.text, reason=reason,
+        return Cue(t_s=t_s, cue_id=cue_id, text=settings.text, reason=short_reason(reason),
                    priority=settings.priority, figures=dict(figures))
+
+
+def short_reason(reason: str, limit: int = REASON_MAX_CHARS) -> str:
+    """``reason``'s leading comma-separated clauses that fit in ``limit`` characters (a rule lists the
+    most telling first); a first clause longer than that is cut with an ellipsis."""
+    if len(reason) <= limit:
+        return reason
+    kept = ""
+    for clause in reason.split(", "):
+        longer = f"{kept}, {clause}" if kept else clause
+        if len(longer) > limit:
+            break
+        kept = longer
+    return kept or reason[: limit - 1] + "…"

@@ -1,7 +1,10 @@
-"""cues.csv: one row per cue given, columns ``t_s,cue_id,text,reason``.
+"""cues.csv: one row per cue given, columns ``t_s,cue_id,text,reason,figures``.
 
 ``t_s`` is the cue time in seconds on the input's time base (0 = session or recording start), written
-with millisecond resolution. Rows are flushed as they are written, so a killed session keeps its cues.
+with millisecond resolution. ``reason`` is the short line for people (under 80 characters); ``figures``
+all the figures the rule weighed, as ``name=value`` pairs separated by ``;`` (units in the names, e.g.
+``grade_pct=-6.42;cadence_spm=153.125``), empty for a cue without figures. Rows are flushed as they are
+written, so a killed session keeps its cues.
 """
 
 from __future__ import annotations
@@ -14,7 +17,12 @@ from typing import Iterable, TextIO
 from ..datatypes import Cue
 from ..errors import file_errors
 
-COLUMNS = ("t_s", "cue_id", "text", "reason")
+COLUMNS = ("t_s", "cue_id", "text", "reason", "figures")
+
+
+def figures_text(figures: dict[str, float]) -> str:
+    """``name=value;...`` in the cue's order, values to 3 decimals without trailing zeros."""
+    return ";".join(f"{name}={value:.3f}".rstrip("0").rstrip(".") for name, value in figures.items())
 
 
 class CuesCsvWriter:
@@ -38,7 +46,7 @@ class CuesCsvWriter:
 
     def write(self, cue: Cue) -> None:
         """Append one cue."""
-        self._csv.writerow((f"{cue.t_s:.3f}", cue.cue_id, cue.text, cue.reason))
+        self._csv.writerow((f"{cue.t_s:.3f}", cue.cue_id, cue.text, cue.reason, figures_text(cue.figures)))
         self._file.flush()
         self.rows += 1
 

@@ -22,6 +22,7 @@ from ..datatypes import Cue, PacketBatch, PodReading, RawPacket, SampleBlock, Se
 from ..errors import UserError
 from ..gait.engine import GaitEngine
 from ..profiles import CSV_IMPORT_PROFILE, load_profile
+from ..sources.recording import RecordedEvent
 from ..streams import SensorStream, make_stream
 
 
@@ -56,6 +57,8 @@ class PipelineOutput:
             the same whatever the feeds' sizes.
         cues: coaching cues decided.
         pod_readings: speed and cadence as computed by RSC foot pods (no samples to detect steps in).
+        events: link events (connected, disconnected, reconnected) handed in with the packets, for the
+            live view.
     """
 
     blocks: list[SampleBlock] = field(default_factory=list)
@@ -63,6 +66,7 @@ class PipelineOutput:
     steps: list[StepEvent] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     pod_readings: list[PodReading] = field(default_factory=list)
+    events: list[RecordedEvent] = field(default_factory=list)
 
 
 class Pipeline:

@@ -117,6 +117,7 @@ class Session:
                 self._merge(out, self.pipeline.feed_block(item))
             else:
                 self.events.append(item)
+                out.events.append(item)
                 if item.data.get("event") == "disconnected" and isinstance(item.data.get("sensor"), int):
                     self.pipeline.mark_gap(item.data["sensor"])
         if run:
@@ -162,6 +163,7 @@ class Session:
         into.detected.extend(part.detected)
         into.steps.extend(part.steps)
         into.cues.extend(part.cues)
+        into.pod_readings.extend(part.pod_readings)
 
     def run(self, source: Iterable[Item], batch: int = 1) -> None:
         """Process a whole synchronous source, ``batch`` items at a time (1 for live pacing; a

@@ -1,8 +1,9 @@
-"""The live terminal view: sensors, the latest steps and cues, session time.
+"""The live terminal view of a session.
 
-On a terminal it is a rich.live panel redrawn a few times per second (never per packet); otherwise
-(a pipe, a log file) it prints one plain line per step and per cue. Only figures that exist are shown:
-a figure the engine did not measure is '-'.
+On a terminal it is a rich.live display redrawn a few times per second (never per packet): the coach
+screen (:mod:`.coach_screen`, the default: cadence against its target, grade, the last cue, time,
+distance, sensors) or, with ``mode="detail"``, the per-step table (:mod:`.detail_view`). Otherwise (a
+pipe, a log file) it prints one plain line per step and per cue, whatever the mode.
 """
 
 from __future__ import annotations
@@ -11,54 +12,31 @@ import math
 import sys
 import time
 from collections import deque
-from typing import TextIO
+from typing import Literal, Protocol, TextIO
 
-from rich.console import Console, Group
+from rich.console import Console, RenderableType
 from rich.live import Live
-from rich.table import Table
-from rich.text import Text
 
+from ..coach.descent import DescentState
 from ..datatypes import Cue, SensorInfo, StepEvent
+from ..gait.rolling import RollingFigures
+from .coach_screen import CoachScreen
+from .detail_view import cue_line, detail_panel, sensor_rows, step_line
 from .pipeline import Pipeline, PipelineOutput
+from .view_state import DistanceMeter, ScreenState, SensorWatch
 
-MISSING = "-"
-
-
-def figure(value: float | None, fmt: str, unit: str = "", scale: float = 1.0) -> str:
-    """``value * scale`` formatted with ``fmt`` and ``unit``, or '-' when it was not measured."""
-    if value is None or not math.isfinite(value):
-        return MISSING
-    return f"{value * scale:{fmt}}{unit}"
+ViewMode = Literal["coach", "detail"]
+VIEW_MODES: tuple[ViewMode, ...] = ("coach", "detail")
 
 
-def latency_ms(step: StepEvent) -> float:
-    """Detection latency of a step, ms: (detected_at - initial contact) * 1000."""
-    return (step.detected_at_s - step.t_ic_s) * 1000.0
+class CoachReadout(Protocol):
+    """What the coach screen reads from the coach (:class:`~cadence_coach.coach.coach.Coach`)."""
 
+    @property
+    def target_cadence_spm(self) -> float | None: ...
 
-def sensor_label(info: SensorInfo) -> str:
-    """E.g. ``open-imu foot/left``."""
-    return f"{info.profile} {info.placement.value}{'/' + info.side.value if info.side else ''}"
-
-
-def step_line(step: StepEvent) -> str:
-    """One plain-text line for a step."""
-    side = step.side.value if step.side else MISSING
-    strike = step.strike.value if step.strike else MISSING
-    return (
-        f"step {step.t_ic_s:.3f} s {side}: cadence {figure(step.cadence_spm, '.0f', ' spm')}, "
-        f"contact {figure(step.contact_s, '.0f', ' ms', 1000.0)}, "
-        f"flight {figure(step.flight_s, '.0f', ' ms', 1000.0)}, "
-        f"strike {strike} ({figure(step.strike_angle_deg, '+.1f', ' deg')}), "
-        f"impact {figure(step.impact_g, '.1f', ' g')}, stride {figure(step.stride_m, '.2f', ' m')}, "
-        f"grade {figure(step.grade_pct, '+.1f', ' %')}, latency {latency_ms(step):.0f} ms"
-    )
-
-
-def cue_line(cue: Cue) -> str:
-    """One plain-text line for a cue."""
-    reason = f" ({cue.reason})" if cue.reason else ""
-    return f"cue {cue.t_s:.3f} s {cue.cue_id}: {cue.text}{reason}"
+    @property
+    def descent(self) -> DescentState: ...
 
 
 class LiveView:
@@ -66,11 +44,13 @@ class LiveView:
 
     Args:
         sensors: the session's sensors.
-        live: True for the rich panel, False for plain lines, None to choose by whether ``out`` is a
+        live: True for the rich display, False for plain lines, None to choose by whether ``out`` is a
             terminal.
         out: where to write (default stdout).
-        refresh_s: shortest time between two redraws of the panel, s.
-        keep_steps / keep_cues: how many of the latest steps and cues the panel lists.
+        mode: ``coach`` (the coach screen) or ``detail`` (the per-step table).
+        coach: the session's coach, for the cadence target and the descent state (None: not shown).
+        refresh_s: shortest time between two redraws, s.
+        keep_steps / keep_cues: how many of the latest steps and cues the detail table lists.
     """
 
     def __init__(
@@ -78,6 +58,8 @@ class LiveView:
         sensors: list[SensorInfo],
         live: bool | None = None,
         out: TextIO | None = None,
+        mode: ViewMode = "coach",
+        coach: CoachReadout | None = None,
         refresh_s: float = 0.25,
         keep_steps: int = 8,
         keep_cues: int = 3,
@@ -85,23 +67,29 @@ class LiveView:
         self.sensors = sensors
         self.out = out if out is not None else sys.stdout
         self.live = self.out.isatty() if live is None else live
+        self.mode = mode
+        self.coach = coach
         self.refresh_s = refresh_s
         self.steps: deque[StepEvent] = deque(maxlen=keep_steps)
         self.cues: deque[Cue] = deque(maxlen=keep_cues)
         self.session_t: float | None = None
-        self._rows: list[tuple[str, ...]] = [(sensor_label(s),) + (MISSING,) * 4 for s in sensors]
+        self.step_count = 0
+        self.figures = RollingFigures()
+        self.pod_cadence_spm: float | None = None
+        self.watch = SensorWatch(sensors)
+        self.distance = DistanceMeter()
+        self.pipeline: Pipeline | None = None
         self._last_draw = -math.inf
         self._live: Live | None = None
         if self.live:
             self._live = Live(console=Console(file=self.out), auto_refresh=False, transient=False)
             self._live.start()
+            self._draw()  # at once: the first packets may take a while (decoders compile on first use)
 
     def update(self, output: PipelineOutput, pipeline: Pipeline) -> None:
         """Take in what one packet or block produced; redraws at most every ``refresh_s``."""
-        if output.blocks:
-            self.session_t = output.blocks[-1].t_arrival
-        self.steps.extend(output.steps)
-        self.cues.extend(output.cues)
+        self.pipeline = pipeline
+        self._take(output)
         if not self.live:
             for step in output.steps:
                 self.out.write(step_line(step) + "\n")
@@ -111,55 +99,66 @@ class LiveView:
         now = time.monotonic()
         if now - self._last_draw >= self.refresh_s:
             self._last_draw = now
-            self._snapshot(pipeline)
             self._draw()
 
-    def _snapshot(self, pipeline: Pipeline) -> None:
-        for i, (info, c, stream) in enumerate(zip(self.sensors, pipeline.counters, pipeline.streams)):
-            self._rows[i] = (
-                sensor_label(info),
-                figure(c.rate_hz, ".0f", " Hz"),
-                str(c.packets) if stream is not None else MISSING,
-                str(stream.lost_packets) if stream is not None else MISSING,
-                str(stream.malformed) if stream is not None else MISSING,
-            )
+    def _take(self, output: PipelineOutput) -> None:
+        """Keep what the screens show from one output."""
+        times = [b.t_arrival for b in output.blocks] + [e.t_s for e in output.events]
+        times += [r.t_s for r in output.pod_readings] + [s.detected_at_s for s in output.steps]
+        times += [c.t_s for c in output.cues]
+        if times:
+            self.session_t = max(times) if self.session_t is None else max(self.session_t, *times)
+        self.steps.extend(output.steps)
+        self.cues.extend(output.cues)
+        self.step_count += len(output.steps)
+        for step in output.steps:
+            self.figures.update(step)
+        for reading in output.pod_readings:
+            self.pod_cadence_spm = reading.cadence_spm
+        self.watch.update(output)
+        self.distance.update(output.steps, output.pod_readings)
+
+    def state(self) -> ScreenState:
+        """The coach screen's figures now."""
+        now = self.session_t
+        descent = self.coach.descent if self.coach is not None else DescentState()
+        band = descent.band.value if descent.active and descent.band is not None else None
+        on_descent = now - descent.since_s if band and now is not None and descent.since_s is not None else None
+        last_cue = self.cues[-1] if self.cues else None
+        sensors = []
+        if self.pipeline is not None:
+            sensors = [self.watch.status(i, now, self.pipeline) for i in range(len(self.sensors))]
+        cadence = self.figures.cadence_spm
+        return ScreenState(
+            now_s=now,
+            steps=self.step_count,
+            cadence_spm=cadence if cadence is not None else self.pod_cadence_spm,
+            target_spm=self.coach.target_cadence_spm if self.coach is not None else None,
+            grade_pct=self.figures.grade_pct,
+            descent_band=band,
+            descent_s=on_descent,
+            last_cue=last_cue,
+            cue_age_s=now - last_cue.t_s if last_cue is not None and now is not None else None,
+            distance_m=self.distance.distance_m,
+            sensors=sensors,
+        )
+
+    def render(self) -> RenderableType:
+        """The display as a rich renderable, for the current mode."""
+        if self.mode == "detail":
+            rows = sensor_rows(self.sensors, self.pipeline) if self.pipeline is not None else []
+            return detail_panel(self.session_t, rows, self.steps, self.cues)
+        return CoachScreen(self.state(), spare_rows=1 if self._live is not None else 0)
 
     def _draw(self) -> None:
         assert self._live is not None
         self._live.update(self.render(), refresh=True)
 
-    def render(self) -> Group:
-        """The panel as a rich renderable."""
-        title = Text(f"session time {figure(self.session_t, '.1f', ' s')}", style="bold")
-        sensors = Table("sensor", "rate", "packets", "lost", "malformed", title="sensors", title_justify="left")
-        for row in self._rows:
-            sensors.add_row(*row)
-        steps = Table(
-            "t s", "side", "spm", "contact ms", "strike", "angle deg", "stride m", "grade %", "latency ms",
-            title="latest steps", title_justify="left",
-        )
-        for s in self.steps:
-            steps.add_row(
-                f"{s.t_ic_s:.2f}",
-                s.side.value if s.side else MISSING,
-                figure(s.cadence_spm, ".0f"),
-                figure(s.contact_s, ".0f", scale=1000.0),
-                s.strike.value if s.strike else MISSING,
-                figure(s.strike_angle_deg, "+.0f"),
-                figure(s.stride_m, ".2f"),
-                figure(s.grade_pct, "+.1f"),
-                f"{latency_ms(s):.0f}",
-            )
-        cues = Table("t s", "cue", "why", title="last cues", title_justify="left")
-        for c in self.cues:
-            cues.add_row(f"{c.t_s:.1f}", c.text, c.reason or MISSING)
-        return Group(title, sensors, steps, cues)
-
     def close(self, pipeline: Pipeline | None = None) -> None:
-        """Final redraw (with ``pipeline``'s counters if given) and stop the panel."""
+        """Final redraw (with ``pipeline``'s counters if given) and stop the display."""
+        if pipeline is not None:
+            self.pipeline = pipeline
         if self._live is not None:
-            if pipeline is not None:
-                self._snapshot(pipeline)
             self._draw()
             self._live.stop()
             self._live = None
