@@ -25,8 +25,8 @@ import time
 import numpy as np
 
 from cadence_coach.datatypes import Placement
-from cadence_coach.session.matching import match_events, percentile
 from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.session.matching import match_events, percentile
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
 

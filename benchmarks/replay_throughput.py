@@ -22,8 +22,8 @@ import contextlib
 import io
 import os
 import resource
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time

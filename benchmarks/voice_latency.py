@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cadence_coach.voice import Voice
 from cadence_coach.evaluation.audio_monitor import MonitorRecorder, find_clip
+from cadence_coach.voice import Voice
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASE = {"quick_feet": "Quick feet"}

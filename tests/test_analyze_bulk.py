@@ -8,8 +8,8 @@ import pytest
 
 from cadence_coach.cli import analyze, main, replay
 from cadence_coach.coach.coach import Coach
-from cadence_coach.outputs.cues_csv import CuesCsvWriter
 from cadence_coach.datatypes import RawPacket
+from cadence_coach.outputs.cues_csv import CuesCsvWriter
 from cadence_coach.outputs.steps_csv import StepsCsvWriter
 from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.session.session import Session

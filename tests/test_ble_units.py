@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
+from cadence_coach.decoders import open_imu
+from cadence_coach.profiles import load_profile
 from cadence_coach.sources.ble.gatt_layout import GattLayout
 from cadence_coach.sources.ble.reader import LinkEvent, is_address
 from cadence_coach.sources.ble.sim.packets import OpenImuFramePacker, demo_imu_signal
-from cadence_coach.decoders import open_imu
-from cadence_coach.profiles import load_profile
 
 
 def test_profile_matches_by_service_or_name():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import Placement, SampleBlock
-from cadence_coach.session.matching import match_events
 from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
 

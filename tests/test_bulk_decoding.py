@@ -3,13 +3,21 @@
 import numpy as np
 import pytest
 
-from cadence_coach.datatypes import PacketBatch, Placement, PodReading, RawPacket, SampleBlock, SensorInfo, Side
+from cadence_coach.datatypes import (
+    PacketBatch,
+    Placement,
+    PodReading,
+    RawPacket,
+    SampleBlock,
+    SensorInfo,
+    Side,
+)
 from cadence_coach.decoders import open_imu, rsc
 from cadence_coach.decoders import polar_pmd as pmd
 from cadence_coach.session.pipeline import Pipeline
-from cadence_coach.streams.open_imu import OpenImuStream
 from cadence_coach.session.session import windows
 from cadence_coach.sources.recording import RecordedEvent
+from cadence_coach.streams.open_imu import OpenImuStream
 
 IMU = open_imu.DATA_UUID
 EPOCH_NS = 790_000_000_000_000_000

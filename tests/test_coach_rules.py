@@ -4,11 +4,11 @@ from dataclasses import replace
 
 import pytest
 
-from cadence_coach.gait.baseline import CADENCE_PER_MPS
 from cadence_coach.coach.coach import Coach
 from cadence_coach.coach.config import CoachConfig, ScheduleSettings
 from cadence_coach.coach.descent import Band, DescentDetector
 from cadence_coach.coach.rules import slope_lean_deg
+from cadence_coach.gait.baseline import CADENCE_PER_MPS
 from coach_steps import Segment, make_steps, run
 
 OVERSTRIDE = {"shorten_stride", "quick_feet", "land_midfoot"}

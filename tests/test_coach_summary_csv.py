@@ -5,10 +5,10 @@ import csv
 import pytest
 
 from cadence_coach.coach.coach import Coach
-from cadence_coach.outputs.cues_csv import CuesCsvWriter, write_cues_csv
 from cadence_coach.coach.descent import Band
 from cadence_coach.datatypes import Cue
 from cadence_coach.errors import UserError
+from cadence_coach.outputs.cues_csv import CuesCsvWriter, write_cues_csv
 from coach_steps import Segment, make_steps, run
 
 

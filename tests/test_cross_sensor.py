@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import PacketBatch, Placement, SensorInfo, Side
-from cadence_coach.outputs.steps_csv import STEP_COLUMNS, StepsCsvWriter, step_row
 from cadence_coach.gait.engine import STALL_S, GaitEngine
+from cadence_coach.outputs.steps_csv import STEP_COLUMNS, StepsCsvWriter, step_row
 from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.session.session import Session
 from cadence_coach.sources import simulator as sim_mod

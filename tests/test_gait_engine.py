@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import GRAVITY, Placement, SampleBlock, SensorInfo
-from cadence_coach.session.matching import field_array, match_events
 from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.session.matching import field_array, match_events
 from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.session.session import Session
 from cadence_coach.sources import simulator as sim_mod
@@ -144,7 +144,7 @@ def test_trunk_sensor_gives_cadence():
 
 
 def test_barometer_removes_a_slow_grade_bias():
-    from cadence_coach.gait.grade import GradeEstimator, STANDARD_PRESSURE_PA
+    from cadence_coach.gait.grade import STANDARD_PRESSURE_PA, GradeEstimator
 
     est = GradeEstimator(feet=1)
     t, altitude = 0.0, 100.0
@@ -159,7 +159,7 @@ def test_barometer_removes_a_slow_grade_bias():
 
 
 def test_strides_without_a_rise_leave_grade_and_bias_alone():
-    from cadence_coach.gait.grade import GradeEstimator, STANDARD_PRESSURE_PA
+    from cadence_coach.gait.grade import STANDARD_PRESSURE_PA, GradeEstimator
 
     est = GradeEstimator(feet=1)
     t, altitude = 0.0, 100.0

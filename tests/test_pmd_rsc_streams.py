@@ -8,8 +8,8 @@ import pytest
 from cadence_coach.datatypes import GRAVITY, Placement, PodReading, RawPacket, SensorInfo
 from cadence_coach.decoders import polar_pmd as pmd
 from cadence_coach.decoders import rsc
-from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.profiles import load_profile
+from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.streams import make_stream
 
 EPOCH_NS = 790_000_000_000_000_000  # about 25 years after the Polar epoch

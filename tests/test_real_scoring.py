@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cadence_coach.session.matching import match_closest_first
 from cadence_coach.evaluation.real_cases import Case, Steps, load_excerpt_cases
 from cadence_coach.evaluation.real_scoring import score_case, summarize
+from cadence_coach.session.matching import match_closest_first
 
 
 def _case(truth: list[float], activity: str = "walk", one_leg: bool = False,

@@ -1,8 +1,8 @@
 import numpy as np
 
-from cadence_coach.streams.clock import ClockSync, unwrap_counter
 from cadence_coach.datatypes import RawPacket
 from cadence_coach.decoders import open_imu
+from cadence_coach.streams.clock import ClockSync, unwrap_counter
 from cadence_coach.streams.open_imu import OpenImuStream
 
 UUID = open_imu.DATA_UUID

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import GRAVITY, Placement, SampleBlock, Side
-from cadence_coach.session.matching import match_events
 from cadence_coach.gait.body import BodyStepDetector
 from cadence_coach.gait.shank_acc import ShankAccDetector
+from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
 

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from audio_support import require, speech_engine_error
 
+from audio_support import require, speech_engine_error
 from cadence_coach.cli import main
 from cadence_coach.errors import UserError
 from cadence_coach.voice import Voice, parse_audio_mode

@@ -10,10 +10,10 @@ import shutil
 import time
 
 import pytest
-from audio_support import require, speech_engine_error
 
-from cadence_coach.voice import Voice
+from audio_support import require, speech_engine_error
 from cadence_coach.evaluation.audio_monitor import MonitorRecorder, find_clip
+from cadence_coach.voice import Voice
 
 pytestmark = pytest.mark.audio
 

@@ -89,7 +89,7 @@ class PacketBatch:
         """``buffer`` as a uint8 array (no copy)."""
         return np.frombuffer(self.buffer, np.uint8)
 
-    def __getitem__(self, which: slice | np.ndarray) -> "PacketBatch":
+    def __getitem__(self, which: slice | np.ndarray) -> PacketBatch:
         """The packets picked by a slice, a boolean mask or indices (sharing ``buffer``)."""
         return PacketBatch(
             self.buffer, self.start[which], self.length[which], self.sensor[which], self.channel[which],
@@ -108,7 +108,7 @@ class PacketBatch:
         ]
 
     @staticmethod
-    def concat(batches: Sequence["PacketBatch"]) -> "PacketBatch":
+    def concat(batches: Sequence[PacketBatch]) -> PacketBatch:
         """The packets of ``batches`` in order, as one batch (when they come from different buffers, the
         byte range each one's payloads span is copied into a new buffer)."""
         batches = [b for b in batches if len(b)] or list(batches[:1])
@@ -327,7 +327,7 @@ class SensorInfo:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "SensorInfo":
+    def from_json(cls, d: dict) -> SensorInfo:
         """Inverse of :meth:`to_json`; raises ValueError/KeyError on bad content."""
         side = d.get("side")
         return cls(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserError
-from ..outputs.steps_csv import StepsCsvWriter
 from ..gait import kernels
+from ..outputs.steps_csv import StepsCsvWriter
 from ..session.pipeline import Pipeline
 from ..session.session import Session, windows
 from .input_options import add_input_arguments, open_input

@@ -130,7 +130,7 @@ class OpenedInput:
         if self._reader is not None:
             self._reader.close()
 
-    def __enter__(self) -> "OpenedInput":
+    def __enter__(self) -> OpenedInput:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,8 +9,8 @@ from contextlib import ExitStack
 
 from ..coach.coach import Coach
 from ..coach.config import CoachConfig, load_config
-from ..outputs.cues_csv import CuesCsvWriter
 from ..gait import kernels
+from ..outputs.cues_csv import CuesCsvWriter
 from ..session.pipeline import Pipeline
 from ..session.session import Session
 from ..session.view import LiveView

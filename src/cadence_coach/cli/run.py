@@ -12,16 +12,16 @@ from pathlib import Path
 
 from ..coach.coach import Coach
 from ..coach.config import load_config
-from ..outputs.cues_csv import CuesCsvWriter
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
+from ..outputs.cues_csv import CuesCsvWriter
 from ..outputs.steps_csv import StepsCsvWriter
 from ..session.live import DeviceSpec, LiveRun, LiveSession, default_recording_path
 from ..session.pipeline import Pipeline
 from ..session.session import Session, StepSink
+from ..session.view import LiveView
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import LinkEvent
-from ..session.view import LiveView
 from ..voice import parse_audio_mode
 from .replay import MetronomeFollower, make_voice, metronome_value, speak_summary
 

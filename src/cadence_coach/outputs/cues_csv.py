@@ -7,9 +7,10 @@ with millisecond resolution. Rows are flushed as they are written, so a killed s
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Iterable, TextIO
+from typing import TextIO
 
 from ..datatypes import Cue
 from ..errors import file_errors

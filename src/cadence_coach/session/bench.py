@@ -28,8 +28,6 @@ from ..coach.coach import Coach
 from ..coach.config import load_config
 from ..datatypes import SensorInfo
 from ..gait import kernels
-from .pipeline import Pipeline, PipelineOutput
-from .session import Item, Session
 from ..sources.ble.sim.link import SimulatedLink
 from ..sources.ble.sim.packets import OpenImuFramePacker
 from ..sources.ble.sim.peripheral import SimulatedSensor
@@ -37,6 +35,8 @@ from ..sources.simulator import Simulation, simulate
 from ..voice import Voice
 from .bench_score import BenchResult, BenchRun, DisconnectPlan, ReceivedSpans, score
 from .live import DeviceSpec, LiveSession
+from .pipeline import Pipeline, PipelineOutput
+from .session import Item, Session
 
 ABSENT_RANGE_S = (0.5, 2.0)
 """How long a forced range loss keeps the sensor silent, s (uniform)."""

@@ -24,11 +24,11 @@ from ..datatypes import Placement, RawPacket, SensorInfo, Side
 from ..errors import UserError, file_errors
 from ..gait import kernels
 from ..profiles import Profile, load_profile
-from .session import Session
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import BleSensorReader, LinkEvent, is_address
 from ..sources.ble.scan import scan
 from ..sources.recording import RecordedEvent, RecordingHeader, RecordingWriter
+from .session import Session
 
 
 @dataclass(frozen=True, slots=True)

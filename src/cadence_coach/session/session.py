@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from ..datatypes import Cue, PacketBatch, RawPacket, SampleBlock, StepEvent
-from .pipeline import Pipeline, PipelineOutput
 from ..sources.recording import RecordedEvent
+from .pipeline import Pipeline, PipelineOutput
 
 
 class StepSink(Protocol):

@@ -25,7 +25,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,7 +57,7 @@ class RecordingHeader:
     """
 
     sensors: list[SensorInfo]
-    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     source: str = "ble"
     meta: dict = field(default_factory=dict)
 
@@ -71,7 +71,7 @@ class RecordingHeader:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "RecordingHeader":
+    def from_json(cls, d: dict) -> RecordingHeader:
         return cls(
             sensors=[SensorInfo.from_json(s) for s in d["sensors"]],
             started_at=str(d.get("started_at", "")),
@@ -169,7 +169,7 @@ class RecordingWriter:
             self.flush()
             self._file.close()
 
-    def __enter__(self) -> "RecordingWriter":
+    def __enter__(self) -> RecordingWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -289,7 +289,7 @@ class RecordingReader:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> "RecordingReader":
+    def __enter__(self) -> RecordingReader:
         return self
 
     def __exit__(self, *exc: object) -> None:

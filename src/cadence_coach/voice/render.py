@@ -24,11 +24,12 @@ import io
 import logging
 import os
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from math import gcd
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 

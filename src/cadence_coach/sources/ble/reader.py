@@ -143,7 +143,7 @@ class BleSensorReader:
         """Current time on the session time base, s."""
         return time.monotonic() - self.session_start
 
-    async def __aenter__(self) -> "BleSensorReader":
+    async def __aenter__(self) -> BleSensorReader:
         await self.start()
         return self
 

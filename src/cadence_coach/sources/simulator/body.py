@@ -73,7 +73,7 @@ class BodySensor:
     gyro_range_dps: float
 
     @classmethod
-    def random(cls, rng: np.random.Generator, rate_hz: float, acc_range_g: float, gyro_range_dps: float) -> "BodySensor":
+    def random(cls, rng: np.random.Generator, rate_hz: float, acc_range_g: float, gyro_range_dps: float) -> BodySensor:
         scale = math.sqrt(rate_hz / 400.0)
         return cls(
             mounting=Rotation.random(random_state=rng).as_matrix(),

@@ -63,7 +63,7 @@ class Course:
     @classmethod
     def from_segments(
         cls, lengths_m: list[float], grades_pct: list[float], ramp_m: float, start_altitude_m: float = 300.0
-    ) -> "Course":
+    ) -> Course:
         """A course of constant-grade segments joined by linear grade ramps of ``ramp_m`` metres.
 
         Each ramp is centred on the boundary between two segments (shortened for short segments).

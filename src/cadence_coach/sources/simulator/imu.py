@@ -60,7 +60,7 @@ class ImuModel:
     noise_seed: int
 
     @classmethod
-    def random(cls, rng: np.random.Generator, rate_hz: float, acc_range_g: int, gyro_range_dps: int) -> "ImuModel":
+    def random(cls, rng: np.random.Generator, rate_hz: float, acc_range_g: int, gyro_range_dps: int) -> ImuModel:
         """A sensor with a uniformly random mounting rotation, lever arm, biases (seeded)."""
         scale = math.sqrt(rate_hz / 400.0)
         return cls(

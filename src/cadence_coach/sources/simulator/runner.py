@@ -79,7 +79,7 @@ class Runner:
     walk_speed_mps: float = 1.4
 
     @classmethod
-    def random(cls, rng: np.random.Generator, flat_speed_mps: float) -> "Runner":
+    def random(cls, rng: np.random.Generator, flat_speed_mps: float) -> Runner:
         """A plausible runner around the given easy pace (seeded)."""
         return cls(
             flat_speed_mps=flat_speed_mps,

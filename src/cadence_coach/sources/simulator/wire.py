@@ -55,7 +55,7 @@ class Link:
     first_sequence: int = 0
 
     @classmethod
-    def random(cls, rng: np.random.Generator, rate_hz: float, interval_s: float, loss: float) -> "Link":
+    def random(cls, rng: np.random.Generator, rate_hz: float, interval_s: float, loss: float) -> Link:
         """A link with random clock offset, drift (+-40 ppm), start phases and counter start."""
         return cls(
             rate_hz=rate_hz,

@@ -220,7 +220,7 @@ class BumbleBleakClient(BaseBleakClient):
         async with self.central.connect_lock:
             try:
                 connection = await asyncio.wait_for(self.central.device.connect(self._peer_address, timeout=None), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self.central.cancel_pending_connection()
                 raise TimeoutError(f"no connection to {self.address} within {timeout:g} s") from None
             except core.BaseBumbleError as exc:
@@ -233,7 +233,7 @@ class BumbleBleakClient(BaseBleakClient):
             self._peer = Peer(connection)
             await self._peer.request_mtu(self.central.mtu)
             self.services = await self._discover()
-        except (core.BaseBumbleError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, core.BaseBumbleError) as exc:
             await self.disconnect()
             raise BleakError(f"GATT set-up with {self.address} failed: {exc}") from None
 
@@ -272,7 +272,7 @@ class BumbleBleakClient(BaseBleakClient):
         try:
             await connection.disconnect()
             await asyncio.wait_for(done, self._timeout)
-        except (core.BaseBumbleError, asyncio.TimeoutError):
+        except (TimeoutError, core.BaseBumbleError):
             log.debug("disconnect from %s: no confirmation", self.address)
         self._connection = None
         self._peer = None
