@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..gait import kernels
@@ -18,6 +19,9 @@ from ..outputs.steps_csv import StepsCsvWriter
 from ..session.pipeline import Pipeline
 from ..session.session import Session, windows
 from .input_options import add_input_arguments, open_input
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 PROGRESS_MIN_BYTES = 4 << 20
 """Inputs smaller than this finish too fast to need a progress bar."""
@@ -67,7 +71,7 @@ class Analyzed:
     notes: list[str]
 
 
-def progress_bar() -> AbstractContextManager:
+def progress_bar() -> Progress:
     """The progress bar on stderr (rich is imported here: only a terminal shows it)."""
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -84,13 +88,13 @@ def analyze_file(args: argparse.Namespace, path: Path, out: Path, show_progress:
         kernels.compile_all()  # once per process; a no-op after the first input
         pipeline = Pipeline(source.sensors)
         show = show_progress and source.size_bytes >= PROGRESS_MIN_BYTES
-        progress = progress_bar() if show else nullcontext()
-        with StepsCsvWriter(out) as writer, progress:
-            task = progress.add_task("analyze", total=source.size_bytes) if show else None
+        progress = progress_bar() if show else None
+        with StepsCsvWriter(out) as writer, progress if progress is not None else nullcontext():
+            task = progress.add_task("analyze", total=source.size_bytes) if progress is not None else None
             session = Session(pipeline, step_sinks=[writer])
             for window in windows(source.items(speed=0.0), BATCH):
                 session.process(window)
-                if task is not None:
+                if progress is not None and task is not None:
                     progress.update(task, completed=source.bytes_read)
             session.finish()
         notes = source.notes()

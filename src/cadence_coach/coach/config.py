@@ -267,7 +267,7 @@ def _parse_cues(table: Any, defaults: dict[str, CueSettings], source: str) -> di
     return cues
 
 
-def _typed(value: Any, kind: type, key: str, source: str) -> Any:
+def _typed(value: Any, kind: type[Any], key: str, source: str) -> Any:
     """``value`` checked against the default's type (an int is accepted for a float)."""
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)

@@ -281,7 +281,7 @@ class EaseOffRule(Rule):
     def check(self, now: Situation) -> Finding | None:
         s, grade = self.s, now.figures.grade_pct
         steep_held = self._steep.update(now.t_s, grade is not None and grade < s.steep_grade_pct)
-        if self._steep.since_s is not None and steep_held >= s.hold_s:
+        if grade is not None and self._steep.since_s is not None and steep_held >= s.hold_s:
             return Finding(self.fault, "ease_off", f"grade {grade:+.1f} % for {steep_held:.0f} s",
                            {"grade_pct": grade, "held_s": steep_held})
         d = now.descent
@@ -290,9 +290,9 @@ class EaseOffRule(Rule):
         if now.t_s - d.since_s < s.surge_window_s:
             return None
         surge = now.figures.speed_change_pct(s.surge_window_s)
-        if surge is None or surge <= s.surge_pct:
-            return None
         speed = now.figures.speed_mps
+        if surge is None or surge <= s.surge_pct or speed is None:
+            return None
         return Finding(
             self.fault, "ease_off",
             f"speed {speed:.1f} m/s, +{surge:.0f} % in {s.surge_window_s:.0f} s on grade {grade:+.1f} %",

@@ -101,14 +101,14 @@ def other_leg_steps(unpaired_t: np.ndarray, leg_ic: np.ndarray) -> np.ndarray:
         a, b = leg_ic[k[i]], leg_ic[k[i] + 1]
         off = abs(unpaired_t[i] - (a + b) / 2)
         if b - a <= MAX_STRIDE_S and off <= OTHER_LEG_SHARE * (b - a) and off < best.get(k[i], (np.inf, -1))[0]:
-            best[k[i]] = (off, i)
+            best[k[i]] = (off, int(i))
     out[[i for _, i in best.values()]] = True
     return out
 
 
 def _chunks(windows: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
     """Each window cut into round(length / CHUNK_S) equal chunks (at least one), s."""
-    out = []
+    out: list[tuple[float, float]] = []
     for a, b in windows:
         edges = np.linspace(a, b, max(1, round((b - a) / CHUNK_S)) + 1)
         out.extend(pairwise(edges))

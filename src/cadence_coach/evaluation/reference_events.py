@@ -34,7 +34,10 @@ class ReferenceEvents:
     @classmethod
     def load(cls, path: Path, system: str, side: str | None = None) -> ReferenceEvents:
         """Events of ``system`` (and ``side``: a foot's own contacts; None for both feet)."""
-        ic, to, starts, ends = [], [], [], []
+        ic: list[float] = []
+        to: list[float] = []
+        starts: list[float] = []
+        ends: list[float] = []
         with open(path, newline="") as f:
             for row in csv.DictReader(f):
                 if row["system"] != system:
@@ -58,7 +61,7 @@ class ReferenceEvents:
     def step_time_s(self) -> np.ndarray:
         """Intervals between consecutive contacts within each bout, s (steps for both feet, strides for
         one)."""
-        out = []
+        out: list[float] = []
         for a, b in self.bouts:
             inside = self.ic[(self.ic >= a) & (self.ic <= b)]
             out.extend(np.diff(inside))

@@ -144,8 +144,8 @@ class Session:
             self.cues.append(cue)
             if self.speaker is not None:
                 self.speaker.speak(cue.cue_id, cue.t_s)
-            for sink in self.cue_sinks:
-                sink.write(cue)
+            for cue_sink in self.cue_sinks:
+                cue_sink.write(cue)
         if self.view is not None:
             self.view.update(out, self.pipeline)
 

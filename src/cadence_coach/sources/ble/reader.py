@@ -187,7 +187,7 @@ class BleSensorReader:
             match = lambda d, ad: d.address.lower() == wanted  # noqa: E731
         else:
             match = lambda d, ad: ad.local_name == self.device  # noqa: E731
-        found = await BleakScanner.find_device_by_filter(match, timeout=self.scan_timeout_s, backend=self.backend.scanner)
+        found = await BleakScanner.find_device_by_filter(match, timeout=self.scan_timeout_s, **self.backend.scanner_args())
         if found is None:
             raise UserError(f"no Bluetooth LE device {self.device!r} found within {self.scan_timeout_s:g} s")
         return found

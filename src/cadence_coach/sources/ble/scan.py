@@ -43,7 +43,7 @@ async def scan(timeout_s: float = 5.0, backend: BleakBackends = PLATFORM, profil
     """
     profiles = all_profiles() if profiles is None else profiles
     try:
-        seen = await BleakScanner.discover(timeout=timeout_s, return_adv=True, backend=backend.scanner)
+        seen = await BleakScanner.discover(timeout=timeout_s, return_adv=True, **backend.scanner_args())
     except FileNotFoundError:
         raise UserError("no Bluetooth adapter: the Bluetooth service (BlueZ on D-Bus) is not running") from None
     except (BleakError, OSError) as exc:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.signal import bilinear, lfilter
@@ -32,6 +33,9 @@ from scipy.spatial.transform import Rotation
 from ...datatypes import GRAVITY, Placement, SampleBlock, SensorInfo, Side
 from . import polynomials as poly
 from .foot import pitch_matrix
+
+if TYPE_CHECKING:
+    from . import Simulation
 
 ANKLE = np.array([0.06, 0.0, 0.08])
 """Ankle joint in the foot frame (heel on the sole = origin), m."""
@@ -116,7 +120,7 @@ class BodySession:
 
 
 def body_session(
-    sim,
+    sim: Simulation,
     placement: Placement,
     side: int = 1,
     *,
@@ -165,7 +169,7 @@ def body_session(
     return BodySession(info, blocks, steps, pitch)
 
 
-def shank_motion(sim, side: int, t: np.ndarray, rng: np.random.Generator) -> BodyMotion:
+def shank_motion(sim: Simulation, side: int, t: np.ndarray, rng: np.random.Generator) -> BodyMotion:
     """Motion of a skin-mounted sensor on the distal tibia of leg ``side`` at times ``t`` (s)."""
     knots = _shank_knots(sim, side, rng)
     dense = np.arange(t[0] - 0.5, t[-1] + 0.01, 1.0 / DENSE_HZ)
@@ -188,7 +192,7 @@ def shank_motion(sim, side: int, t: np.ndarray, rng: np.random.Generator) -> Bod
     return BodyMotion(pitch_matrix(th), force, np.stack([zero, -th_rate, zero], axis=1))
 
 
-def _ankle_acc(sim, side: int, t: np.ndarray) -> np.ndarray:
+def _ankle_acc(sim: Simulation, side: int, t: np.ndarray) -> np.ndarray:
     """Acceleration of the ankle, m/s^2 (world): the foot's ankle point from each contact to toe-off
     (landing pulse included), a smooth quintic path through the swing (the leg carries the foot)."""
     acc = sim.feet[side].motion(t, ANKLE).acc
@@ -208,7 +212,7 @@ def _ankle_acc(sim, side: int, t: np.ndarray) -> np.ndarray:
     return acc
 
 
-def _shank_knots(sim, side: int, rng: np.random.Generator) -> np.ndarray:
+def _shank_knots(sim: Simulation, side: int, rng: np.random.Generator) -> np.ndarray:
     """Knots (time s, angle rad, rate rad/s, angular acceleration rad/s^2) of one shank's angle."""
     plan = sim.plan
     mine = np.flatnonzero(plan.side == side)
@@ -258,7 +262,7 @@ def _evaluate_chain(knots: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.nd
     return poly.evaluate(coeffs[i], t - k0[i, 0])
 
 
-def _foot_forces(sim, t: np.ndarray) -> np.ndarray:
+def _foot_forces(sim: Simulation, t: np.ndarray) -> np.ndarray:
     """Sum of both feet's ground reaction forces per body mass at times ``t``, m/s^2 (world frame)."""
     plan = sim.plan
     out = np.zeros((t.size, 3))
@@ -291,7 +295,7 @@ def _foot_forces(sim, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def _gait_phases(sim, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _gait_phases(sim: Simulation, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Step phase (0..1 from each contact), stride phase (0..1 from each left contact) and a 0..1
     amplitude that rises over the first second of motion."""
     plan = sim.plan
@@ -306,7 +310,7 @@ def _gait_phases(sim, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return step_phase, stride_phase, x * x * (3 - 2 * x)
 
 
-def _lean_deg(t: np.ndarray, sim, head: bool) -> np.ndarray:
+def _lean_deg(t: np.ndarray, sim: Simulation, head: bool) -> np.ndarray:
     """Mean forward lean of the trunk (or downward head pitch) at times ``t``, degrees: the runner
     leans further forward uphill and looks down more on steep descents."""
     grade = np.interp(t, sim.plan.t_ic_s, sim.plan.grade_pct)
@@ -316,7 +320,7 @@ def _lean_deg(t: np.ndarray, sim, head: bool) -> np.ndarray:
     return 2.0 + on * (4.0 + 0.3 * np.clip(grade, -10.0, 10.0))
 
 
-def _trunk_rotation(sim, t: np.ndarray, head: bool) -> np.ndarray:
+def _trunk_rotation(sim: Simulation, t: np.ndarray, head: bool) -> np.ndarray:
     step_phase, stride_phase, on = _gait_phases(sim, t)
     lean = np.radians(_lean_deg(t, sim, head) + on * 1.5 * np.sin(2 * np.pi * step_phase))
     roll_amp, yaw_amp = (1.5, 2.0) if head else (4.0, 5.0)
@@ -326,7 +330,7 @@ def _trunk_rotation(sim, t: np.ndarray, head: bool) -> np.ndarray:
     return rot.as_matrix()
 
 
-def trunk_motion(sim, t: np.ndarray, rng: np.random.Generator, head: bool = False) -> BodyMotion:
+def trunk_motion(sim: Simulation, t: np.ndarray, rng: np.random.Generator, head: bool = False) -> BodyMotion:
     """Motion of a pelvis (sacrum) or head sensor at times ``t`` (s)."""
     del rng
     force = _foot_forces(sim, t)

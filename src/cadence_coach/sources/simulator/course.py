@@ -6,7 +6,7 @@ The grade is piecewise linear between knots, so the altitude is piecewise quadra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,8 @@ class Course:
     distance_m: np.ndarray
     grade_pct: np.ndarray
     start_altitude_m: float = 300.0
+    _knot_alt: np.ndarray = field(init=False, repr=False, compare=False)
+    """Altitude at each knot, m (set from the knots)."""
 
     def __post_init__(self) -> None:
         d = np.asarray(self.distance_m, dtype=float)

@@ -53,7 +53,9 @@ def evaluate(coeffs: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return value, d1, d2
 
 
-def end_jerks(p0, v0, a0, p1, v1, a1, T) -> tuple[np.ndarray, np.ndarray]:
+def end_jerks(
+    p0: np.ndarray, v0: np.ndarray, a0: np.ndarray, p1: np.ndarray, v1: np.ndarray, a1: np.ndarray, T: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Third derivative at tau = 0 and tau = T of the quintic Hermite segment with these end states."""
     dp = np.asarray(p1) - np.asarray(p0)
     j0 = (60 * dp - (36 * v0 + 24 * v1) * T - (9 * a0 - 3 * a1) * T**2) / T**3

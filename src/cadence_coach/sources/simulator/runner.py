@@ -165,7 +165,8 @@ class StepPlan:
         walking: True for walking steps.
         overstride: True while the runner overstrides.
         episode: overstride episode index, -1 for none.
-        first_toe_off_s: when each foot (left, right) leaves its standing position, s.
+        first_toe_off_s: when each foot (left, right) leaves its standing position, s (set once the plan
+            is built).
     """
 
     t_ic_s: np.ndarray
@@ -183,7 +184,7 @@ class StepPlan:
     walking: np.ndarray
     overstride: np.ndarray
     episode: np.ndarray
-    first_toe_off_s: tuple[float, float] = field(default=(0.0, 0.0))
+    first_toe_off_s: tuple[float, float] = field(default=(0.0, 0.0), init=False)
 
     def __len__(self) -> int:
         return int(self.t_ic_s.shape[0])
@@ -221,7 +222,7 @@ def plan_steps(
     rows: list[tuple] = []
     x = 0.0
     t = standing_s
-    speed = 0.6 * runner.target_speed(course.grade_at(0.0), _in_ranges(0.0, walk_ranges_m))
+    speed = 0.6 * runner.target_speed(float(course.grade_at(0.0)), _in_ranges(0.0, walk_ranges_m))
     side = 1
     while t <= end_s + 2.0:
         grade = float(course.grade_at(x))

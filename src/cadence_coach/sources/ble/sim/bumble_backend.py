@@ -21,7 +21,7 @@ import asyncio
 import logging
 import uuid as uuidlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bleak.args import SizedBuffer
 from bleak.backends.characteristic import BleakGATTCharacteristic
@@ -41,6 +41,9 @@ from bumble.transport.common import AsyncPipeSink
 
 from ..backend_types import BleakBackends
 
+if TYPE_CHECKING:
+    from bleak.assigned_numbers import CharacteristicPropertyName
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MTU = 247
@@ -54,7 +57,7 @@ _UUID_LISTS = (
     AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
     AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
 )
-_PROPERTY_NAMES = {
+_PROPERTY_NAMES: dict[int, CharacteristicPropertyName] = {
     0x01: "broadcast",
     0x02: "read",
     0x04: "write-without-response",
@@ -83,7 +86,7 @@ def advertisement_data(adv: Advertisement) -> AdvertisementData:
     uuids: list[str] = []
     for ad_type in _UUID_LISTS:
         for group in data.get_all(ad_type):
-            for u in group:
+            for u in cast("list[core.UUID]", group):  # what each of these AD types holds
                 if uuid_str(u) not in uuids:
                     uuids.append(uuid_str(u))
     manufacturer = {}
@@ -268,7 +271,12 @@ class BumbleBleakClient(BaseBleakClient):
             return
         self._closing = True
         done = asyncio.get_running_loop().create_future()
-        connection.once(Connection.EVENT_DISCONNECTION, lambda _reason: done.done() or done.set_result(None))
+
+        def confirm(_reason: int) -> None:
+            if not done.done():
+                done.set_result(None)
+
+        connection.once(Connection.EVENT_DISCONNECTION, confirm)
         try:
             await connection.disconnect()
             await asyncio.wait_for(done, self._timeout)

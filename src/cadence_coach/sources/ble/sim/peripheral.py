@@ -18,7 +18,9 @@ import logging
 import random
 import time
 from collections import deque
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from bumble import gatt, hci
 from bumble.controller import Controller
@@ -201,7 +203,7 @@ class SimulatedSensor:
         elif value in self.layout.stop:
             self._started = False
 
-    def _spawn(self, coro) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
