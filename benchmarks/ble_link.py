@@ -65,7 +65,9 @@ async def reconnect_run(disconnects: int, period_s: float) -> str:
     sim = make_sensor(400.0, 7.5)
     events = []
     async with SimulatedLink([sim]) as link:
-        async with BleSensorReader("CC-IMU-L", PROFILE, 0, lambda p: None, events.append, backend=link.backend) as reader:
+        async with BleSensorReader(
+            "CC-IMU-L", PROFILE, 0, lambda p: None, events.append, backend=link.backend
+        ) as reader:
             for _ in range(disconnects):
                 await asyncio.sleep(period_s)
                 await sim.force_disconnect()

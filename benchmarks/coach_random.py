@@ -60,7 +60,9 @@ def main() -> int:
         print(f"coach_random: {exc}", file=sys.stderr)
         return 2
     base = args.seed if args.seed is not None else secrets.randbelow(10**9)
-    print(f"base seed {base} (repeat with --seed {base}), {args.runs} runs, {args.workers} workers", flush=True)
+    print(
+        f"base seed {base} (repeat with --seed {base}), {args.runs} runs, {args.workers} workers", flush=True
+    )
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, ProcessPoolExecutor(args.workers) as pool:
         draw = partial(score_draw, folder=tmp, max_duration_s=args.max_duration, config=config)
@@ -69,7 +71,9 @@ def main() -> int:
         scenario = partial(_scenario, duration_s=args.scenario_duration, folder=tmp, config=config)
         scenarios = [] if args.no_scenarios else list(pool.map(scenario, jobs))
     minutes = sum(s.duration_s for s in draws) / 60
-    report(f"Random runs: {args.runs} draws from seed {base}, {minutes:.0f} min of running", draws, args.quiet)
+    report(
+        f"Random runs: {args.runs} draws from seed {base}, {minutes:.0f} min of running", draws, args.quiet
+    )
     if scenarios:
         report(f"Descent scenarios: {', '.join(DESCENT_SCENARIOS)}", scenarios, args.quiet)
     print(f"\nwall time {time.perf_counter() - started:.0f} s")

@@ -22,8 +22,8 @@ import contextlib
 import io
 import os
 import resource
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -135,12 +135,17 @@ def main() -> None:
         print(f"in-process (start-up paid before; median of {args.runs} runs): the engine's throughput")
         for name, argv in commands.items():
             runs = [timed(argv) for _ in range(args.runs)]
-            for label, med in (("wall", statistics.median(w for w, _ in runs)), ("cpu", statistics.median(c for _, c in runs))):
+            for label, med in (
+                ("wall", statistics.median(w for w, _ in runs)),
+                ("cpu", statistics.median(c for _, c in runs)),
+            ):
                 print(
                     f"  {name:17s} {label:4s} median {med:6.2f} s: {seconds / med:6.0f} x real time, "
                     f"{n_packets / med:7.0f} packets/s, {med / n_packets * 1e6:5.1f} us/packet"
                 )
-        print(f"whole command in a fresh process (start-up included; median of {args.runs} runs): what a user waits for")
+        print(
+            f"whole command in a fresh process (start-up included; median of {args.runs} runs): what a user waits for"
+        )
         wall, cpu = fresh_process(commands["analyze"], args.runs)
         print(
             f"  {'analyze':17s} wall median {wall:6.2f} s: {seconds / wall:6.0f} x real time "

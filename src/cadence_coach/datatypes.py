@@ -89,11 +89,16 @@ class PacketBatch:
         """``buffer`` as a uint8 array (no copy)."""
         return np.frombuffer(self.buffer, np.uint8)
 
-    def __getitem__(self, which: slice | np.ndarray) -> "PacketBatch":
+    def __getitem__(self, which: slice | np.ndarray) -> PacketBatch:
         """The packets picked by a slice, a boolean mask or indices (sharing ``buffer``)."""
         return PacketBatch(
-            self.buffer, self.start[which], self.length[which], self.sensor[which], self.channel[which],
-            self.t_host[which], self.characteristics,
+            self.buffer,
+            self.start[which],
+            self.length[which],
+            self.sensor[which],
+            self.channel[which],
+            self.t_host[which],
+            self.characteristics,
         )
 
     def raw_packets(self) -> list[RawPacket]:
@@ -102,13 +107,16 @@ class PacketBatch:
         return [
             RawPacket(s, t, uuids[s][c], buf[a : a + n])
             for s, c, t, a, n in zip(
-                self.sensor.tolist(), self.channel.tolist(), self.t_host.tolist(),
-                self.start.tolist(), self.length.tolist(),
+                self.sensor.tolist(),
+                self.channel.tolist(),
+                self.t_host.tolist(),
+                self.start.tolist(),
+                self.length.tolist(),
             )
         ]
 
     @staticmethod
-    def concat(batches: Sequence["PacketBatch"]) -> "PacketBatch":
+    def concat(batches: Sequence[PacketBatch]) -> PacketBatch:
         """The packets of ``batches`` in order, as one batch (when they come from different buffers, the
         byte range each one's payloads span is copied into a new buffer)."""
         batches = [b for b in batches if len(b)] or list(batches[:1])
@@ -126,9 +134,13 @@ class PacketBatch:
                 offset += hi - lo
             buffer, start = b"".join(parts), np.concatenate(starts)
         return PacketBatch(
-            buffer, start, np.concatenate([b.length for b in batches]),
-            np.concatenate([b.sensor for b in batches]), np.concatenate([b.channel for b in batches]),
-            np.concatenate([b.t_host for b in batches]), first.characteristics,
+            buffer,
+            start,
+            np.concatenate([b.length for b in batches]),
+            np.concatenate([b.sensor for b in batches]),
+            np.concatenate([b.channel for b in batches]),
+            np.concatenate([b.t_host for b in batches]),
+            first.characteristics,
         )
 
 
@@ -327,7 +339,7 @@ class SensorInfo:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "SensorInfo":
+    def from_json(cls, d: dict) -> SensorInfo:
         """Inverse of :meth:`to_json`; raises ValueError/KeyError on bad content."""
         side = d.get("side")
         return cls(

@@ -21,7 +21,9 @@ def standing_csv(path, seconds=3.0, rate=100.0, header="t,ax,ay,az,gx,gy,gz"):
 
 def test_csv_without_steps_gives_header_only(tmp_path, capsys):
     out = tmp_path / "steps.csv"
-    code = exit_code(["analyze", str(standing_csv(tmp_path / "in.csv")), "--placement", "foot", "--out", str(out)])
+    code = exit_code(
+        ["analyze", str(standing_csv(tmp_path / "in.csv")), "--placement", "foot", "--out", str(out)]
+    )
     assert code == 0
     assert out.read_text() == HEADER
     assert "no steps detected" in capsys.readouterr().err
@@ -53,13 +55,25 @@ def one_error_line(capsys):
         (lambda p: standing_csv(p), ["--placement", "elbow"], "invalid choice"),
         (lambda p: standing_csv(p), [], "needs --placement"),
         (lambda p: standing_csv(p, header="t,temp,x,y,z,a,b"), ["--placement", "foot"], "no accelerometer"),
-        (lambda p: p.write_text("t,ax,ay,az\n0,0,0,9.8\n0.01,0,0,9.8\n0.005,0,0,9.8\n"), ["--placement", "foot"], "non-monotonic time"),
+        (
+            lambda p: p.write_text("t,ax,ay,az\n0,0,0,9.8\n0.01,0,0,9.8\n0.005,0,0,9.8\n"),
+            ["--placement", "foot"],
+            "non-monotonic time",
+        ),
         (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot"], "--rate"),
         (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot", "--rate", "0"], "Hz"),
-        (lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"), ["--placement", "foot", "--rate", "fast"], "invalid rate"),
+        (
+            lambda p: p.write_text("ax,ay,az\n0,0,9.8\n"),
+            ["--placement", "foot", "--rate", "fast"],
+            "invalid rate",
+        ),
         (lambda p: p.write_text(""), ["--placement", "foot"], "empty file"),
         (lambda p: None, ["--placement", "foot"], "no such file"),
-        (lambda p: p.mkdir(), ["--placement", "foot"], "in.csv: cannot read the CSV file (it is a directory)"),
+        (
+            lambda p: p.mkdir(),
+            ["--placement", "foot"],
+            "in.csv: cannot read the CSV file (it is a directory)",
+        ),
     ],
 )
 def test_bad_csv_input_is_one_line_exit_2(tmp_path, capsys, make, flags, message):
@@ -87,7 +101,9 @@ def test_bad_recording_is_one_line_exit_2(tmp_path, capsys, content, flags, mess
 
 def test_missing_output_folder_is_a_user_error(tmp_path, capsys):
     src = standing_csv(tmp_path / "in.csv")
-    code = exit_code(["analyze", str(src), "--placement", "foot", "--out", str(tmp_path / "no" / "steps.csv")])
+    code = exit_code(
+        ["analyze", str(src), "--placement", "foot", "--out", str(tmp_path / "no" / "steps.csv")]
+    )
     assert code == 2
     assert "cannot create" in one_error_line(capsys)
 
@@ -96,7 +112,17 @@ def test_real_entry_point_reports_without_traceback(tmp_path):
     bad = tmp_path / "m.csv"
     bad.write_text("t,ax,ay,az\n0,0,0,9.8\n0,0,0,9.8\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "cadence_coach", "analyze", str(bad), "--placement", "foot", "--out", str(tmp_path / "s.csv")],
+        [
+            sys.executable,
+            "-m",
+            "cadence_coach",
+            "analyze",
+            str(bad),
+            "--placement",
+            "foot",
+            "--out",
+            str(tmp_path / "s.csv"),
+        ],
         capture_output=True,
         text=True,
     )
@@ -106,6 +132,11 @@ def test_real_entry_point_reports_without_traceback(tmp_path):
 
 def test_replay_csv_reports_its_samples(tmp_path, capsys):
     src = standing_csv(tmp_path / "in.csv", seconds=2.0, rate=200.0)
-    assert exit_code(["replay", str(src), "--format", "csv", "--placement", "foot", "--side", "right", "--speed", "0"]) == 0
+    assert (
+        exit_code(
+            ["replay", str(src), "--format", "csv", "--placement", "foot", "--side", "right", "--speed", "0"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "csv-import, foot, right" in out and "400 samples at 200.0 Hz" in out

@@ -44,7 +44,9 @@ def test_every_good_input_is_written_and_the_bad_one_reported(tmp_path, capsys, 
 
 def test_batch_output_is_what_single_analyze_writes(tmp_path, inputs) -> None:
     good = [inputs[0], inputs[2]]
-    assert exit_code(["analyze", *map(str, good), *FLAGS, "--out-dir", str(tmp_path / "b"), "--jobs", "2"]) == 0
+    assert (
+        exit_code(["analyze", *map(str, good), *FLAGS, "--out-dir", str(tmp_path / "b"), "--jobs", "2"]) == 0
+    )
     for path in good:
         single = tmp_path / f"{path.stem}.single.csv"
         assert exit_code(["analyze", str(path), *FLAGS, "--out", str(single)]) == 0
@@ -56,7 +58,9 @@ def test_inputs_with_the_same_stem_do_not_overwrite_each_other(tmp_path, capsys,
     other = tmp_path / "elsewhere"
     other.mkdir()
     twin = Path(shutil.copy(inputs[0], other / inputs[0].name))
-    code = exit_code(["analyze", str(inputs[0]), str(twin), *FLAGS, "--out-dir", str(tmp_path / "o"), "--jobs", "1"])
+    code = exit_code(
+        ["analyze", str(inputs[0]), str(twin), *FLAGS, "--out-dir", str(tmp_path / "o"), "--jobs", "1"]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert f"same output name {inputs[0].stem}.steps.csv" in err and str(twin) in err
@@ -64,7 +68,9 @@ def test_inputs_with_the_same_stem_do_not_overwrite_each_other(tmp_path, capsys,
 
 def test_a_missing_file_does_not_stop_the_batch(tmp_path, capsys, inputs) -> None:
     missing = tmp_path / "gone.csv"
-    code = exit_code(["analyze", str(missing), str(inputs[0]), *FLAGS, "--out-dir", str(tmp_path / "o"), "--jobs", "1"])
+    code = exit_code(
+        ["analyze", str(missing), str(inputs[0]), *FLAGS, "--out-dir", str(tmp_path / "o"), "--jobs", "1"]
+    )
     assert code == 2
     assert (tmp_path / "o" / f"{inputs[0].stem}.steps.csv").is_file()
     assert not (tmp_path / "o" / "gone.steps.csv").exists()

@@ -8,8 +8,8 @@ import pytest
 
 from cadence_coach.cli import analyze, main, replay
 from cadence_coach.coach.coach import Coach
-from cadence_coach.outputs.cues_csv import CuesCsvWriter
 from cadence_coach.datatypes import RawPacket
+from cadence_coach.outputs.cues_csv import CuesCsvWriter
 from cadence_coach.outputs.steps_csv import StepsCsvWriter
 from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.session.session import Session
@@ -64,7 +64,9 @@ def test_analyze_writes_the_same_steps_csv_as_the_per_packet_path(tmp_path, dama
 @pytest.mark.parametrize("which", ["demo", "damaged"])
 def test_replay_at_speed_0_gives_the_same_cues_as_the_per_packet_path(tmp_path, damaged, which, capsys):
     recording = DEMO_RECORDING if which == "demo" else damaged
-    main(["replay", str(recording), "--speed", "0", "--audio", "off", "--cues-out", str(tmp_path / "bulk.csv")])
+    main(
+        ["replay", str(recording), "--speed", "0", "--audio", "off", "--cues-out", str(tmp_path / "bulk.csv")]
+    )
     bulk_out = capsys.readouterr().out
     with RecordingReader(recording) as r, CuesCsvWriter(tmp_path / "per_packet.csv") as cues:
         session = Session(Pipeline(r.header.sensors), coach=Coach(), cue_sinks=[cues])

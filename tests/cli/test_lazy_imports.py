@@ -43,7 +43,15 @@ def test_a_wrong_command_name_still_lists_every_command(capsys):
     assert "choose from 'demo', 'simulate'" in capsys.readouterr().err
 
 
-HEAVY = ("numpy", "numba", "rich", "scipy.spatial", "scipy.signal", "cadence_coach.sources.simulator", "bleak")
+HEAVY = (
+    "numpy",
+    "numba",
+    "rich",
+    "scipy.spatial",
+    "scipy.signal",
+    "cadence_coach.sources.simulator",
+    "bleak",
+)
 """Packages whose loading costs a command start-up time (numba itself imports the bare scipy package)."""
 
 

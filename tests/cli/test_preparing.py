@@ -18,8 +18,9 @@ PROBE = "from cadence_coach.cli.preparing import prepare_step_detector; print(pr
 
 def prepare_in_fresh_process(cache: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "NUMBA_CACHE_DIR": str(cache), "PYTHONPATH": str(SRC)}
-    return subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=600,
-                          check=True)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=600, check=True
+    )
 
 
 def test_a_cold_cache_shows_progress_and_a_warm_one_nothing(tmp_path):
@@ -27,7 +28,9 @@ def test_a_cold_cache_shows_progress_and_a_warm_one_nothing(tmp_path):
     calls = ast.literal_eval(cold.stdout)
     n = calls[-1][1]
     assert calls == [(k, n) for k in range(1, n + 1)] and n >= 10  # every kernel compiled, in order
-    assert re.fullmatch(rf"{re.escape(MESSAGE)}: {n}/{n}\n", cold.stderr)  # stderr is not a terminal: one line
+    assert re.fullmatch(
+        rf"{re.escape(MESSAGE)}: {n}/{n}\n", cold.stderr
+    )  # stderr is not a terminal: one line
     warm = prepare_in_fresh_process(tmp_path)
     assert ast.literal_eval(warm.stdout) == [] and warm.stderr == ""
 

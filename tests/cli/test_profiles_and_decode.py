@@ -36,14 +36,24 @@ def test_decode_rsc(capsys):
 
 def test_decode_pmd_frame_in_physical_units(capsys):
     d = decode(capsys, "polar-h10", "02650000000000000081f1ff1400f00306017b0f08")
-    assert d["measurement"] == "acc" and d["timestamp_ns"] == 101 and d["compressed"] and d["sample_count"] == 2
+    assert (
+        d["measurement"] == "acc" and d["timestamp_ns"] == 101 and d["compressed"] and d["sample_count"] == 2
+    )
     np.testing.assert_allclose(d["acc_m_s2"][0], np.array([-15, 20, 1008]) * GRAVITY / 1000)
-    g = decode(capsys, "polar-verity-sense", "05009435770000000081" "0000803f000020410000a0411c010000a001000008cdccec0d", "--factor", "0.5")
+    g = decode(
+        capsys,
+        "polar-verity-sense",
+        "050094357700000000810000803f000020410000a0411c010000a001000008cdccec0d",
+        "--factor",
+        "0.5",
+    )
     np.testing.assert_allclose(g["gyro_rad_s"][1], np.radians([5.0, 10.0, 0.55]), rtol=1e-6)
 
 
 def test_decode_pmd_control_response(capsys):
-    d = decode(capsys, "polar-h10", "f0 01 02 00 00 00 02 64 00 c8 00 02 01 08 00", "--characteristic", "control")
+    d = decode(
+        capsys, "polar-h10", "f0 01 02 00 00 00 02 64 00 c8 00 02 01 08 00", "--characteristic", "control"
+    )
     assert d["op_code"] == "GET_MEASUREMENT_SETTINGS" and d["status"] == "SUCCESS"
     assert d["settings"] == {"sample_rate": [100, 200], "range": [8]}
 

@@ -10,8 +10,24 @@ from tests.support.cli import exit_code
 
 def test_simulate_writes_recording_and_truth(tmp_path, capsys):
     out = tmp_path / "run.ccrec"
-    code = main(["simulate", "--scenario", "walk-run", "--duration", "40", "--seed", "3", "--out", str(out),
-                 "--rate", "200", "--feet", "both", "--no-baro"])
+    code = main(
+        [
+            "simulate",
+            "--scenario",
+            "walk-run",
+            "--duration",
+            "40",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+            "--rate",
+            "200",
+            "--feet",
+            "both",
+            "--no-baro",
+        ]
+    )
     assert code == 0
     line = capsys.readouterr().out.strip()
     assert "\n" not in line and "steps" in line and "packets" in line and "MB" in line
@@ -54,7 +70,10 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, extra):
 def test_existing_output_is_refused(tmp_path, capsys):
     out = tmp_path / "taken.ccrec"
     out.write_bytes(b"keep me")
-    assert main(["simulate", "--scenario", "flat-easy", "--duration", "30", "--seed", "1", "--out", str(out)]) == 2
+    assert (
+        main(["simulate", "--scenario", "flat-easy", "--duration", "30", "--seed", "1", "--out", str(out)])
+        == 2
+    )
     assert out.read_bytes() == b"keep me"
     assert "already exists" in capsys.readouterr().err
 

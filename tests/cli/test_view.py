@@ -26,8 +26,13 @@ def on_terminal(*argv: str, columns: int = 80, rows: int = 24) -> str:
     env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(SRC)}
     for name in ("COLUMNS", "LINES", "NO_COLOR", "TERM_PROGRAM"):
         env.pop(name, None)
-    proc = subprocess.Popen([sys.executable, "-m", "cadence_coach", *argv], stdin=slave, stdout=slave,
-                            stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cadence_coach", *argv],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -45,7 +50,9 @@ def on_terminal(*argv: str, columns: int = 80, rows: int = 24) -> str:
 
 @pytest.mark.parametrize("view", ["coach", "detail"])
 def test_demo_on_a_terminal_shows_the_chosen_view(view):
-    text = on_terminal("demo", "--speed", "0", "--audio", "off", *(["--view", view] if view == "detail" else []))
+    text = on_terminal(
+        "demo", "--speed", "0", "--audio", "off", *(["--view", view] if view == "detail" else [])
+    )
     coach_marks = ["CADENCE COACH", "04:00", "638 steps", "steps/min", "target", "last cue", "foot left"]
     if view == "coach":
         assert all(mark in text for mark in coach_marks), text

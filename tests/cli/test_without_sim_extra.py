@@ -38,9 +38,19 @@ sys.exit(code)
 
 
 def without_bumble(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-c", WITHOUT_BUMBLE, *argv], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_BUMBLE, *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("command", ["demo", "scan", "run", "bench", "simulate", "replay", "analyze"])
@@ -62,7 +72,9 @@ def test_profiles_analyze_and_replay_work_without_bumble(tmp_path):
         assert len(list(csv.DictReader(f))) > 100  # a 4-minute run
 
     cues = tmp_path / "cues.csv"
-    done = without_bumble("replay", str(DEMO_RECORDING), "--speed", "0", "--audio", "off", "--cues-out", str(cues), cwd=tmp_path)
+    done = without_bumble(
+        "replay", str(DEMO_RECORDING), "--speed", "0", "--audio", "off", "--cues-out", str(cues), cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     with open(cues, newline="") as f:
         assert list(csv.DictReader(f))

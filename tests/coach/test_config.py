@@ -23,8 +23,10 @@ def test_defaults_without_file():
 
 def test_overrides_keep_other_defaults(tmp_path):
     path = tmp_path / "coach.toml"
-    path.write_text('[schedule]\nmin_gap_s = 12\n[voice]\nvolume = 0.5\n'
-                    '[cues.quick_feet]\ntext = "Pitter patter"\n[cues.arms_low]\nenabled = false\n')
+    path.write_text(
+        "[schedule]\nmin_gap_s = 12\n[voice]\nvolume = 0.5\n"
+        '[cues.quick_feet]\ntext = "Pitter patter"\n[cues.arms_low]\nenabled = false\n'
+    )
     c = load_config(path)
     assert c.schedule.min_gap_s == 12.0 and isinstance(c.schedule.min_gap_s, float)
     assert c.schedule.cooldown_s == 30.0
@@ -33,20 +35,23 @@ def test_overrides_keep_other_defaults(tmp_path):
     assert not c.cue_enabled("arms_low") and c.cue_enabled("eyes_up")
 
 
-@pytest.mark.parametrize("text, words", [
-    ("[schedule]\nmin_gap = 3\n", "unknown key 'min_gap' in [schedule]"),
-    ("[sheduel]\n", "unknown section [sheduel]"),
-    ("[cues.jump]\nenabled = true\n", "unknown cue [cues.jump]"),
-    ("[voice]\nvolume = 1.5\n", "voice.volume must be between 0 and 1"),
-    ("[schedule]\nmin_gap_s = \"8\"\n", "schedule.min_gap_s must be float, not str"),
-    ("[schedule]\nconfirmations = 1\n", "schedule.confirmations must be bool"),
-    ("[overstride]\nconfirm_steps = 2.5\n", "overstride.confirm_steps must be int"),
-    ("[descent]\nexit_grade_pct = -3.0\n", "descent.exit_grade_pct must be above"),
-    ("[lean_from_ankles]\npitch_sensor = \"hip\"\n", "pitch_sensor"),
-    ("[cues.eyes_up]\ntext = \" \"\n", "cues.eyes_up.text must not be empty"),
-    ("schedule = 3\n", "[schedule] must be a table"),
-    ("[schedule\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[schedule]\nmin_gap = 3\n", "unknown key 'min_gap' in [schedule]"),
+        ("[sheduel]\n", "unknown section [sheduel]"),
+        ("[cues.jump]\nenabled = true\n", "unknown cue [cues.jump]"),
+        ("[voice]\nvolume = 1.5\n", "voice.volume must be between 0 and 1"),
+        ('[schedule]\nmin_gap_s = "8"\n', "schedule.min_gap_s must be float, not str"),
+        ("[schedule]\nconfirmations = 1\n", "schedule.confirmations must be bool"),
+        ("[overstride]\nconfirm_steps = 2.5\n", "overstride.confirm_steps must be int"),
+        ("[descent]\nexit_grade_pct = -3.0\n", "descent.exit_grade_pct must be above"),
+        ('[lean_from_ankles]\npitch_sensor = "hip"\n', "pitch_sensor"),
+        ('[cues.eyes_up]\ntext = " "\n', "cues.eyes_up.text must not be empty"),
+        ("schedule = 3\n", "[schedule] must be a table"),
+        ("[schedule\n", "not valid TOML"),
+    ],
+)
 def test_bad_config_is_one_line_user_error(text, words):
     with pytest.raises(UserError) as err:
         config_from_toml(text, "my.toml")

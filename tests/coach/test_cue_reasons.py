@@ -1,7 +1,6 @@
 """Each cue's reason for people is one short line (under 80 characters); the full figures go to cues.csv."""
 
 import csv
-from pathlib import Path
 
 import pytest
 
@@ -15,17 +14,30 @@ DEMO = DEMO_RECORDING
 FLAT = Segment(180)
 DESCENT = dict(grade_pct=-9.9, cadence_spm=182.0, speed_mps=5.9)
 MILD = dict(grade_pct=-7.0, cadence_spm=182.0, speed_mps=3.4)
-WORST = dict(grade_pct=-9.9, speed_mps=5.9, cadence_spm=121.0, strike_angle_deg=38.0, impact_g=39.5, stride_m=3.99)
+WORST = dict(
+    grade_pct=-9.9, speed_mps=5.9, cadence_spm=121.0, strike_angle_deg=38.0, impact_g=39.5, stride_m=3.99
+)
 """An overstride with every fault at once and long figures: the longest reason the rule can give."""
 
 RUNS = {
     "land_midfoot": [FLAT, Segment(30, **DESCENT), Segment(20, **dict(WORST, cadence_spm=170.0))],
-    "quick_feet": [FLAT, Segment(30, **DESCENT), Segment(20, **dict(WORST, strike_angle_deg=9.0, impact_g=8.0))],
-    "shorten_stride": [FLAT, Segment(30, **DESCENT), Segment(20, **dict(DESCENT, cadence_spm=172.0, stride_m=4.4))],
+    "quick_feet": [
+        FLAT,
+        Segment(30, **DESCENT),
+        Segment(20, **dict(WORST, strike_angle_deg=9.0, impact_g=8.0)),
+    ],
+    "shorten_stride": [
+        FLAT,
+        Segment(30, **DESCENT),
+        Segment(20, **dict(DESCENT, cadence_spm=172.0, stride_m=4.4)),
+    ],
     "good_form": [FLAT, Segment(30, **DESCENT), Segment(15, **WORST), Segment(30, **DESCENT)],
     "eyes_up": [FLAT, Segment(30, **MILD, trunk_pitch_deg=8.0), Segment(8, **MILD, trunk_pitch_deg=89.0)],
-    "lean_from_ankles": [FLAT, Segment(30, **DESCENT, trunk_pitch_deg=5.0),
-                         Segment(10, **DESCENT, trunk_pitch_deg=-45.0)],
+    "lean_from_ankles": [
+        FLAT,
+        Segment(30, **DESCENT, trunk_pitch_deg=5.0),
+        Segment(10, **DESCENT, trunk_pitch_deg=-45.0),
+    ],
     "ease_off": [FLAT, Segment(60, grade_pct=-39.9, cadence_spm=182, speed_mps=5.9)],
     "arms_low": [FLAT, Segment(400, **DESCENT)],
 }
@@ -49,7 +61,10 @@ def test_the_worst_fault_comes_first_in_the_reason():
     cues = run(Coach(), make_steps(RUNS["land_midfoot"]))
     cue = next(c for c in cues if c.cue_id == "land_midfoot")
     clauses = cue.reason.split(", ")
-    assert clauses[:2] == ["grade -9.9 %", f"cadence 170 < target {cue.figures['target_cadence_spm']:.0f} spm"]
+    assert clauses[:2] == [
+        "grade -9.9 %",
+        f"cadence 170 < target {cue.figures['target_cadence_spm']:.0f} spm",
+    ]
     assert clauses[2].startswith("impact 39.5 g > expected")  # 39.5 g is worse than +38 deg for its limit
 
 
@@ -76,6 +91,8 @@ def test_demo_cues_csv_has_short_reasons_and_every_figure(tmp_path, capsys):
     assert overstride
     for row in overstride:
         figures = {k: float(v) for k, v in (pair.split("=") for pair in row["figures"].split(";"))}
-        assert {"grade_pct", "cadence_spm", "target_cadence_spm", "impact_g", "stride_m", "speed_mps"} <= set(figures)
+        assert {"grade_pct", "cadence_spm", "target_cadence_spm", "impact_g", "stride_m", "speed_mps"} <= set(
+            figures
+        )
         assert f"grade {figures['grade_pct']:+.1f} %" in row["reason"]
         assert f"target {figures['target_cadence_spm']:.0f} spm" in row["reason"]

@@ -4,11 +4,11 @@ from dataclasses import replace
 
 import pytest
 
-from cadence_coach.gait.baseline import CADENCE_PER_MPS
 from cadence_coach.coach.coach import Coach
 from cadence_coach.coach.config import CoachConfig, ScheduleSettings
 from cadence_coach.coach.descent import Band, DescentDetector
 from cadence_coach.coach.rules import slope_lean_deg
+from cadence_coach.gait.baseline import CADENCE_PER_MPS
 from tests.support.steps import Segment, make_steps, run
 
 OVERSTRIDE = {"shorten_stride", "quick_feet", "land_midfoot"}
@@ -45,8 +45,15 @@ def cue_times(cues, ids):
 
 
 def test_overstride_cue_within_seconds_of_episode_and_not_outside():
-    steps = make_steps([FLAT, Segment(60, **GOOD_DESCENT), Segment(40, **OVERSTRIDING),
-                        Segment(60, **GOOD_DESCENT), Segment(60)])
+    steps = make_steps(
+        [
+            FLAT,
+            Segment(60, **GOOD_DESCENT),
+            Segment(40, **OVERSTRIDING),
+            Segment(60, **GOOD_DESCENT),
+            Segment(60),
+        ]
+    )
     cues = run(Coach(), steps)
     times = cue_times(cues, OVERSTRIDE)
     assert times, cues
@@ -89,8 +96,13 @@ def test_no_overstride_cue_before_baseline_without_prior():
 
 def test_missing_fields_do_not_break_the_coach():
     shank = dict(OVERSTRIDING, speed_mps=None, stride_m=None, impact_g=None)
-    steps = make_steps([Segment(180, speed_mps=None, impact_g=None), Segment(60, **shank),
-                        Segment(30, grade_pct=None, strike_angle_deg=None, speed_mps=None, impact_g=None)])
+    steps = make_steps(
+        [
+            Segment(180, speed_mps=None, impact_g=None),
+            Segment(60, **shank),
+            Segment(30, grade_pct=None, strike_angle_deg=None, speed_mps=None, impact_g=None),
+        ]
+    )
     cues = run(Coach(), steps)
     assert cue_times(cues, OVERSTRIDE)  # cadence and strike angle alone suffice
     assert all(c.t_s < 240.0 + 5 for c in cues)  # grade gone: silent
@@ -125,8 +137,13 @@ def test_fading_lengthens_the_cooldown_after_corrections():
 
 
 def test_fault_back_after_long_good_spell_is_a_new_episode():
-    segs = [FLAT, Segment(30, **GOOD_DESCENT), Segment(10, **OVERSTRIDING), Segment(40, **GOOD_DESCENT),
-            Segment(10, **OVERSTRIDING)]
+    segs = [
+        FLAT,
+        Segment(30, **GOOD_DESCENT),
+        Segment(10, **OVERSTRIDING),
+        Segment(40, **GOOD_DESCENT),
+        Segment(10, **OVERSTRIDING),
+    ]
     times = cue_times(run(Coach(), make_steps(segs)), OVERSTRIDE)
     assert len(times) == 2 and 260.0 <= times[1] <= 264.0  # 50 s after the first cue
     never_new = CoachConfig(schedule=replace(ScheduleSettings(), new_episode_s=1000.0))
@@ -145,7 +162,9 @@ def test_confirmation_after_correction_can_be_switched_off():
 def test_eyes_up_needs_the_pitch_held_over_3_s():
     down = dict(GOOD_DESCENT, trunk_pitch_deg=30.0)
     level = dict(GOOD_DESCENT, trunk_pitch_deg=8.0)
-    short = run(Coach(), make_steps([FLAT, Segment(30, **level)] + [Segment(2.5, **down), Segment(3, **level)] * 6))
+    short = run(
+        Coach(), make_steps([FLAT, Segment(30, **level)] + [Segment(2.5, **down), Segment(3, **level)] * 6)
+    )
     assert "eyes_up" not in [c.cue_id for c in short]
     held = run(Coach(), make_steps([FLAT, Segment(30, **level), Segment(6, **down)]))
     eyes = cue_times(held, {"eyes_up"})
@@ -161,8 +180,16 @@ def test_eyes_up_on_flats_only_when_configured():
 
 def test_lean_from_ankles_when_leaning_back_on_a_descent():
     assert slope_lean_deg(-10.0) == pytest.approx(5.71, abs=0.01)
-    back = run(Coach(), make_steps([FLAT, Segment(30, **GOOD_DESCENT, trunk_pitch_deg=5.0),
-                                    Segment(10, **GOOD_DESCENT, trunk_pitch_deg=-4.0)]))
+    back = run(
+        Coach(),
+        make_steps(
+            [
+                FLAT,
+                Segment(30, **GOOD_DESCENT, trunk_pitch_deg=5.0),
+                Segment(10, **GOOD_DESCENT, trunk_pitch_deg=-4.0),
+            ]
+        ),
+    )
     assert [c.cue_id for c in back] == ["lean_from_ankles"]
     head = CoachConfig(lean_from_ankles=replace(CoachConfig().lean_from_ankles, pitch_sensor="head"))
     assert run(Coach(head), make_steps([FLAT, Segment(40, **GOOD_DESCENT, trunk_pitch_deg=-4.0)])) == []
@@ -178,7 +205,8 @@ def test_ease_off_on_steep_grade_held_5_s():
 
 def test_ease_off_on_speed_surge_during_descent():
     surge = [FLAT, Segment(40, **GOOD_DESCENT)] + [
-        Segment(3, grade_pct=-7.0, cadence_spm=182.0, speed_mps=3.4 + 0.06 * i) for i in range(1, 15)]
+        Segment(3, grade_pct=-7.0, cadence_spm=182.0, speed_mps=3.4 + 0.06 * i) for i in range(1, 15)
+    ]
     cues = run(Coach(), make_steps(surge))
     assert "ease_off" in [c.cue_id for c in cues]
     steady = run(Coach(), make_steps([FLAT, Segment(80, **GOOD_DESCENT)]))

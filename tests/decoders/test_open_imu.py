@@ -22,7 +22,7 @@ def test_round_trip_within_one_lsb():
 
 def test_known_bytes():
     # version 1, gyro flag, seq 0x0102, t0 1000 us, period 5 ms, +-16 g, +-2000 dps, one frame
-    payload = bytes.fromhex("01 01 0201 e8030000 404b4c00 10 d007 01" "0040 0000 00c0 0040 0000 0000")
+    payload = bytes.fromhex("01 01 0201 e8030000 404b4c00 10 d007 010040 0000 00c0 0040 0000 0000")
     pkt = open_imu.parse(payload)
     assert pkt.sequence == 0x0102 and pkt.t0_us == 1000 and pkt.period_s == pytest.approx(0.005)
     np.testing.assert_allclose(pkt.acc[0], [8 * GRAVITY, 0, -8 * GRAVITY])

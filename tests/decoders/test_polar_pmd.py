@@ -27,7 +27,9 @@ def _check_frame(case: dict) -> None:
     frame = pmd.parse_frame(payload, {pmd.MeasurementType.ACC: factor, pmd.MeasurementType.GYRO: factor})
     n = frame.samples.shape[0]
     assert n == e["sample_count"]
-    stamps = pmd.sample_timestamps_ns(frame.timestamp_ns, par["previous_frame_timestamp_ns"], n, par["sample_rate_hz"])
+    stamps = pmd.sample_timestamps_ns(
+        frame.timestamp_ns, par["previous_frame_timestamp_ns"], n, par["sample_rate_hz"]
+    )
     for i, sample in e.get("samples", {}).items():
         i = int(i)
         assert frame.samples[i].tolist() == pytest.approx([sample["x"], sample["y"], sample["z"]], abs=0)
@@ -147,7 +149,9 @@ def test_start_stop_and_settings_commands():
     assert pmd.encode_get_settings(pmd.MeasurementType.GYRO) == b"\x01\x05"
     assert pmd.build_command("start sdk_mode", {}) == b"\x02\x09"
     settings = {"gyro": {"sample_rate_hz": 52, "range_dps": 2000, "resolution_bits": 16}}
-    assert pmd.build_command("start gyro", settings) == bytes.fromhex("02 05 00 01 34 00 01 01 10 00 02 01 d0 07")
+    assert pmd.build_command("start gyro", settings) == bytes.fromhex(
+        "02 05 00 01 34 00 01 01 10 00 02 01 d0 07"
+    )
     for bad in ("start", "jump acc", "start walrus"):
         with pytest.raises(ValueError):
             pmd.build_command(bad, {})
@@ -157,9 +161,13 @@ def test_start_stop_and_settings_commands():
 
 def test_settings_response():
     # GET_MEASUREMENT_SETTINGS answer for ACC: rates 25/50/100/200, resolution 16, ranges 2/4/8
-    payload = bytes.fromhex("f0 01 02 00 00 00 04 19 00 32 00 64 00 c8 00 01 01 10 00 02 03 02 00 04 00 08 00")
+    payload = bytes.fromhex(
+        "f0 01 02 00 00 00 04 19 00 32 00 64 00 c8 00 01 01 10 00 02 03 02 00 04 00 08 00"
+    )
     r = pmd.parse_control_response(payload)
-    assert r.ok and r.op_code == pmd.OpCode.GET_MEASUREMENT_SETTINGS and r.measurement == pmd.MeasurementType.ACC
+    assert (
+        r.ok and r.op_code == pmd.OpCode.GET_MEASUREMENT_SETTINGS and r.measurement == pmd.MeasurementType.ACC
+    )
     assert r.settings() == {
         pmd.SettingType.SAMPLE_RATE: (25, 50, 100, 200),
         pmd.SettingType.RESOLUTION: (16,),
@@ -168,7 +176,9 @@ def test_settings_response():
     start_ok = pmd.parse_control_response(bytes.fromhex("f0 02 05 00 00 05 01") + np.float32(0.061).tobytes())
     assert start_ok.settings()[pmd.SettingType.FACTOR][0] == pytest.approx(0.061)
     failed = pmd.parse_control_response(bytes.fromhex("f0 02 02 08"))
-    assert not failed.ok and failed.status == pmd.ResponseStatus.INVALID_SAMPLE_RATE and failed.parameters == b""
+    assert (
+        not failed.ok and failed.status == pmd.ResponseStatus.INVALID_SAMPLE_RATE and failed.parameters == b""
+    )
     for bad in (b"\xf0\x01\x02", b"\xf1\x01\x02\x00"):
         with pytest.raises(DecodeError):
             pmd.parse_control_response(bad)
@@ -179,6 +189,9 @@ def test_settings_response():
 
 
 def test_features_read():
-    assert pmd.parse_features(bytes.fromhex("0f 24 00")) == {pmd.MeasurementType.ACC, pmd.MeasurementType.GYRO}
+    assert pmd.parse_features(bytes.fromhex("0f 24 00")) == {
+        pmd.MeasurementType.ACC,
+        pmd.MeasurementType.GYRO,
+    }
     with pytest.raises(DecodeError):
         pmd.parse_features(b"\x0f\x01")

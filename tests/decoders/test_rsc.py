@@ -59,13 +59,21 @@ def test_trailing_reserved_bytes_are_ignored():
 
 def test_encode_round_trip():
     m = rsc.parse_measurement(rsc.encode_measurement(3.5, 172, stride_m=1.21, total_distance_m=4321.5))
-    assert (m.speed_mps, m.cadence_per_min, m.stride_m, m.total_distance_m, m.running) == (3.5, 172, 1.21, 4321.5, True)
+    assert (m.speed_mps, m.cadence_per_min, m.stride_m, m.total_distance_m, m.running) == (
+        3.5,
+        172,
+        1.21,
+        4321.5,
+        True,
+    )
     walking = rsc.parse_measurement(rsc.encode_measurement(1.2, 110, running=False))
     assert walking.running is False and walking.stride_m is None
 
 
 def test_feature_bits():
     f = rsc.parse_feature(bytes([0b10101, 0]))
-    assert f.stride_length and not f.total_distance and f.walking_running_status and f.multiple_sensor_locations
+    assert (
+        f.stride_length and not f.total_distance and f.walking_running_status and f.multiple_sensor_locations
+    )
     with pytest.raises(DecodeError):
         rsc.parse_feature(b"\x01")

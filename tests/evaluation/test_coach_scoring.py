@@ -45,8 +45,16 @@ def make_trace(cues, delay_s=0.0, offset_pp=0.0, descent=(63.0, 125.0)):
     return CoachTrace(list(cues), t, active, course_grade(t - delay_s) + offset_pp)
 
 
-CUES = [(62.0, "shorten_stride"), (81.5, "quick_feet"), (95.0, "land_midfoot"), (110.0, "land_midfoot"),
-        (123.0, "ease_off"), (125.0, "ease_off"), (170.0, "arms_low"), (171.0, "eyes_up")]
+CUES = [
+    (62.0, "shorten_stride"),
+    (81.5, "quick_feet"),
+    (95.0, "land_midfoot"),
+    (110.0, "land_midfoot"),
+    (123.0, "ease_off"),
+    (125.0, "ease_off"),
+    (170.0, "arms_low"),
+    (171.0, "eyes_up"),
+]
 
 
 def test_true_descents_start_onset_and_end_from_the_grade():
@@ -76,7 +84,9 @@ def test_descent_cues_on_flats_climbs_and_after_a_descent():
 def test_onset_confirmation_and_grade_lag():
     s = score_run(make_truth(), make_trace(CUES, delay_s=5.0))
     assert s.onset_s == pytest.approx([12.0])  # descent state on at 63 s, the true onset at 51 s
-    assert s.grade_lag50_s == pytest.approx([5.0], abs=0.5) and s.grade_lag90_s == pytest.approx([5.0], abs=0.5)
+    assert s.grade_lag50_s == pytest.approx([5.0], abs=0.5) and s.grade_lag90_s == pytest.approx(
+        [5.0], abs=0.5
+    )
     never = score_run(make_truth(), make_trace(CUES, descent=None))
     assert never.onset_s == [math.inf]
     assert quantile([1.0, math.inf, math.inf], 0.5) == math.inf and quantile([2.0, 1.0, 3.0], 0.5) == 2.0
@@ -182,7 +192,9 @@ def test_a_descent_is_judged_by_its_first_steady_grade():
     g = np.interp(t, [0, 20, 22, 60, 62, 100, 102, 120], [0, 0, -3, -3, -9, -9, 0, 0])
     rows = np.stack([t, 3 * t, g, np.zeros_like(t)], axis=1)
     (d,) = true_descents(rows)
-    assert d.grade_pct == pytest.approx(-3.0) and d.onset_s == pytest.approx(21.0)  # the -9 % part is no onset
+    assert d.grade_pct == pytest.approx(-3.0) and d.onset_s == pytest.approx(
+        21.0
+    )  # the -9 % part is no onset
     truth = Truth({"duration_s": 120.0}, {"t_ic_s": np.array([3.0])}, [], rows)
     s = score_run(truth, CoachTrace([], t, np.zeros(t.size, bool), g))
     assert s.onset_s == [] and s.grade_lag50_s == []

@@ -7,18 +7,35 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cadence_coach.session.matching import match_closest_first
 from cadence_coach.evaluation.real_cases import Case, Steps, load_excerpt_cases
 from cadence_coach.evaluation.real_scoring import score_case, summarize
+from cadence_coach.session.matching import match_closest_first
 
 
-def _case(truth: list[float], activity: str = "walk", one_leg: bool = False,
-          windows: tuple[tuple[float, float], ...] = ((0.0, 100.0),), counts: np.ndarray | None = None) -> Case:
-    return Case(name="x", csv=Path("x.csv"), argv=(), dataset="d", group=f"trunk/{activity}", activity=activity,
-                windows=windows, truth_ic=np.array(truth), one_leg=one_leg, counts=counts)
+def _case(
+    truth: list[float],
+    activity: str = "walk",
+    one_leg: bool = False,
+    windows: tuple[tuple[float, float], ...] = ((0.0, 100.0),),
+    counts: np.ndarray | None = None,
+) -> Case:
+    return Case(
+        name="x",
+        csv=Path("x.csv"),
+        argv=(),
+        dataset="d",
+        group=f"trunk/{activity}",
+        activity=activity,
+        windows=windows,
+        truth_ic=np.array(truth),
+        one_leg=one_leg,
+        counts=counts,
+    )
 
 
-def _steps(t: list[float], cadence: float | list[float] = np.nan, detected_at: list[float] | None = None) -> Steps:
+def _steps(
+    t: list[float], cadence: float | list[float] = np.nan, detected_at: list[float] | None = None
+) -> Steps:
     t_arr = np.array(t, dtype=float)
     cad = np.broadcast_to(np.asarray(cadence, dtype=float), t_arr.shape).copy()
     at = t_arr + 0.05 if detected_at is None else np.array(detected_at, dtype=float)

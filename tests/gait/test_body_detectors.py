@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import Placement, SampleBlock
-from cadence_coach.session.matching import match_events
 from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
 
@@ -33,8 +33,16 @@ def regrouped(blocks, size):
     for b in blocks:
         for a in range(0, len(b), size):
             s = slice(a, a + size)
-            out.append(SampleBlock(0, b.t[s], acc=b.acc[s], gyro=None if b.gyro is None else b.gyro[s],
-                                   t_arrival=float(b.t[s][-1]), gap_before=b.gap_before and a == 0))
+            out.append(
+                SampleBlock(
+                    0,
+                    b.t[s],
+                    acc=b.acc[s],
+                    gyro=None if b.gyro is None else b.gyro[s],
+                    t_arrival=float(b.t[s][-1]),
+                    gap_before=b.gap_before and a == 0,
+                )
+            )
     return out
 
 
@@ -51,13 +59,24 @@ def joined(blocks):
     for i, r in enumerate(runs):
         t = np.concatenate([b.t for b in r])
         gyro = None if r[0].gyro is None else np.concatenate([b.gyro for b in r])
-        out.append(SampleBlock(0, t, acc=np.concatenate([b.acc for b in r]), gyro=gyro, t_arrival=float(t[-1]),
-                               gap_before=i > 0, arrival=t.copy()))
+        out.append(
+            SampleBlock(
+                0,
+                t,
+                acc=np.concatenate([b.acc for b in r]),
+                gyro=gyro,
+                t_arrival=float(t[-1]),
+                gap_before=i > 0,
+                arrival=t.copy(),
+            )
+        )
     return out
 
 
-@pytest.mark.parametrize("placement,gyro", [(Placement.SHANK, True), (Placement.SHANK, False),
-                                            (Placement.TRUNK, True), (Placement.HEAD, False)])
+@pytest.mark.parametrize(
+    "placement,gyro",
+    [(Placement.SHANK, True), (Placement.SHANK, False), (Placement.TRUNK, True), (Placement.HEAD, False)],
+)
 def test_same_events_whatever_the_block_sizes(run, placement, gyro):
     session = body_session(run, placement, seed=3, gyro=gyro, loss=0.003)
     one = regrouped(session.blocks, 1)
@@ -68,7 +87,9 @@ def test_same_events_whatever_the_block_sizes(run, placement, gyro):
     for field in ("t_ic_s", "t_to_s", "contact_s", "step_time_s", "impact_g", "trunk_pitch_deg"):
         a, b = ([getattr(s, field) for s in steps] for steps in (by_one, by_run))
         assert [x is None for x in a] == [x is None for x in b], field
-        assert [x for x in a if x is not None] == pytest.approx([x for x in b if x is not None], rel=1e-9), field
+        assert [x for x in a if x is not None] == pytest.approx([x for x in b if x is not None], rel=1e-9), (
+            field
+        )
 
 
 def test_shank_gyroscope_gives_contact_toe_off_and_low_latency(run):
@@ -99,6 +120,8 @@ def test_trunk_finds_every_step_its_side_and_running_contact():
     pairs = [(mine[d], truth[k]) for d, k in zip(m.detected, m.true)]
     sided = [(s.side.value == t["side"]) for s, t in pairs if s.side is not None]
     assert len(sided) > 0.7 * len(pairs) and np.mean(sided) > 0.95
-    running = [abs(s.contact_s - t["contact_s"]) for s, t in pairs if not t["walking"] and s.contact_s is not None]
+    running = [
+        abs(s.contact_s - t["contact_s"]) for s, t in pairs if not t["walking"] and s.contact_s is not None
+    ]
     assert len(running) > 0.5 * sum(not t["walking"] for _, t in pairs)
     assert np.median(running) < 0.015

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import GRAVITY, Placement, SampleBlock, SensorInfo
-from cadence_coach.session.matching import field_array, match_events
 from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.session.matching import field_array, match_events
 from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.session.session import Session
 from cadence_coach.sources import simulator as sim_mod
@@ -64,7 +64,9 @@ def test_every_step_found_on_time(flat):
 def test_at_100_hz_contact_is_confirmed_from_the_impact(tmp_path):
     """At 100 Hz a landing spans a sample or two: contact is still found within 15 ms (95 %) of the
     truth on a descent with heel strikes, and confirmed about a sample or two after it, not at mid-stance."""
-    path, truth = simulated(tmp_path, "long-descent-overstride", duration=150, rate=100.0, seed=2, feet="right")
+    path, truth = simulated(
+        tmp_path, "long-descent-overstride", duration=150, rate=100.0, seed=2, feet="right"
+    )
     steps, sensors = run(path, batch=256)
     ((mine, sel, m),) = score(steps, sensors, truth)
     assert m.f1 > 0.98
@@ -132,12 +134,16 @@ def test_trunk_sensor_gives_cadence():
     rate, cadence = 100.0, 170.0
     t = np.arange(0, 30, 1 / rate)
     phase = (t * cadence / 60.0) % 1.0
-    vertical = 1.0 + 1.8 * np.exp(-(((phase - 0.3) / 0.08) ** 2)) - 0.7 * np.exp(-(((phase - 0.8) / 0.1) ** 2))
+    vertical = (
+        1.0 + 1.8 * np.exp(-(((phase - 0.3) / 0.08) ** 2)) - 0.7 * np.exp(-(((phase - 0.8) / 0.1) ** 2))
+    )
     acc = np.stack([0.1 * np.sin(2 * np.pi * t), np.zeros_like(t), vertical], axis=1) * GRAVITY
     engine = GaitEngine([SensorInfo("csv-import", Placement.TRUNK)])
     steps = []
     for k in range(0, t.size, 37):
-        block = SampleBlock(0, t[k : k + 37], acc=acc[k : k + 37], t_arrival=float(t[min(k + 36, t.size - 1)]))
+        block = SampleBlock(
+            0, t[k : k + 37], acc=acc[k : k + 37], t_arrival=float(t[min(k + 36, t.size - 1)])
+        )
         steps.extend(engine.feed(block).completed)
     cad = field_array(steps, "cadence_spm")
     assert len(steps) == pytest.approx(30 * cadence / 60, abs=3)
@@ -145,7 +151,7 @@ def test_trunk_sensor_gives_cadence():
 
 
 def test_barometer_removes_a_slow_grade_bias():
-    from cadence_coach.gait.grade import GradeEstimator, STANDARD_PRESSURE_PA
+    from cadence_coach.gait.grade import STANDARD_PRESSURE_PA, GradeEstimator
 
     est = GradeEstimator(feet=1)
     t, altitude = 0.0, 100.0
@@ -160,7 +166,7 @@ def test_barometer_removes_a_slow_grade_bias():
 
 
 def test_strides_without_a_rise_leave_grade_and_bias_alone():
-    from cadence_coach.gait.grade import GradeEstimator, STANDARD_PRESSURE_PA
+    from cadence_coach.gait.grade import STANDARD_PRESSURE_PA, GradeEstimator
 
     est = GradeEstimator(feet=1)
     t, altitude = 0.0, 100.0
@@ -186,7 +192,13 @@ def test_shank_sensor_counts_both_feet_from_one_leg():
     engine = GaitEngine([SensorInfo("csv-import", Placement.SHANK)])
     steps = []
     for k in range(0, t.size, 50):
-        steps.extend(engine.feed(SampleBlock(0, t[k : k + 50], acc=acc[k : k + 50], t_arrival=float(t[min(k + 49, t.size - 1)]))).completed)
+        steps.extend(
+            engine.feed(
+                SampleBlock(
+                    0, t[k : k + 50], acc=acc[k : k + 50], t_arrival=float(t[min(k + 49, t.size - 1)])
+                )
+            ).completed
+        )
     assert len(steps) == pytest.approx(30 * cadence / 120, abs=2)
     assert np.nanmedian(field_array(steps, "cadence_spm")) == pytest.approx(cadence, abs=1.0)
 
@@ -214,7 +226,9 @@ def trunk_signal(lean_deg, seconds=40.0, rate=100.0, cadence=170.0, mounting=Non
     lean = np.radians(lean_deg(t))
     # The sensor on a trunk leaning forward by `lean`: world -> trunk is a rotation about y by -lean.
     c, s = np.cos(lean), np.sin(lean)
-    body = np.stack([c * world[:, 0] - s * world[:, 2], world[:, 1], s * world[:, 0] + c * world[:, 2]], axis=1)
+    body = np.stack(
+        [c * world[:, 0] - s * world[:, 2], world[:, 1], s * world[:, 0] + c * world[:, 2]], axis=1
+    )
     if mounting is not None:
         body = body @ mounting.T
     return t, body
@@ -228,7 +242,13 @@ def test_trunk_lean_has_a_sign():
     engine = GaitEngine([SensorInfo("csv-import", Placement.TRUNK)])
     steps = []
     for k in range(0, t.size, 25):
-        steps.extend(engine.feed(SampleBlock(0, t[k : k + 25], acc=acc[k : k + 25], t_arrival=float(t[min(k + 24, t.size - 1)]))).completed)
+        steps.extend(
+            engine.feed(
+                SampleBlock(
+                    0, t[k : k + 25], acc=acc[k : k + 25], t_arrival=float(t[min(k + 24, t.size - 1)])
+                )
+            ).completed
+        )
     pitch = field_array(steps, "trunk_pitch_deg")
     t_ic = field_array(steps, "t_ic_s")
     assert np.nanmedian(pitch[(t_ic > 20) & (t_ic < 27)]) == pytest.approx(10.0, abs=2.0)  # leaning forward
@@ -238,8 +258,19 @@ def test_trunk_lean_has_a_sign():
 def test_live_packet_by_packet_gives_the_replay_steps_exactly():
     """The bundled downhill run (heel strikes, foot slaps, lost packets, both feet): fed one packet at a
     time as a live session does, or in replay's batches, every figure of every step is the same."""
-    fields = ("t_ic_s", "t_to_s", "side", "step_time_s", "contact_s", "flight_s", "impact_g",
-              "strike_angle_deg", "stride_m", "grade_pct", "detected_at_s")
+    fields = (
+        "t_ic_s",
+        "t_to_s",
+        "side",
+        "step_time_s",
+        "contact_s",
+        "flight_s",
+        "impact_g",
+        "strike_angle_deg",
+        "stride_m",
+        "grade_pct",
+        "detected_at_s",
+    )
     runs = []
     for batch in (1, 512):
         with RecordingReader(DEMO_RECORDING) as reader:

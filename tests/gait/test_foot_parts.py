@@ -85,7 +85,10 @@ def test_pitch_axis_flips_when_most_recent_strides_go_backwards():
     ahead, behind = stride(1.0), stride(-1.0)
     assert p.judge(stride(0.1), h, 0) is AxisVerdict.AGREES  # too short to tell
     assert [p.judge(s, h, 0) for s in (behind, ahead, behind, behind)] == [
-        AxisVerdict.SKIP, AxisVerdict.AGREES, AxisVerdict.SKIP, AxisVerdict.FLIP,
+        AxisVerdict.SKIP,
+        AxisVerdict.AGREES,
+        AxisVerdict.SKIP,
+        AxisVerdict.FLIP,
     ]
     p.flip()
     assert p.axis[1] == -1.0

@@ -37,7 +37,8 @@ def test_first_still_is_the_end_of_the_first_long_enough_still_run(signals):
     ok = still_now(acc, gyro)
     for start, run in ((0, 1), (0, 4), (120, 4), (150, 20), (170, 4)):
         expected = next(
-            (i for i in range(start, len(ok)) if ok[max(0, i - run + 1) : i + 1].all() and i - run + 1 >= 0), -1
+            (i for i in range(start, len(ok)) if ok[max(0, i - run + 1) : i + 1].all() and i - run + 1 >= 0),
+            -1,
         )
         assert kernels.first_still(acc, gyro, start, len(ok), run, *STILL) == expected
 
@@ -77,7 +78,9 @@ def test_stance_kernels_match_numpy(signals):
     ok = still_now(acc, gyro)[50:250]
     assert n == ok.sum() and np.allclose(force, acc[50:250][ok].mean(axis=0))
     axis = np.array([1.0, 0.0, 0.0])
-    assert kernels.rotation_between(t, gyro, axis, 20, 80) == pytest.approx(np.trapezoid(gyro[20:80, 0], t[20:80]))
+    assert kernels.rotation_between(t, gyro, axis, 20, 80) == pytest.approx(
+        np.trapezoid(gyro[20:80, 0], t[20:80])
+    )
     assert kernels.peak_norm(acc, 0, 400) == pytest.approx(np.linalg.norm(acc, axis=1).max())
 
 
@@ -96,8 +99,14 @@ def test_trend_breaks_are_second_differences_across_blocks(signals):
     d2 = acc[2:] - 2 * acc[1:-1] + acc[:-2]
     whole = kernels.trend_breaks(acc[:0], acc)
     assert whole[0] == whole[1] == 0.0 and np.allclose(whole[2:], np.linalg.norm(d2, axis=1))
-    split = np.concatenate([kernels.trend_breaks(acc[:0], acc[:1]), kernels.trend_breaks(acc[:1], acc[1:2]),
-                            kernels.trend_breaks(acc[:2], acc[2:7]), kernels.trend_breaks(acc[5:7], acc[7:])])
+    split = np.concatenate(
+        [
+            kernels.trend_breaks(acc[:0], acc[:1]),
+            kernels.trend_breaks(acc[:1], acc[1:2]),
+            kernels.trend_breaks(acc[:2], acc[2:7]),
+            kernels.trend_breaks(acc[5:7], acc[7:]),
+        ]
+    )
     assert np.allclose(split, whole)
 
 

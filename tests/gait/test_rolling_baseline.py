@@ -77,5 +77,7 @@ def test_baseline_by_speed_interpolates_and_falls_back():
     slope = CADENCE_PER_MPS
     assert b.expected("cadence_spm", 4.5) == pytest.approx(168.0 + slope * 1.5)  # rises slowly with speed
     expected_cadence = 168.0 + slope * 1.2
-    assert b.expected("stride_m", 4.2) == pytest.approx(4.2 * 120 / expected_cadence)  # stride = speed / cadence
+    assert b.expected("stride_m", 4.2) == pytest.approx(
+        4.2 * 120 / expected_cadence
+    )  # stride = speed / cadence
     assert b.expected("cadence_spm", None) == pytest.approx(168.0)  # overall median

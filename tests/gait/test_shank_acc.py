@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import GRAVITY, Placement, SampleBlock, Side
-from cadence_coach.session.matching import match_events
 from cadence_coach.gait.body import BodyStepDetector
 from cadence_coach.gait.shank_acc import ShankAccDetector
+from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
 
@@ -37,22 +37,29 @@ def synthetic_shank(rate_hz, stride_s, shock_g, swing_g, duration_s=12.0, seed=0
     acc[:, 2] = GRAVITY
     for c in contacts:
         dt = t - c
-        shock = np.where(dt < 0, 0.0, np.where(dt < 0.003, dt / 0.003, np.exp(-np.maximum(dt - 0.003, 0.0) / 0.008)))
+        shock = np.where(
+            dt < 0, 0.0, np.where(dt < 0.003, dt / 0.003, np.exp(-np.maximum(dt - 0.003, 0.0) / 0.008))
+        )
         acc[:, 2] += shock_g * GRAVITY * shock
     acc += 0.02 * rng.standard_normal(acc.shape)
     return t, np.clip(acc, -16 * GRAVITY, 16 * GRAVITY), contacts
 
 
 def blocks_of(t, acc, size):
-    return [SampleBlock(0, t[a:a + size], acc=acc[a:a + size], t_arrival=float(t[a:a + size][-1]))
-            for a in range(0, t.size, size)]
+    return [
+        SampleBlock(0, t[a : a + size], acc=acc[a : a + size], t_arrival=float(t[a : a + size][-1]))
+        for a in range(0, t.size, size)
+    ]
 
 
-@pytest.mark.parametrize("rate_hz,stride_s,shock_g,swing_g", [
-    (100.0, 0.72, 10.0, 4.0),  # running at 100 Hz, the swing 4 g
-    (400.0, 0.46, 14.0, 5.0),  # 260 steps/min, the shock clipped at 16 g
-    (1000.0, 1.05, 1.5, 1.0),  # walking sampled fast: a soft landing, a small trend break per sample
-])
+@pytest.mark.parametrize(
+    "rate_hz,stride_s,shock_g,swing_g",
+    [
+        (100.0, 0.72, 10.0, 4.0),  # running at 100 Hz, the swing 4 g
+        (400.0, 0.46, 14.0, 5.0),  # 260 steps/min, the shock clipped at 16 g
+        (1000.0, 1.05, 1.5, 1.0),  # walking sampled fast: a soft landing, a small trend break per sample
+    ],
+)
 def test_one_landing_per_shock_with_its_onset(rate_hz, stride_s, shock_g, swing_g):
     t, acc, contacts = synthetic_shank(rate_hz, stride_s, shock_g, swing_g)
     new, done = detect(ShankAccDetector(0, Side.LEFT), blocks_of(t, acc, 7))
@@ -82,7 +89,7 @@ def test_one_sample_at_a_time_gives_the_events_of_one_block(rate_hz, seconds):
     t = np.concatenate([b.t for b in session.blocks])
     acc = np.concatenate([b.acc for b in session.blocks])
     whole = [SampleBlock(0, t, acc=acc, t_arrival=float(t[-1]), arrival=t.copy())]
-    one = [SampleBlock(0, t[i:i + 1], acc=acc[i:i + 1], t_arrival=float(t[i])) for i in range(t.size)]
+    one = [SampleBlock(0, t[i : i + 1], acc=acc[i : i + 1], t_arrival=float(t[i])) for i in range(t.size)]
     by_whole, _ = detect(ShankAccDetector(0, Side.LEFT), whole)
     by_one, _ = detect(ShankAccDetector(0, Side.LEFT), one)
     assert len(by_one) > 0.8 * len(session.steps)

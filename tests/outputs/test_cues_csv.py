@@ -10,16 +10,28 @@ from cadence_coach.outputs.cues_csv import CuesCsvWriter, write_cues_csv
 
 
 def test_cues_csv_round_trip(tmp_path):
-    cues = [Cue(12.3456, "quick_feet", "Quick feet", "grade -7.8 %, cadence 158 < target 171 spm",
-                figures={"grade_pct": -7.8125, "cadence_spm": 158.0, "target_cadence_spm": 171.24999}),
-            Cue(40.0, "eyes_up", "Eyes up", 'pitch 25 deg "down"')]
+    cues = [
+        Cue(
+            12.3456,
+            "quick_feet",
+            "Quick feet",
+            "grade -7.8 %, cadence 158 < target 171 spm",
+            figures={"grade_pct": -7.8125, "cadence_spm": 158.0, "target_cadence_spm": 171.24999},
+        ),
+        Cue(40.0, "eyes_up", "Eyes up", 'pitch 25 deg "down"'),
+    ]
     path = tmp_path / "cues.csv"
     assert write_cues_csv(path, cues) == 2
     with path.open(newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0] == ["t_s", "cue_id", "text", "reason", "figures"]
-    assert rows[1] == ["12.346", "quick_feet", "Quick feet", "grade -7.8 %, cadence 158 < target 171 spm",
-                       "grade_pct=-7.812;cadence_spm=158;target_cadence_spm=171.25"]
+    assert rows[1] == [
+        "12.346",
+        "quick_feet",
+        "Quick feet",
+        "grade -7.8 %, cadence 158 < target 171 spm",
+        "grade_pct=-7.812;cadence_spm=158;target_cadence_spm=171.25",
+    ]
     assert rows[2][3:] == ['pitch 25 deg "down"', ""]
 
 

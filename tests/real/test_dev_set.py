@@ -78,9 +78,21 @@ NOT_MET = {
 }
 """(group label, target name) -> why it is an xfail; ``*``: every target of the group."""
 
-EVENT_TARGETS = ["F1", "median |IC error| ms", "median latency ms", "cadence error spm", "F1 vs baseline",
-                 "median |IC error| ms vs baseline", "cadence error spm vs baseline"]
-COUNT_TARGETS = ["count error %", "cadence error spm", "count error % vs baseline", "cadence error spm vs baseline"]
+EVENT_TARGETS = [
+    "F1",
+    "median |IC error| ms",
+    "median latency ms",
+    "cadence error spm",
+    "F1 vs baseline",
+    "median |IC error| ms vs baseline",
+    "cadence error spm vs baseline",
+]
+COUNT_TARGETS = [
+    "count error %",
+    "cadence error spm",
+    "count error % vs baseline",
+    "cadence error spm vs baseline",
+]
 
 
 @pytest.fixture(scope="module")

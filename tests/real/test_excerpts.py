@@ -45,10 +45,12 @@ def _xfail(reason: str) -> pytest.MarkDecorator:
 
 KNOWN_FAILURES = {
     ("count", "mobgap_lowback_ms001_daily"): _xfail(
-        "impaired walking: 41 steps for 33 (the rebound after some landings still passes for a step)"),
+        "impaired walking: 41 steps for 33 (the rebound after some landings still passes for a step)"
+    ),
     ("contacts", "mobgap_lowback_ms001_daily"): _xfail(
         "impaired walking: rebounds counted as steps and a few slow turning steps missed: "
-        "F1 0.49 within 60 ms"),
+        "F1 0.49 within 60 ms"
+    ),
     ("cadence", "mobgap_lowback_ms001_daily"): _xfail("extra steps: median cadence 138 vs 101 steps/min"),
 }
 
@@ -104,8 +106,12 @@ def test_foot_contacts_are_known_within_tens_of_milliseconds(analyzed, name: str
     s = analyzed[name]
     result = score(_reference(name), s["t_ic_s"], s["t_to_s"], s["detected_at_s"], MATCH_S)
     walking = _reference(name).in_bouts(s["t_ic_s"])
-    confirm_s = (s["detected_at_s"] - s["t_ic_s"])[walking]  # from the engine's own contact to its confirmation
-    assert np.mean(confirm_s <= MAX_CONFIRM_S) >= MIN_PROMPT  # the rest: the first steps, held until a stride confirms the axis
+    confirm_s = (s["detected_at_s"] - s["t_ic_s"])[
+        walking
+    ]  # from the engine's own contact to its confirmation
+    assert (
+        np.mean(confirm_s <= MAX_CONFIRM_S) >= MIN_PROMPT
+    )  # the rest: the first steps, held until a stride confirms the axis
     assert result.latency_s.size >= MIN_MATCHED * _reference(name).ic.size
 
 
@@ -140,14 +146,19 @@ def test_real_steps_do_not_depend_on_block_sizes(name):
     acc = np.c_[rows["ax"], rows["ay"], rows["az"]] * (GRAVITY if spec["acc_unit"] == "g" else 1.0)
     gyro = np.radians(np.c_[rows["gx"], rows["gy"], rows["gz"]])
     t = np.arange(len(acc)) / spec.get("rate", 100.0)
-    info = SensorInfo(profile="csv-import", placement=Placement(spec["placement"]),
-                      side=Side(spec["side"]) if spec.get("side") else None)
+    info = SensorInfo(
+        profile="csv-import",
+        placement=Placement(spec["placement"]),
+        side=Side(spec["side"]) if spec.get("side") else None,
+    )
     results = []
     for size in (1, 37, len(t)):
         engine, found = GaitEngine([info]), []
         for a in range(0, len(t), size):
             s = slice(a, a + size)
-            block = SampleBlock(sensor=0, t=t[s], acc=acc[s], gyro=gyro[s], t_arrival=float(t[s][-1]), arrival=t[s])
+            block = SampleBlock(
+                sensor=0, t=t[s], acc=acc[s], gyro=gyro[s], t_arrival=float(t[s][-1]), arrival=t[s]
+            )
             found += [(ev.t_ic_s, ev.detected_at_s) for ev in engine.feed(block).new]
         results.append(found)
     assert len(results[0]) > 5

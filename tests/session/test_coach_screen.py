@@ -18,8 +18,10 @@ from cadence_coach.sources.recording import RecordedEvent
 from tests.support.steps import Segment, make_steps
 
 OPEN_IMU = ("6e4f0002-8a3c-4b8e-9c2d-0c0ade1c0ac0",)
-FEET = [SensorInfo("open-imu", Placement.FOOT, Side.LEFT, characteristics=OPEN_IMU),
-        SensorInfo("open-imu", Placement.FOOT, Side.RIGHT, characteristics=OPEN_IMU)]
+FEET = [
+    SensorInfo("open-imu", Placement.FOOT, Side.LEFT, characteristics=OPEN_IMU),
+    SensorInfo("open-imu", Placement.FOOT, Side.RIGHT, characteristics=OPEN_IMU),
+]
 SIZES = [(80, 24), (40, 12)]
 FLAT = Segment(180)  # the coach learns its flat baseline: 170 spm at 3 m/s
 OVERSTRIDING = dict(grade_pct=-7.0, cadence_spm=165.0, speed_mps=3.4, strike_angle_deg=14.0, impact_g=11.0)
@@ -89,8 +91,13 @@ def test_running_flat_shows_cadence_target_time_and_distance(width, height):
     text = "\n".join(lines)
     for row in digit_rows("170", width):
         assert row in text
-    for part in [f"target {state.target_spm:.0f}", clock(steps[-1].detected_at_s), distance(state.distance_m), "flat",
-                 "foot L ok  foot R ok" if width < 48 else "foot right   ok"]:
+    for part in [
+        f"target {state.target_spm:.0f}",
+        clock(steps[-1].detected_at_s),
+        distance(state.distance_m),
+        "flat",
+        "foot L ok  foot R ok" if width < 48 else "foot right   ok",
+    ]:
         assert part in text
     assert "DESCENT" not in text and "LOST" not in text
 
@@ -99,12 +106,15 @@ def test_running_flat_shows_cadence_target_time_and_distance(width, height):
 def test_on_a_descent_with_a_recent_cue_the_cue_its_age_and_why_show(width, height):
     coach = Coach()
     view, pipeline = new_view(coach)
-    steps = make_steps([FLAT, Segment(60, grade_pct=-7.0, cadence_spm=182.0, speed_mps=3.4),
-                        Segment(40, **OVERSTRIDING)])
+    steps = make_steps(
+        [FLAT, Segment(60, grade_pct=-7.0, cadence_spm=182.0, speed_mps=3.4), Segment(40, **OVERSTRIDING)]
+    )
     cues = drive(view, coach, steps, pipeline)
     last = cues[-1]
     state = view.state()
-    assert state.descent_band == "moderate" and state.cue_age_s == pytest.approx(steps[-1].detected_at_s - last.t_s)
+    assert state.descent_band == "moderate" and state.cue_age_s == pytest.approx(
+        steps[-1].detected_at_s - last.t_s
+    )
     lines = screen_text(view.render(), width, height)
     assert_fits(lines, width, height)
     text = "\n".join(lines)
@@ -122,7 +132,9 @@ def test_a_lost_sensor_shows_as_lost(width, height):
     steps = make_steps([Segment(30)])
     drive(view, coach, steps[:40], pipeline)
     t_lost = steps[40].t_ic_s
-    view.update(PipelineOutput(events=[RecordedEvent(t_lost, {"event": "disconnected", "sensor": 1})]), pipeline)
+    view.update(
+        PipelineOutput(events=[RecordedEvent(t_lost, {"event": "disconnected", "sensor": 1})]), pipeline
+    )
     drive(view, coach, steps[40:], pipeline, silent={1})
     assert [x.link for x in view.state().sensors] == [Link.OK, Link.LOST]
     lines = screen_text(view.render(), width, height)
@@ -149,16 +161,29 @@ def test_a_reconnected_sensor_is_ok_again():
     view.update(PipelineOutput(blocks=[block(0, 1.0), block(1, 1.0)]), pipeline)
     view.update(PipelineOutput(events=[RecordedEvent(1.5, {"event": "disconnected", "sensor": 0})]), pipeline)
     assert view.state().sensors[0].link is Link.LOST
-    view.update(PipelineOutput(events=[RecordedEvent(2.5, {"event": "reconnected", "sensor": 0})],
-                               blocks=[block(0, 2.6), block(1, 2.6)]), pipeline)
+    view.update(
+        PipelineOutput(
+            events=[RecordedEvent(2.5, {"event": "reconnected", "sensor": 0})],
+            blocks=[block(0, 2.6), block(1, 2.6)],
+        ),
+        pipeline,
+    )
     assert [x.link for x in view.state().sensors] == [Link.OK, Link.OK]
 
 
 FULL = ScreenState(
-    now_s=4000.0, steps=12000, cadence_spm=163.4, target_spm=176.2, grade_pct=-12.3, descent_band="steep",
-    descent_s=600.0, distance_m=12345.0,
-    sensors=[SensorStatus(f"foot {s}", f"foot {s[0].upper()}", Link.LOST, 75.0, 12345, 199.9)
-             for s in ("left", "right", "left", "right")],
+    now_s=4000.0,
+    steps=12000,
+    cadence_spm=163.4,
+    target_spm=176.2,
+    grade_pct=-12.3,
+    descent_band="steep",
+    descent_s=600.0,
+    distance_m=12345.0,
+    sensors=[
+        SensorStatus(f"foot {s}", f"foot {s[0].upper()}", Link.LOST, 75.0, 12345, 199.9)
+        for s in ("left", "right", "left", "right")
+    ],
 )
 
 
@@ -179,5 +204,11 @@ def test_the_most_needed_parts_stay_on_a_short_screen():
 
 
 def test_elapsed_time_reads_mm_ss_then_hours():
-    assert [clock(x) for x in (0, 59.9, 61, 3599, 3600, 7322)] == ["00:00", "00:59", "01:01", "59:59", "1:00:00",
-                                                                   "2:02:02"]
+    assert [clock(x) for x in (0, 59.9, 61, 3599, 3600, 7322)] == [
+        "00:00",
+        "00:59",
+        "01:01",
+        "59:59",
+        "1:00:00",
+        "2:02:02",
+    ]

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from cadence_coach.datatypes import PacketBatch, Placement, SensorInfo, Side
-from cadence_coach.outputs.steps_csv import STEP_COLUMNS, StepsCsvWriter, step_row
 from cadence_coach.gait.engine import STALL_S, GaitEngine
+from cadence_coach.outputs.steps_csv import STEP_COLUMNS, StepsCsvWriter, step_row
 from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.session.session import Session
 from cadence_coach.sources import simulator as sim_mod
@@ -51,7 +51,8 @@ def test_two_feet_step_time_is_from_the_other_foot(two_feet):
     t_ic = np.array([s.t_ic_s for s in steps])
     assert np.all(np.diff(t_ic) > 0), "released in contact order"
     alternating = [
-        (a, b) for a, b in zip(steps, steps[1:])
+        (a, b)
+        for a, b in zip(steps, steps[1:])
         if a.sensor != b.sensor and b.t_ic_s > 10 and b.step_time_s is not None
     ]
     assert len(alternating) > 0.8 * len(steps)
@@ -123,7 +124,9 @@ def engine_rows(sensors, blocks, batch):
     steps = []
     for start in range(0, len(blocks), batch):
         window = blocks[start : start + batch]
-        order = sorted(range(len(window)), key=lambda i: (window[i].sensor != window[0].sensor, window[i].sensor, i))
+        order = sorted(
+            range(len(window)), key=lambda i: (window[i].sensor != window[0].sensor, window[i].sensor, i)
+        )
         for i in order:
             engine.detect(window[i])
         steps.extend(engine.release(max(b.t_arrival for b in window)))

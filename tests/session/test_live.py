@@ -36,12 +36,28 @@ def test_run_streams_records_and_survives_a_disconnect(tmp_path, capsys):
     record = tmp_path / "live.ccrec"
     steps_csv = tmp_path / "steps.csv"
     args = build_parser().parse_args(
-        ["run", "--device", "CC-IMU-L", "--side", "left", "--record", str(record), "--audio", "off",
-         "--steps-out", str(steps_csv), "--duration", "12", "--scan-timeout", "2"]
+        [
+            "run",
+            "--device",
+            "CC-IMU-L",
+            "--side",
+            "left",
+            "--record",
+            str(record),
+            "--audio",
+            "off",
+            "--steps-out",
+            str(steps_csv),
+            "--duration",
+            "12",
+            "--scan-timeout",
+            "2",
+        ]
     )
 
     async def go():
         async with SimulatedLink([sensor]) as link:
+
             async def range_loss():
                 await asyncio.sleep(6.0)
                 await sensor.force_disconnect(1.0)
@@ -59,7 +75,11 @@ def test_run_streams_records_and_survives_a_disconnect(tmp_path, capsys):
         header = reader.header
         records = list(reader.records())
     info = header.sensors[0]
-    assert (info.profile, info.placement.value, info.side.value) == ("open-imu", "foot", "left")  # profile from scan
+    assert (info.profile, info.placement.value, info.side.value) == (
+        "open-imu",
+        "foot",
+        "left",
+    )  # profile from scan
     assert (info.name, info.address) == ("CC-IMU-L", sensor.address)
     packets = [r.payload for r in records if not isinstance(r, RecordedEvent)]
     # every packet received is recorded byte-exact and in order; at most the ones in flight when the link
@@ -70,8 +90,12 @@ def test_run_streams_records_and_survives_a_disconnect(tmp_path, capsys):
     assert len(sensor.sent) - len(packets) <= 2
     events = [r.data for r in records if isinstance(r, RecordedEvent)]
     assert [e["event"] for e in events] == ["connected", "disconnected", "reconnected"]
-    lost_at = next(r.t_s for r in records if isinstance(r, RecordedEvent) and r.data["event"] == "disconnected")
-    back_at = next(r.t_s for r in records if isinstance(r, RecordedEvent) and r.data["event"] == "reconnected")
+    lost_at = next(
+        r.t_s for r in records if isinstance(r, RecordedEvent) and r.data["event"] == "disconnected"
+    )
+    back_at = next(
+        r.t_s for r in records if isinstance(r, RecordedEvent) and r.data["event"] == "reconnected"
+    )
     assert 0.9 < back_at - lost_at
 
     with open(steps_csv, newline="") as f:
@@ -95,8 +119,19 @@ def test_run_streams_records_and_survives_a_disconnect(tmp_path, capsys):
 def test_run_refuses_a_device_it_cannot_find_and_records_nothing(tmp_path):
     record = tmp_path / "none.ccrec"
     args = build_parser().parse_args(
-        ["run", "--device", "CC-IMU-X", "--profile", "open-imu", "--record", str(record), "--audio", "off",
-         "--scan-timeout", "0.5"]
+        [
+            "run",
+            "--device",
+            "CC-IMU-X",
+            "--profile",
+            "open-imu",
+            "--record",
+            str(record),
+            "--audio",
+            "off",
+            "--scan-timeout",
+            "0.5",
+        ]
     )
 
     async def go():
@@ -111,8 +146,18 @@ def test_run_refuses_a_device_it_cannot_find_and_records_nothing(tmp_path):
 def test_bench_json_reports_plausible_figures(capsys):
     assert main(["bench", "--scenario", "flat-easy", "--duration", "20", "--disconnects", "1", "--json"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    for key in ("steps_true", "steps_detected", "latency_ms_median", "latency_ms_p95", "reconnects",
-                "packets_lost", "cpu_percent", "reconnect_ms_median", "f1", "false_steps_in_gaps"):
+    for key in (
+        "steps_true",
+        "steps_detected",
+        "latency_ms_median",
+        "latency_ms_p95",
+        "reconnects",
+        "packets_lost",
+        "cpu_percent",
+        "reconnect_ms_median",
+        "f1",
+        "false_steps_in_gaps",
+    ):
         assert key in result
     assert result["steps_true"] >= 15
     assert abs(result["steps_detected"] - result["steps_true"]) <= 0.2 * result["steps_true"]
@@ -132,7 +177,10 @@ def test_bench_json_reports_plausible_figures(capsys):
         (["bench", "--duration", "-5"], "duration"),
         (["run", "--audio", "off"], "no device"),
         (["run", "--device", "A", "--profile", "no-such-profile", "--audio", "off"], "no-such-profile"),
-        (["run", "--device", "A", "--device", "B", "--side", "left", "--side", "right", "--side", "left"], "--side"),
+        (
+            ["run", "--device", "A", "--device", "B", "--side", "left", "--side", "right", "--side", "left"],
+            "--side",
+        ),
         (["run", "--device", "A", "--duration", "-1"], "duration"),
     ],
 )

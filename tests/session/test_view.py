@@ -3,11 +3,13 @@ import io
 import numpy as np
 
 from cadence_coach.datatypes import Cue, Placement, SampleBlock, SensorInfo, Side, StepEvent, StrikeClass
-from cadence_coach.session.pipeline import Pipeline, PipelineOutput
 from cadence_coach.session.detail_view import cue_line, step_line
+from cadence_coach.session.pipeline import Pipeline, PipelineOutput
 from cadence_coach.session.view import LiveView
 
-FOOT = SensorInfo("open-imu", Placement.FOOT, Side.LEFT, characteristics=("6e4f0002-8a3c-4b8e-9c2d-0c0ade1c0ac0",))
+FOOT = SensorInfo(
+    "open-imu", Placement.FOOT, Side.LEFT, characteristics=("6e4f0002-8a3c-4b8e-9c2d-0c0ade1c0ac0",)
+)
 
 
 def full_step():
@@ -29,8 +31,16 @@ def full_step():
 def test_step_line_shows_measured_figures_in_display_units():
     line = step_line(full_step())
     assert line.startswith("step 61.250 s right:")
-    for part in ["cadence 172 spm", "contact 241 ms", "flight 90 ms", "strike heel (+11.3 deg)",
-                 "impact 6.5 g", "stride 2.46 m", "grade -6.0 %", "latency 18 ms"]:
+    for part in [
+        "cadence 172 spm",
+        "contact 241 ms",
+        "flight 90 ms",
+        "strike heel (+11.3 deg)",
+        "impact 6.5 g",
+        "stride 2.46 m",
+        "grade -6.0 %",
+        "latency 18 ms",
+    ]:
         assert part in line
 
 
@@ -69,5 +79,15 @@ def test_detail_view_shows_sensor_counters_and_steps():
     view.update(PipelineOutput(steps=[full_step()], cues=[Cue(61.3, "quick_feet", "Quick feet")]), pipeline)
     view.close(pipeline)
     text = out.getvalue()
-    for part in ["open-imu foot/left", "400 Hz", "session time 61.3 s", "Quick feet", "heel", "+11", "172", "-6.0", "18"]:
+    for part in [
+        "open-imu foot/left",
+        "400 Hz",
+        "session time 61.3 s",
+        "Quick feet",
+        "heel",
+        "+11",
+        "172",
+        "-6.0",
+        "18",
+    ]:
         assert part in text

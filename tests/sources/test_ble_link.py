@@ -45,7 +45,9 @@ def test_packets_arrive_byte_exact_in_order_minus_losses():
 
     async def go():
         async with SimulatedLink([sim]) as link:
-            async with BleSensorReader("CC-IMU-L", PROFILE, 2, received.append, backend=link.backend) as reader:
+            async with BleSensorReader(
+                "CC-IMU-L", PROFILE, 2, received.append, backend=link.backend
+            ) as reader:
                 await asyncio.sleep(1.0)
             return reader
 
@@ -87,7 +89,9 @@ def test_forced_disconnect_reconnects_and_streaming_continues():
 
     async def go():
         async with SimulatedLink([sim]) as link:
-            async with BleSensorReader("CC-IMU-L", PROFILE, 0, received.append, events.append, backend=link.backend) as reader:
+            async with BleSensorReader(
+                "CC-IMU-L", PROFILE, 0, received.append, events.append, backend=link.backend
+            ) as reader:
                 await asyncio.sleep(0.3)
                 await sim.force_disconnect(absent_s=0.3)
                 await asyncio.sleep(0.8)
@@ -143,7 +147,9 @@ def test_connect_timeout_to_silent_peer_then_connect_to_present_one():
             present = BleakClient("F0:00:00:00:00:01", timeout=2.0, backend=link.backend.client)
             await present.connect()
             try:
-                return present.is_connected, present.services.get_characteristic(open_imu.DATA_UUID) is not None
+                return present.is_connected, present.services.get_characteristic(
+                    open_imu.DATA_UUID
+                ) is not None
             finally:
                 await present.disconnect()
 

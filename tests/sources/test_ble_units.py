@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
+from cadence_coach.decoders import open_imu
+from cadence_coach.profiles import load_profile
 from cadence_coach.sources.ble.gatt_layout import GattLayout
 from cadence_coach.sources.ble.reader import LinkEvent, is_address
 from cadence_coach.sources.ble.sim.packets import OpenImuFramePacker, demo_imu_signal
-from cadence_coach.decoders import open_imu
-from cadence_coach.profiles import load_profile
 
 
 def test_profile_matches_by_service_or_name():
@@ -34,7 +34,12 @@ def test_addresses_and_names_are_told_apart():
 
 def test_link_event_record_fields():
     ev = LinkEvent(1, 3.5, "reconnected", "after 120 ms", 0.12)
-    assert ev.record_fields() == {"event": "reconnected", "sensor": 1, "detail": "after 120 ms", "outage_s": 0.12}
+    assert ev.record_fields() == {
+        "event": "reconnected",
+        "sensor": 1,
+        "detail": "after 120 ms",
+        "outage_s": 0.12,
+    }
 
 
 def test_frame_packer_fills_mtu_and_keeps_every_frame_once():

@@ -28,7 +28,9 @@ def test_bundled_profiles_load():
     assert pod.characteristics == {"data": sig_uuid(0x2A53), "feature": sig_uuid(0x2A54)}
     assert pod.data_characteristics == (sig_uuid(0x2A53),)
     for p in by_name.values():
-        assert all(len(u) == 36 and u == u.lower() for u in (*p.characteristics.values(), *p.services, p.service))
+        assert all(
+            len(u) == 36 and u == u.lower() for u in (*p.characteristics.values(), *p.services, p.service)
+        )
 
 
 def test_matching_by_service_and_name():

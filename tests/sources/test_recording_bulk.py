@@ -120,7 +120,9 @@ def test_crc32_kernel_matches_the_crc_of_written_records(tmp_path):
     checked = 0
     while pos < len(data):
         length, crc = struct.unpack_from("<II", data, pos)
-        assert (crc32(arr, pos + 8, pos + 8 + length, CRC_TABLES) == crc) == (zlib.crc32(data[pos + 8 : pos + 8 + length]) == crc)
+        assert (crc32(arr, pos + 8, pos + 8 + length, CRC_TABLES) == crc) == (
+            zlib.crc32(data[pos + 8 : pos + 8 + length]) == crc
+        )
         checked += 1
         pos += 8 + length
     assert checked > 300

@@ -84,7 +84,9 @@ def test_csv_blocks_are_paced_by_their_sample_times(tmp_path):
     clock = FakeClock()
     t = 50.0 + np.arange(400) / 200.0
     path = tmp_path / "run.csv"
-    np.savetxt(path, np.c_[t, np.zeros((400, 2)), np.full(400, 9.8)], delimiter=",", header="t,ax,ay,az", comments="")
+    np.savetxt(
+        path, np.c_[t, np.zeros((400, 2)), np.full(400, 9.8)], delimiter=",", header="t,ax,ay,az", comments=""
+    )
     args = SimpleNamespace(
         input=str(path), format="auto", placement="foot", side=None, rate=None, acc_unit=None, gyro_unit=None
     )

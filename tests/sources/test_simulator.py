@@ -168,7 +168,10 @@ def test_scenario_grades(scenario, low, high):
     assert low[0] - 1e-6 <= grade[:, 2].min() <= low[1] + 1e-6
     assert high[0] - 1e-6 <= grade[:, 2].max() <= high[1] + 1e-6
     # The extreme grade is held, not just touched, and altitude follows the grade.
-    assert np.mean(grade[:, 2] <= grade[:, 2].min() + 0.01) > 0.1 or scenario in ("flat-easy", "rolling-hills")
+    assert np.mean(grade[:, 2] <= grade[:, 2].min() + 0.01) > 0.1 or scenario in (
+        "flat-easy",
+        "rolling-hills",
+    )
     dist, alt = grade[:, 1], grade[:, 3]
     moved = np.diff(dist) > 1
     slope = np.diff(alt)[moved] / np.diff(dist)[moved] * 100
@@ -207,13 +210,17 @@ def test_samples_do_not_depend_on_how_they_are_cut(descent):
 
 
 def test_sensor_model_noise_bias_and_clipping():
-    sim = sim_mod.simulate("long-descent-overstride", 240, seed=3, rate_hz=400, acc_range_g=16, gyro_range_dps=2000)
+    sim = sim_mod.simulate(
+        "long-descent-overstride", 240, seed=3, rate_hz=400, acc_range_g=16, gyro_range_dps=2000
+    )
     s = sim.sensors[0]
     measured = sim.samples(0)
     ideal_acc, ideal_gyro = s.imu.ideal(sim.feet[s.side], measured.t)
     calm = (measured.t > 0.5) & (measured.t < 2.5)  # standing still before the start
     err = measured.gyro[calm] - ideal_gyro[calm]
-    np.testing.assert_allclose(err.mean(axis=0), s.imu.gyro_bias, atol=3 * s.imu.gyro_noise / math.sqrt(calm.sum()) + 1e-4)
+    np.testing.assert_allclose(
+        err.mean(axis=0), s.imu.gyro_bias, atol=3 * s.imu.gyro_noise / math.sqrt(calm.sum()) + 1e-4
+    )
     assert err.std(axis=0) == pytest.approx(np.full(3, s.imu.gyro_noise), rel=0.15)
     np.testing.assert_allclose(np.linalg.norm(ideal_acc[calm], axis=1), GRAVITY, atol=1e-6)
     over = np.abs(ideal_acc) > 16 * GRAVITY + 1.0  # overstriding heel strikes exceed +-16 g

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from cadence_coach.streams.clock import unwrap_counter
 from cadence_coach.decoders import open_imu
-from cadence_coach.streams.open_imu import OpenImuStream
 from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.recording import RecordingReader
+from cadence_coach.streams.clock import unwrap_counter
+from cadence_coach.streams.open_imu import OpenImuStream
 
 
 def decode(path, sim):

@@ -3,13 +3,21 @@
 import numpy as np
 import pytest
 
-from cadence_coach.datatypes import PacketBatch, Placement, PodReading, RawPacket, SampleBlock, SensorInfo, Side
+from cadence_coach.datatypes import (
+    PacketBatch,
+    Placement,
+    PodReading,
+    RawPacket,
+    SampleBlock,
+    SensorInfo,
+    Side,
+)
 from cadence_coach.decoders import open_imu, rsc
 from cadence_coach.decoders import polar_pmd as pmd
 from cadence_coach.session.pipeline import Pipeline
-from cadence_coach.streams.open_imu import OpenImuStream
 from cadence_coach.session.session import windows
 from cadence_coach.sources.recording import RecordedEvent
+from cadence_coach.streams.open_imu import OpenImuStream
 
 IMU = open_imu.DATA_UUID
 EPOCH_NS = 790_000_000_000_000_000
@@ -45,13 +53,20 @@ def as_batch(packets: list[RawPacket], uuids: tuple[tuple[str, ...], ...]) -> Pa
         buffer[s : s + len(p.payload)] = p.payload
     channel = [uuids[p.sensor].index(p.characteristic) for p in packets]
     return PacketBatch(
-        bytes(buffer), starts, lengths, np.array([p.sensor for p in packets], np.uint8),
-        np.array(channel, np.uint8), np.array([p.t_host for p in packets]), uuids,
+        bytes(buffer),
+        starts,
+        lengths,
+        np.array([p.sensor for p in packets], np.uint8),
+        np.array(channel, np.uint8),
+        np.array([p.t_host for p in packets]),
+        uuids,
     )
 
 
 def same_array(a, b) -> bool:
-    return (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b, equal_nan=True))
+    return (a is None and b is None) or (
+        a is not None and b is not None and np.array_equal(a, b, equal_nan=True)
+    )
 
 
 def assert_same_blocks(got: list, expected: list) -> None:
@@ -64,7 +79,11 @@ def assert_same_blocks(got: list, expected: list) -> None:
         for name in ("t", "acc", "gyro", "baro_pa", "arrival"):
             assert same_array(getattr(g, name), getattr(e, name)), name
         assert (g.sensor, g.t_arrival, g.gap_before, g.acc_range, g.gyro_range) == (
-            e.sensor, e.t_arrival, e.gap_before, e.acc_range, e.gyro_range
+            e.sensor,
+            e.t_arrival,
+            e.gap_before,
+            e.acc_range,
+            e.gyro_range,
         )
 
 
@@ -82,7 +101,9 @@ def test_parse_packed_equals_parse_of_each_packet():
     assert packed.rejected == listed.rejected == len(payloads) - len(singles) > 0
     assert packed.index.tolist() == [i for i, _ in singles]
     acc = np.concatenate([s.acc for _, s in singles])
-    gyro = np.concatenate([s.gyro if s.gyro is not None else np.full(s.acc.shape, np.nan) for _, s in singles])
+    gyro = np.concatenate(
+        [s.gyro if s.gyro is not None else np.full(s.acc.shape, np.nan) for _, s in singles]
+    )
     assert np.array_equal(packed.acc, acc) and np.array_equal(listed.acc, acc)
     assert np.array_equal(packed.gyro, gyro, equal_nan=True)
     assert packed.sequence.tolist() == [s.sequence for _, s in singles]
@@ -139,7 +160,9 @@ def mixed_sensors() -> tuple[list[SensorInfo], list[RawPacket]]:
             frame = pmd.encode_frame(pmd.MeasurementType.ACC, EPOCH_NS + round(end * 1e9), raw, 1, False)
             packets.append(RawPacket(1, 1.0 + end + 0.02, pmd.DATA_UUID, frame))
         if k % 50 == 0:
-            packets.append(RawPacket(3, 1.0 + 0.01 * k, rsc.MEASUREMENT_UUID, rsc.encode_measurement(3.2, 88, 1.1)))
+            packets.append(
+                RawPacket(3, 1.0 + 0.01 * k, rsc.MEASUREMENT_UUID, rsc.encode_measurement(3.2, 88, 1.1))
+            )
     return sensors, packets
 
 

@@ -1,8 +1,8 @@
 import numpy as np
 
-from cadence_coach.streams.clock import ClockSync, unwrap_counter
 from cadence_coach.datatypes import RawPacket
 from cadence_coach.decoders import open_imu
+from cadence_coach.streams.clock import ClockSync, unwrap_counter
 from cadence_coach.streams.open_imu import OpenImuStream
 
 UUID = open_imu.DATA_UUID
@@ -18,7 +18,9 @@ def make_packets(n_packets=200, frames=3, rate=400.0, offset=5.0, drift_ppm=30.0
         sensor_t = (host_t + offset) * (1 + drift_ppm * 1e-6)
         acc = rng.normal(0, 20, (frames, 3))
         gyro = rng.normal(0, 5, (frames, 3))
-        payload = open_imu.encode(start_seq + k, int(round(sensor_t[0] * 1e6)), period * (1 + drift_ppm * 1e-6), acc, gyro)
+        payload = open_imu.encode(
+            start_seq + k, int(round(sensor_t[0] * 1e6)), period * (1 + drift_ppm * 1e-6), acc, gyro
+        )
         arrival = host_t[-1] + rng.uniform(0.0, 0.0075)
         packets.append(RawPacket(0, arrival, UUID, payload))
         true_t.append(host_t)
@@ -103,7 +105,9 @@ def test_one_packet_at_a_time_gives_the_batch_blocks_exactly():
     with_baro = []
     for p in packets:
         q = open_imu.parse(p.payload)
-        payload = open_imu.encode(q.sequence, q.t0_us, q.period_s, q.acc, q.gyro, pressure_pa=101325.0 + rng.normal(0, 5))
+        payload = open_imu.encode(
+            q.sequence, q.t0_us, q.period_s, q.acc, q.gyro, pressure_pa=101325.0 + rng.normal(0, 5)
+        )
         with_baro.append(RawPacket(0, p.t_host, UUID, payload))
     del with_baro[40:43]
     with_baro.insert(60, with_baro[58])  # late repeat

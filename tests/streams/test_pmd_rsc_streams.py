@@ -8,8 +8,8 @@ import pytest
 from cadence_coach.datatypes import GRAVITY, Placement, PodReading, RawPacket, SensorInfo
 from cadence_coach.decoders import polar_pmd as pmd
 from cadence_coach.decoders import rsc
-from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.profiles import PROFILE_DIR, load_profile
+from cadence_coach.session.pipeline import Pipeline
 from cadence_coach.streams import make_stream
 
 EPOCH_NS = 790_000_000_000_000_000  # about 25 years after the Polar epoch
@@ -63,7 +63,10 @@ def test_pmd_repeated_frame_is_skipped_and_clock_jump_resyncs():
     assert stream.feed(RawPacket(0, 6.9, pmd.DATA_UUID, acc_frame(10 * 36 / 200, 36))) is None
     # the sensor rebooted: its clock restarts near zero while the host clock runs on
     end_host = 5.0 + 10 * 36 / 200
-    after = [stream.feed(RawPacket(0, end_host + 0.2 * k, pmd.DATA_UUID, acc_frame(0.18 * k, 36))) for k in range(1, 8)]
+    after = [
+        stream.feed(RawPacket(0, end_host + 0.2 * k, pmd.DATA_UUID, acc_frame(0.18 * k, 36)))
+        for k in range(1, 8)
+    ]
     assert stream.resyncs == 1 and after[0].gap_before and not after[1].gap_before
     t = np.concatenate([b.t for b in first + after if b is not None])
     assert np.all(np.diff(t) > 0)
@@ -73,7 +76,9 @@ def test_pmd_acc_and_gyro_blocks_and_factor_from_start_response():
     stream = make_stream("polar_pmd", 0, load_profile("polar-verity-sense"))
     profile_factor = load_profile("polar-verity-sense").raw["pmd"]["gyro"]["factor"]
     g1 = stream.feed(RawPacket(0, 1.0, pmd.DATA_UUID, gyro_frame(0.5, 52, 1000)))
-    np.testing.assert_allclose(g1.gyro[0], np.radians([1000 * profile_factor, 0, -1000 * profile_factor]), rtol=1e-6)
+    np.testing.assert_allclose(
+        g1.gyro[0], np.radians([1000 * profile_factor, 0, -1000 * profile_factor]), rtol=1e-6
+    )
     start_response = bytes.fromhex("f0 02 05 00 00 05 01") + np.float32(0.5).tobytes()
     assert stream.feed(RawPacket(0, 1.1, pmd.CONTROL_UUID, start_response)) is None
     g2 = stream.feed(RawPacket(0, 1.6, pmd.DATA_UUID, gyro_frame(1.0, 52, 1000)))
@@ -128,7 +133,10 @@ def test_rsc_stream_readings_one_foot_and_feature(tmp_path):
         )
     )
     one = make_stream("rsc", 0, load_profile("one-foot-pod", tmp_path))
-    assert one.feed(RawPacket(0, 1.0, rsc.MEASUREMENT_UUID, rsc.encode_measurement(3.0, 88))).cadence_spm == 176.0
+    assert (
+        one.feed(RawPacket(0, 1.0, rsc.MEASUREMENT_UUID, rsc.encode_measurement(3.0, 88))).cadence_spm
+        == 176.0
+    )
     assert one.feed(RawPacket(0, 1.5, rsc.FEATURE_UUID, b"\x03\x00")) is None  # no walking/running status
     assert one.feed(RawPacket(0, 2.0, rsc.MEASUREMENT_UUID, rsc.encode_measurement(3.0, 88))).running is None
     assert one.feed(RawPacket(0, 2.5, rsc.MEASUREMENT_UUID, b"\x03\x00\x01\x02")) is None

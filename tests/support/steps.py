@@ -37,13 +37,22 @@ def make_steps(segments: list[Segment], start_s: float = 0.0) -> list[StepEvent]
             stride = 2 * seg.speed_mps * step_time
         strike = None if seg.strike_angle_deg is None else strike_class(seg.strike_angle_deg)
         while t < end:
-            steps.append(StepEvent(
-                t_ic_s=t, detected_at_s=t + LATENCY_S, side=Side.LEFT if len(steps) % 2 == 0 else Side.RIGHT,
-                step_time_s=step_time, cadence_spm=seg.cadence_spm, impact_g=seg.impact_g,
-                strike_angle_deg=seg.strike_angle_deg, strike=strike,
-                stride_m=stride, speed_mps=seg.speed_mps, grade_pct=seg.grade_pct,
-                trunk_pitch_deg=seg.trunk_pitch_deg,
-            ))
+            steps.append(
+                StepEvent(
+                    t_ic_s=t,
+                    detected_at_s=t + LATENCY_S,
+                    side=Side.LEFT if len(steps) % 2 == 0 else Side.RIGHT,
+                    step_time_s=step_time,
+                    cadence_spm=seg.cadence_spm,
+                    impact_g=seg.impact_g,
+                    strike_angle_deg=seg.strike_angle_deg,
+                    strike=strike,
+                    stride_m=stride,
+                    speed_mps=seg.speed_mps,
+                    grade_pct=seg.grade_pct,
+                    trunk_pitch_deg=seg.trunk_pitch_deg,
+                )
+            )
             t += step_time
     return steps
 

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from cadence_coach.voice import Voice
 from cadence_coach.evaluation.audio_monitor import MonitorRecorder, find_clip
+from cadence_coach.voice import Voice
 from tests.support.audio import require, speech_engine_error
 
 pytestmark = pytest.mark.audio
@@ -68,6 +68,8 @@ def test_cues_are_heard_in_order_on_the_null_sink(null_sink, tmp_path):
             f"{cue_id}: correlation {match.score:.3f}, queued->device {record.handover_latency_s * 1000:.1f} ms, "
             f"queued->audible {audible_ms:.1f} ms"
         )
-    print(f"\nnull sink via {voice.device_name!r}, output latency {stats.output_latency_ms:.1f} ms, "
-          f"underruns {stats.underruns}")
+    print(
+        f"\nnull sink via {voice.device_name!r}, output latency {stats.output_latency_ms:.1f} ms, "
+        f"underruns {stats.underruns}"
+    )
     print("\n".join(lines))

@@ -25,13 +25,23 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
             "packets lost and CPU use. Takes --duration seconds of wall time."
         ),
     )
-    p.add_argument("--profile", default="open-imu", help="firmware profile of the simulated sensors (open-imu)")
-    p.add_argument("--scenario", default="flat-easy", help="simulator scenario (see `cadence-coach simulate --help`)")
-    p.add_argument("--duration", type=float, default=60.0, metavar="SECONDS", help="session length, s (default 60)")
-    p.add_argument("--interval-ms", type=float, default=7.5, metavar="X", help="connection interval, ms (default 7.5)")
+    p.add_argument(
+        "--profile", default="open-imu", help="firmware profile of the simulated sensors (open-imu)"
+    )
+    p.add_argument(
+        "--scenario", default="flat-easy", help="simulator scenario (see `cadence-coach simulate --help`)"
+    )
+    p.add_argument(
+        "--duration", type=float, default=60.0, metavar="SECONDS", help="session length, s (default 60)"
+    )
+    p.add_argument(
+        "--interval-ms", type=float, default=7.5, metavar="X", help="connection interval, ms (default 7.5)"
+    )
     p.add_argument("--disconnects", type=int, default=0, metavar="K", help="forced range losses (default 0)")
     p.add_argument("--sensors", type=int, default=1, help="1 (left foot) or 2 (both feet)")
-    p.add_argument("--rate", type=float, default=200.0, metavar="HZ", help="IMU sample rate, Hz (default 200)")
+    p.add_argument(
+        "--rate", type=float, default=200.0, metavar="HZ", help="IMU sample rate, Hz (default 200)"
+    )
     p.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
     p.add_argument("--audio", type=parse_audio_mode, default="off", help="voice mode (default off)")
     p.add_argument("--json", action="store_true", help="end with one line of JSON holding every figure")
@@ -67,8 +77,15 @@ def run(args: argparse.Namespace) -> int:
 
     result = asyncio.run(
         run_bench(
-            args.profile, args.scenario, args.duration, interval_ms=args.interval_ms, disconnects=args.disconnects,
-            sensors=args.sensors, rate_hz=args.rate, seed=args.seed, audio=args.audio,
+            args.profile,
+            args.scenario,
+            args.duration,
+            interval_ms=args.interval_ms,
+            disconnects=args.disconnects,
+            sensors=args.sensors,
+            rate_hz=args.rate,
+            seed=args.seed,
+            audio=args.audio,
         )
     )
     print("\n".join(report_lines(result)), flush=True)

@@ -38,7 +38,9 @@ def add_input_arguments(parser: argparse.ArgumentParser, several: bool = False) 
     """Add the positional INPUT (a list of them with ``several``), ``--format`` and the CSV import flags
     to ``parser``."""
     if several:
-        parser.add_argument("input", nargs="+", help="recordings (.ccrec) or CSV files (see docs/csv-import.md)")
+        parser.add_argument(
+            "input", nargs="+", help="recordings (.ccrec) or CSV files (see docs/csv-import.md)"
+        )
     else:
         parser.add_argument("input", help="a recording (.ccrec) or a CSV file (see docs/csv-import.md)")
     parser.add_argument(
@@ -49,10 +51,14 @@ def add_input_arguments(parser: argparse.ArgumentParser, several: bool = False) 
     )
     csv = parser.add_argument_group("CSV import (docs/csv-import.md)")
     csv.add_argument(
-        "--placement", choices=[p.value for p in Placement], help="where the sensor was worn (required for CSV)"
+        "--placement",
+        choices=[p.value for p in Placement],
+        help="where the sensor was worn (required for CSV)",
     )
     csv.add_argument("--side", choices=[s.value for s in Side], help="which side, if known")
-    csv.add_argument("--rate", type=rate_value, metavar="HZ", help="sample rate when the file has no t column")
+    csv.add_argument(
+        "--rate", type=rate_value, metavar="HZ", help="sample rate when the file has no t column"
+    )
     csv.add_argument("--acc-unit", choices=sorted(ACC_UNITS), help="accelerometer unit (default mps2)")
     csv.add_argument("--gyro-unit", choices=sorted(GYRO_UNITS), help="gyroscope unit (default dps)")
 
@@ -131,7 +137,7 @@ class OpenedInput:
         if self._reader is not None:
             self._reader.close()
 
-    def __enter__(self) -> "OpenedInput":
+    def __enter__(self) -> OpenedInput:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -26,7 +26,9 @@ class PreparingLine:
         columns: the terminal's width, characters (default: asked of ``out``'s terminal, else 80).
     """
 
-    def __init__(self, out: TextIO | None = None, live: bool | None = None, columns: int | None = None) -> None:
+    def __init__(
+        self, out: TextIO | None = None, live: bool | None = None, columns: int | None = None
+    ) -> None:
         self.out = out if out is not None else sys.stderr
         self.live = self.out.isatty() if live is None else live
         self.columns = columns if columns is not None else terminal_columns(self.out)

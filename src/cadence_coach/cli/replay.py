@@ -129,8 +129,14 @@ def run_session(args: argparse.Namespace) -> int:
         step_sinks = [MetronomeFollower(voice, coach)] if args.metronome == "target" else []
         prepare_step_detector()  # before the paced replay starts (and the view takes the screen)
         view = LiveView(source.sensors, mode=args.view, coach=coach)
-        session = Session(Pipeline(source.sensors), coach=coach, speaker=voice, view=view,
-                          step_sinks=step_sinks, cue_sinks=cue_sinks)
+        session = Session(
+            Pipeline(source.sensors),
+            coach=coach,
+            speaker=voice,
+            view=view,
+            step_sinks=step_sinks,
+            cue_sinks=cue_sinks,
+        )
         try:
             session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)
         finally:

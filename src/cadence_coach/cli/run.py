@@ -12,16 +12,16 @@ from pathlib import Path
 
 from ..coach.coach import Coach
 from ..coach.config import load_config
-from ..outputs.cues_csv import CuesCsvWriter
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
+from ..outputs.cues_csv import CuesCsvWriter
 from ..outputs.steps_csv import StepsCsvWriter
 from ..session.live import DeviceSpec, LiveRun, LiveSession, default_recording_path
 from ..session.pipeline import Pipeline
 from ..session.session import Session, StepSink
+from ..session.view import LiveView
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import LinkEvent
-from ..session.view import LiveView
 from ..voice import parse_audio_mode
 from .preparing import prepare_step_detector
 from .replay import MetronomeFollower, add_view_argument, make_voice, metronome_value, speak_summary
@@ -49,25 +49,52 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
             "several times they apply to the devices in order."
         ),
     )
-    p.add_argument("--device", action="append", default=[], metavar="NAME_OR_ADDRESS",
-                   help="advertised name or Bluetooth address of a sensor (repeat for several)")
-    p.add_argument("--profile", action="append", default=[], metavar="NAME",
-                   help="firmware profile (default: recognised from the advertisement)")
-    p.add_argument("--placement", action="append", default=[], choices=[x.value for x in Placement],
-                   help="where the sensor is worn (default: the profile's)")
+    p.add_argument(
+        "--device",
+        action="append",
+        default=[],
+        metavar="NAME_OR_ADDRESS",
+        help="advertised name or Bluetooth address of a sensor (repeat for several)",
+    )
+    p.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="firmware profile (default: recognised from the advertisement)",
+    )
+    p.add_argument(
+        "--placement",
+        action="append",
+        default=[],
+        choices=[x.value for x in Placement],
+        help="where the sensor is worn (default: the profile's)",
+    )
     p.add_argument("--side", action="append", default=[], choices=[x.value for x in Side], help="which side")
     p.add_argument("--record", metavar="FILE", help="recording to create (an existing file is refused)")
     p.add_argument("--config", metavar="TOML", help="coach configuration (docs/coach-config.md)")
-    p.add_argument("--audio", type=parse_audio_mode, default="auto",
-                   help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)")
+    p.add_argument(
+        "--audio",
+        type=parse_audio_mode,
+        default="auto",
+        help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)",
+    )
     p.add_argument("--cues-out", metavar="CSV", help="write every cue to this CSV file")
-    p.add_argument("--metronome", type=metronome_value,
-                   help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target)")
+    p.add_argument(
+        "--metronome",
+        type=metronome_value,
+        help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target)",
+    )
     p.add_argument("--steps-out", metavar="CSV", help="write every step to this CSV file")
     add_view_argument(p)
     p.add_argument("--duration", type=duration_value, metavar="S", help="end the session after S seconds")
-    p.add_argument("--scan-timeout", type=duration_value, default=10.0, metavar="S",
-                   help="longest search for each device, s (default 10)")
+    p.add_argument(
+        "--scan-timeout",
+        type=duration_value,
+        default=10.0,
+        metavar="S",
+        help="longest search for each device, s (default 10)",
+    )
     return p
 
 
@@ -115,15 +142,25 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         stack.callback(voice.close)
         coach = Coach(config)
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
-        step_sinks: list[StepSink] = [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
+        step_sinks: list[StepSink] = (
+            [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
+        )
         if args.metronome == "target":
             step_sinks.append(MetronomeFollower(voice, coach))
         sessions: list[Session] = []
 
         def make_session(sensors: list[SensorInfo]) -> Session:
             view = LiveView(sensors, mode=args.view, coach=coach)
-            sessions.append(Session(Pipeline(sensors), coach=coach, speaker=voice, view=view,
-                                    step_sinks=step_sinks, cue_sinks=cue_sinks))
+            sessions.append(
+                Session(
+                    Pipeline(sensors),
+                    coach=coach,
+                    speaker=voice,
+                    view=view,
+                    step_sinks=step_sinks,
+                    cue_sinks=cue_sinks,
+                )
+            )
             return sessions[0]
 
         prepare_step_detector()  # before any link is up: LiveSession's own call is then a no-op
@@ -131,9 +168,16 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stop.set)
         try:
-            live = await LiveSession(specs, make_session, record_path=record_path, backend=backend,
-                                     duration_s=args.duration, stop=stop, on_event=show_event,
-                                     scan_timeout_s=args.scan_timeout).run()
+            live = await LiveSession(
+                specs,
+                make_session,
+                record_path=record_path,
+                backend=backend,
+                duration_s=args.duration,
+                stop=stop,
+                on_event=show_event,
+                scan_timeout_s=args.scan_timeout,
+            ).run()
         finally:
             loop.remove_signal_handler(signal.SIGINT)
             for session in sessions:
@@ -148,11 +192,15 @@ def print_summary(run: LiveRun) -> None:
     pipeline = run.session.pipeline
     for i, (info, c, reader) in enumerate(zip(run.sensors, pipeline.counters, run.readers)):
         rate = f"{c.rate_hz:.1f} Hz" if c.rate_hz else "-"
-        print(f"sensor {i} ({info.name or info.address}, {info.profile}, {info.placement.value}"
-              f"{', ' + info.side.value if info.side else ''}): {c.packets} packets, {c.samples} samples at "
-              f"{rate}, {c.gaps} gaps, {reader.stats.disconnects} disconnects, {reader.stats.reconnects} reconnects")
-    print(f"session: {run.wall_s:.1f} s, steps: {len(run.session.steps)}, cues: {len(run.session.cues)}, "
-          f"lost packets: {pipeline.lost_packets}")
+        print(
+            f"sensor {i} ({info.name or info.address}, {info.profile}, {info.placement.value}"
+            f"{', ' + info.side.value if info.side else ''}): {c.packets} packets, {c.samples} samples at "
+            f"{rate}, {c.gaps} gaps, {reader.stats.disconnects} disconnects, {reader.stats.reconnects} reconnects"
+        )
+    print(
+        f"session: {run.wall_s:.1f} s, steps: {len(run.session.steps)}, cues: {len(run.session.cues)}, "
+        f"lost packets: {pipeline.lost_packets}"
+    )
     print(f"recording: {run.recording}")
     if pipeline.malformed_packets:
         print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)

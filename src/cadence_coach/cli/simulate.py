@@ -27,8 +27,15 @@ from ..sources.simulator import (
     write,
 )
 
-DEFAULTS = {"rate": 400.0, "feet": "right", "interval_ms": 15.0, "loss": 0.002, "baro": True,
-            "acc_range_g": 32, "gyro_range_dps": 4000}
+DEFAULTS = {
+    "rate": 400.0,
+    "feet": "right",
+    "interval_ms": 15.0,
+    "loss": 0.002,
+    "baro": True,
+    "acc_range_g": 32,
+    "gyro_range_dps": 4000,
+}
 """Session settings of a named scenario when the flag is not given (a random run draws its own)."""
 
 
@@ -56,18 +63,35 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
         "(docs/simulator.md).",
     )
     p.add_argument("--scenario", required=True, help=f"scenario name, or {DRAW_SCENARIO} (drawn from --seed)")
-    p.add_argument("--duration", type=_number(float), help="session length, seconds (random: drawn, 2-15 min)")
+    p.add_argument(
+        "--duration", type=_number(float), help="session length, seconds (random: drawn, 2-15 min)"
+    )
     p.add_argument("--seed", type=_number(int), required=True, help="random seed (same seed, same file)")
     p.add_argument("--out", required=True, help="recording to create (.ccrec); must not exist")
     drawn = "; random: drawn"
     p.add_argument("--rate", type=_number(float), help=f"IMU sample rate, Hz (50..2000, default 400{drawn})")
-    p.add_argument("--feet", choices=("left", "right", "both"), help=f"instrumented feet (default right{drawn})")
-    p.add_argument("--interval-ms", type=_number(float), help=f"BLE connection interval, ms (7.5..50, default 15{drawn})")
+    p.add_argument(
+        "--feet", choices=("left", "right", "both"), help=f"instrumented feet (default right{drawn})"
+    )
+    p.add_argument(
+        "--interval-ms", type=_number(float), help=f"BLE connection interval, ms (7.5..50, default 15{drawn})"
+    )
     p.add_argument("--loss", type=_number(float), help=f"packet loss probability (default 0.002{drawn})")
-    p.add_argument("--no-baro", dest="baro", action="store_const", const=False,
-                   help=f"no barometer channel (default: 25 Hz pressure{drawn})")
-    p.add_argument("--acc-range-g", type=_number(int), help=f"accelerometer full scale, 16 or 32 g (default 32{drawn})")
-    p.add_argument("--gyro-range-dps", type=_number(int), help=f"gyroscope full scale, 2000 or 4000 dps (default 4000{drawn})")
+    p.add_argument(
+        "--no-baro",
+        dest="baro",
+        action="store_const",
+        const=False,
+        help=f"no barometer channel (default: 25 Hz pressure{drawn})",
+    )
+    p.add_argument(
+        "--acc-range-g", type=_number(int), help=f"accelerometer full scale, 16 or 32 g (default 32{drawn})"
+    )
+    p.add_argument(
+        "--gyro-range-dps",
+        type=_number(int),
+        help=f"gyroscope full scale, 2000 or 4000 dps (default 4000{drawn})",
+    )
     return p
 
 
@@ -96,8 +120,16 @@ def _named(args: argparse.Namespace) -> Simulation:
         raise UserError(f"scenario {args.scenario}: give --duration SECONDS")
     o = {**DEFAULTS, **_given(args)}
     return simulate(
-        args.scenario, args.duration, args.seed, o["rate"], o["feet"], interval_ms=o["interval_ms"],
-        loss=o["loss"], baro=o["baro"], acc_range_g=o["acc_range_g"], gyro_range_dps=o["gyro_range_dps"],
+        args.scenario,
+        args.duration,
+        args.seed,
+        o["rate"],
+        o["feet"],
+        interval_ms=o["interval_ms"],
+        loss=o["loss"],
+        baro=o["baro"],
+        acc_range_g=o["acc_range_g"],
+        gyro_range_dps=o["gyro_range_dps"],
     )
 
 

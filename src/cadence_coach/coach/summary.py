@@ -58,7 +58,11 @@ class SessionSummary:
             if heel is not None:
                 self._descent_strikes += 1
                 self._descent_heel_strikes += heel
-        elif cadence is not None and descent.grade_pct is not None and abs(descent.grade_pct) < self.flat_grade_pct:
+        elif (
+            cadence is not None
+            and descent.grade_pct is not None
+            and abs(descent.grade_pct) < self.flat_grade_pct
+        ):
             self._flat_cadence.append(cadence)
 
     def _is_heel_strike(self, step: StepEvent) -> bool | None:
@@ -96,11 +100,15 @@ class SessionSummary:
 
     def lines(self) -> list[str]:
         """The summary as text lines for a report or the terminal."""
-        out = [f"descents: {self.descents}, {_minsec(self.total_descent_s)} in total"
-               + "".join(f", {band.value} {_minsec(self.descent_time_s[band])}" for band in Band)]
+        out = [
+            f"descents: {self.descents}, {_minsec(self.total_descent_s)} in total"
+            + "".join(f", {band.value} {_minsec(self.descent_time_s[band])}" for band in Band)
+        ]
         flat, down = self.flat_cadence_spm, self.descent_cadence_spm
-        out.append(f"cadence: flat {_spm(flat)}, descents {_spm(down)}"
-                   + (f" ({100 * (down / flat - 1):+.0f} %)" if flat and down else ""))
+        out.append(
+            f"cadence: flat {_spm(flat)}, descents {_spm(down)}"
+            + (f" ({100 * (down / flat - 1):+.0f} %)" if flat and down else "")
+        )
         share = self.descent_heel_strike_share
         out.append("heel strikes on descents: " + ("-" if share is None else f"{100 * share:.0f} %"))
         given = ", ".join(f"{cid} {n}" for cid, n in self.cues.most_common())

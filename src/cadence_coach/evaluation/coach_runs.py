@@ -69,8 +69,9 @@ def trace_recording(path: str | os.PathLike, config: CoachConfig | None = None) 
     return coach.trace(session.cues)
 
 
-def score_simulation(sim: Simulation, folder: str | os.PathLike, label: str,
-                     config: CoachConfig | None = None) -> RunScore:
+def score_simulation(
+    sim: Simulation, folder: str | os.PathLike, label: str, config: CoachConfig | None = None
+) -> RunScore:
     """Write a simulation into ``folder``, replay and score it, and remove its files."""
     path = Path(folder) / f"run-{os.getpid()}-{sim.seed}.ccrec"
     try:
@@ -82,8 +83,12 @@ def score_simulation(sim: Simulation, folder: str | os.PathLike, label: str,
     return replace(score, label=label)
 
 
-def score_draw(seed: int, folder: str | os.PathLike, max_duration_s: float | None = None,
-               config: CoachConfig | None = None) -> RunScore:
+def score_draw(
+    seed: int,
+    folder: str | os.PathLike,
+    max_duration_s: float | None = None,
+    config: CoachConfig | None = None,
+) -> RunScore:
     """Draw run ``seed``, optionally cut to ``max_duration_s`` (the course shrinks to fit), and score it."""
     draw = draw_run(seed)
     if max_duration_s is not None and draw.duration_s > max_duration_s:
@@ -92,8 +97,14 @@ def score_draw(seed: int, folder: str | os.PathLike, max_duration_s: float | Non
     return replace(score, group=f"{draw.strike_style} strike")
 
 
-def score_scenario(name: str, duration_s: float, seed: int, folder: str | os.PathLike, feet: str = "right",
-                   config: CoachConfig | None = None) -> RunScore:
+def score_scenario(
+    name: str,
+    duration_s: float,
+    seed: int,
+    folder: str | os.PathLike,
+    feet: str = "right",
+    config: CoachConfig | None = None,
+) -> RunScore:
     """Simulate the named scenario (400 Hz and the other ``simulate`` defaults) and score it."""
     sim = simulate(name, duration_s, seed, feet=feet)
     return score_simulation(sim, folder, f"{name} seed {seed}, {duration_s:g} s, {feet}", config)

@@ -156,8 +156,9 @@ def score_run(truth: Truth, trace: CoachTrace) -> RunScore:
     _score_episodes(s, truth.episodes, trace.cues, descents[0] if descents else None)
     _score_terrain(s, truth.grade, descents, trace.cues)
     times = sorted(t for t, _ in trace.cues)
-    s.max_cues_in_window = max((int(np.searchsorted(times, t + WINDOW_S, "left")) - k for k, t in enumerate(times)),
-                               default=0)
+    s.max_cues_in_window = max(
+        (int(np.searchsorted(times, t + WINDOW_S, "left")) - k for k, t in enumerate(times)), default=0
+    )
     first_step_s = float(truth.steps["t_ic_s"][0]) if len(truth.steps["t_ic_s"]) else 0.0
     _score_onsets(s, descents, trace, first_step_s)
     _score_grade(s, truth.grade, trace)
@@ -256,7 +257,9 @@ def _score_lag(
                 continue
             k = int(np.flatnonzero(inside)[0])
             true_t = max(_crossing(tt, tg, k, level), first_step_s)
-            reached = np.flatnonzero((trace.t_s >= d.start_s) & (trace.t_s <= d.end_s) & (trace.grade_pct <= level))
+            reached = np.flatnonzero(
+                (trace.t_s >= d.start_s) & (trace.t_s <= d.end_s) & (trace.grade_pct <= level)
+            )
             lags.append(float(trace.t_s[reached[0]] - true_t) if reached.size else math.inf)
 
 
@@ -309,23 +312,51 @@ def targets(scores: list[RunScore]) -> list[Target]:
 
     on_flats, after = total("descent_cues_on_flats"), total("descent_cues_after_descent")
     return [
-        Target("overstride-cue precision", f"{precision:.2f} ({total('overstride_cues_in_episodes')}/"
-               f"{total('overstride_cues')} cues)", ">= 0.95", at_least(precision, 0.95)),
-        Target("overstride-cue recall", f"{recall:.2f} ({total('episodes_cued')}/{total('episodes')} episodes)",
-               ">= 0.95", at_least(recall, 0.95)),
-        Target("time to first cue, median", f"{_seconds(quantile(delays, 0.5))} ({len(delays)} cued)",
-               "<= 3 s", at_most(quantile(delays, 0.5), 3.0)),
-        Target("time to first cue, 95th pct", _seconds(quantile(delays, 0.95)), "<= 8 s",
-               at_most(quantile(delays, 0.95), 8.0)),
+        Target(
+            "overstride-cue precision",
+            f"{precision:.2f} ({total('overstride_cues_in_episodes')}/{total('overstride_cues')} cues)",
+            ">= 0.95",
+            at_least(precision, 0.95),
+        ),
+        Target(
+            "overstride-cue recall",
+            f"{recall:.2f} ({total('episodes_cued')}/{total('episodes')} episodes)",
+            ">= 0.95",
+            at_least(recall, 0.95),
+        ),
+        Target(
+            "time to first cue, median",
+            f"{_seconds(quantile(delays, 0.5))} ({len(delays)} cued)",
+            "<= 3 s",
+            at_most(quantile(delays, 0.5), 3.0),
+        ),
+        Target(
+            "time to first cue, 95th pct",
+            _seconds(quantile(delays, 0.95)),
+            "<= 8 s",
+            at_most(quantile(delays, 0.95), 8.0),
+        ),
         Target("descent cues on flats and climbs", str(on_flats), "0", on_flats == 0),
         Target("descent cues after a descent ended", str(after), "0", after == 0),
-        Target("most cues in any 20 s", f"{busiest} ({total('cues') / minutes:.2f} per min)" if minutes else "-",
-               "<= 1", busiest <= 1),
-        Target("descent onset confirmed, median", f"{_seconds(quantile(onsets, 0.5))} ({confirmed}/{len(onsets)} "
-               "confirmed)", "<= 3 s", at_most(quantile(onsets, 0.5), 3.0)),
-        Target("grade error over 30 s, 95th pct", f"{quantile(windows, 0.95):.2f} pp (trailing 10 s: "
-               f"{quantile(pool('grade_window_trailing_pp'), 0.95):.2f} pp)", "<= 1 pp",
-               at_most(quantile(windows, 0.95), 1.0)),
+        Target(
+            "most cues in any 20 s",
+            f"{busiest} ({total('cues') / minutes:.2f} per min)" if minutes else "-",
+            "<= 1",
+            busiest <= 1,
+        ),
+        Target(
+            "descent onset confirmed, median",
+            f"{_seconds(quantile(onsets, 0.5))} ({confirmed}/{len(onsets)} confirmed)",
+            "<= 3 s",
+            at_most(quantile(onsets, 0.5), 3.0),
+        ),
+        Target(
+            "grade error over 30 s, 95th pct",
+            f"{quantile(windows, 0.95):.2f} pp (trailing 10 s: "
+            f"{quantile(pool('grade_window_trailing_pp'), 0.95):.2f} pp)",
+            "<= 1 pp",
+            at_most(quantile(windows, 0.95), 1.0),
+        ),
     ]
 
 
@@ -333,9 +364,11 @@ def grade_lag_line(scores: list[RunScore]) -> str:
     """The grade lag on descents of -4 % or steeper, for people (no target)."""
     lag50 = [v for s in scores for v in s.grade_lag50_s]
     lag90 = [v for s in scores for v in s.grade_lag90_s]
-    return (f"grade lag at descent onsets (median / 95th pct): to 50 % {_seconds(quantile(lag50, 0.5))} / "
-            f"{_seconds(quantile(lag50, 0.95))}, to 90 % {_seconds(quantile(lag90, 0.5))} / "
-            f"{_seconds(quantile(lag90, 0.95))} ({len(lag50)} descents)")
+    return (
+        f"grade lag at descent onsets (median / 95th pct): to 50 % {_seconds(quantile(lag50, 0.5))} / "
+        f"{_seconds(quantile(lag50, 0.95))}, to 90 % {_seconds(quantile(lag90, 0.5))} / "
+        f"{_seconds(quantile(lag90, 0.95))} ({len(lag50)} descents)"
+    )
 
 
 def group_lines(scores: list[RunScore]) -> list[str]:
@@ -343,15 +376,19 @@ def group_lines(scores: list[RunScore]) -> list[str]:
     first = [c for s in scores for c, f in zip(s.episode_cued, s.episode_in_first_descent) if f]
     later = [c for s in scores for c, f in zip(s.episode_cued, s.episode_in_first_descent) if not f]
     out = [
-        (f"recall in the first descent {_ratio(sum(first), len(first)):.2f} ({sum(first)}/{len(first)}), "
-         f"later {_ratio(sum(later), len(later)):.2f} ({sum(later)}/{len(later)})")
+        (
+            f"recall in the first descent {_ratio(sum(first), len(first)):.2f} ({sum(first)}/{len(first)}), "
+            f"later {_ratio(sum(later), len(later)):.2f} ({sum(later)}/{len(later)})"
+        )
     ]
     for group in sorted({s.group for s in scores}):
         mine = [s for s in scores if s.group == group]
         cues, hits = sum(s.overstride_cues for s in mine), sum(s.overstride_cues_in_episodes for s in mine)
         episodes, cued = sum(s.episodes for s in mine), sum(s.episodes_cued for s in mine)
-        out.append(f"{group or 'all'} ({len(mine)} runs): precision {_ratio(hits, cues):.2f} ({hits}/{cues}), "
-                   f"recall {_ratio(cued, episodes):.2f} ({cued}/{episodes})")
+        out.append(
+            f"{group or 'all'} ({len(mine)} runs): precision {_ratio(hits, cues):.2f} ({hits}/{cues}), "
+            f"recall {_ratio(cued, episodes):.2f} ({cued}/{episodes})"
+        )
     return out
 
 

@@ -130,7 +130,9 @@ class _SessionGrade:
     def grade_at(self, known_before: float) -> float | None:
         """The grade (percent) with the strides and readings known before ``known_before`` (arrival, s);
         calls must come with non-decreasing ``known_before``."""
-        due = sorted((x for x in self._strides if x[0] < known_before), key=lambda x: (x[0], x[1], x[2].t_end_s))
+        due = sorted(
+            (x for x in self._strides if x[0] < known_before), key=lambda x: (x[0], x[1], x[2].t_end_s)
+        )
         if due:
             self._strides = [x for x in self._strides if x[0] >= known_before]
         for known_at, _, stride in due:
@@ -150,7 +152,11 @@ class _SessionGrade:
             due_t, due_pa = self._t[now], self._pa[now]
             self._arrival, self._t, self._pa = self._arrival[~now], self._t[~now], self._pa[~now]
             self._in_order = bool(np.all(np.diff(self._arrival) >= 0))
-        self._earliest = float(self._arrival[0] if self._in_order else self._arrival.min()) if self._arrival.size else math.inf
+        self._earliest = (
+            float(self._arrival[0] if self._in_order else self._arrival.min())
+            if self._arrival.size
+            else math.inf
+        )
         order = np.lexsort((due_pa, due_t))  # in sample-time order, however they were queued
         self.estimator.add_pressure(due_t[order], due_pa[order])
 

@@ -49,7 +49,9 @@ def first_still(
 
 
 @njit(cache=True)
-def first_rate_beyond(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, threshold: float, sign: float) -> int:
+def first_rate_beyond(
+    gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, threshold: float, sign: float
+) -> int:
     """First row in [start, stop) where ``sign * rate > threshold``, rate = gyro . axis (rad/s)."""
     for i in range(start, stop):
         if sign * _rate(gyro, axis, i) > threshold:
@@ -114,8 +116,16 @@ def first_trend_break(
 
 @njit(cache=True)
 def first_landing(
-    jerk: np.ndarray, start: int, stop: int, high: float, low: float, low_from: int,
-    factor: float, quiet: int, edge: int, quiet_from: int,
+    jerk: np.ndarray,
+    start: int,
+    stop: int,
+    high: float,
+    low: float,
+    low_from: int,
+    factor: float,
+    quiet: int,
+    edge: int,
+    quiet_from: int,
 ) -> int:
     """First row in [start, stop) whose break ``jerk`` (m/s^2) exceeds the floor (``high`` before row
     ``low_from``, ``low`` from there) and ``factor`` times the largest break of the ``quiet`` rows before

@@ -89,7 +89,6 @@ class AccStepDetector(BodyDetector):
         self.axes = BodyAxes()
         self.sides = SideVote()
 
-
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         assert self.hist is not None
         if block.gap_before:
@@ -188,7 +187,12 @@ class AccStepDetector(BodyDetector):
             self._heights.append(height)
         step = interval
         self._last_ic = t_ic
-        ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[min(decided, h.end - 1) - h.base]), sensor=self.sensor, side=self.side)
+        ev = StepEvent(
+            t_ic_s=t_ic,
+            detected_at_s=float(h.arrival[min(decided, h.end - 1) - h.base]),
+            sensor=self.sensor,
+            side=self.side,
+        )
         if step is not None and step <= MAX_STEP_S:
             ev.step_time_s = step
             ev.cadence_spm = 60.0 / step
@@ -222,12 +226,14 @@ class AccStepDetector(BodyDetector):
         trough = float(mag[low])
         if trough < FLIGHT_G * GRAVITY and low > 2:
             mid = 0.5 * (float(mag[:low].max()) + trough)
-            t_to = _extrapolated_edge(h.t[rows][:low + 1], mag[:low + 1], trough, mid, rising=False)
+            t_to = _extrapolated_edge(h.t[rows][: low + 1], mag[: low + 1], trough, mid, rising=False)
             if ev.t_ic_s < t_to:
                 ev.t_to_s = t_to
                 ev.contact_s = t_to - ev.t_ic_s
                 if ev.step_time_s is not None:
-                    ev.flight_s = max(0.0, float(h.t[next_cross - h.base]) - t_to) if h.holds(next_cross) else None
+                    ev.flight_s = (
+                        max(0.0, float(h.t[next_cross - h.base]) - t_to) if h.holds(next_cross) else None
+                    )
         out.completed.append(ev)
 
     def _flush(self, out: BodyOutput) -> None:

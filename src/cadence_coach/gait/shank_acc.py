@@ -93,7 +93,6 @@ class ShankAccDetector(BodyDetector):
         self._unmeasured: int | None = None  # landing whose largest break is not yet measured
         self._pending: tuple[StepEvent, int] | None = None  # emitted step and its onset index
 
-
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         assert self.hist is not None
         h = self.hist
@@ -121,12 +120,22 @@ class ShankAccDetector(BodyDetector):
             high, low, low_from = self._floors()
             strong = max(high, STRONG_FRACTION * statistics.median(self._breaks)) if self._breaks else high
             row = -1
-            for a, b, hi, lo, lo_from in ((start, min(strong_until, h.end), strong, strong, 0),
-                                          (max(start, strong_until), h.end, high, low, low_from)):
+            for a, b, hi, lo, lo_from in (
+                (start, min(strong_until, h.end), strong, strong, 0),
+                (max(start, strong_until), h.end, high, low, low_from),
+            ):
                 if row < 0 and a < b:
                     row = first_landing(
-                        h.jerk, a - h.base, b - h.base, hi, lo, lo_from - h.base,
-                        BREAK_FACTOR, self._n(QUIET_S), EDGE_SAMPLES, max(self._quiet_from - h.base, 0),
+                        h.jerk,
+                        a - h.base,
+                        b - h.base,
+                        hi,
+                        lo,
+                        lo_from - h.base,
+                        BREAK_FACTOR,
+                        self._n(QUIET_S),
+                        EDGE_SAMPLES,
+                        max(self._quiet_from - h.base, 0),
                     )
             if row < 0:
                 self.pos = h.end
@@ -159,12 +168,16 @@ class ShankAccDetector(BodyDetector):
         jerk = h.jerk
         first = max(hit - EDGE_SAMPLES, self._quiet_from, h.base)  # earliest sample the edge may start at
         trend = jerk[h.rows(first - EDGE_SAMPLES - 1, first)]
-        edge = max(ONSET_FRACTION * jerk[hit - h.base], EDGE_FACTOR * float(trend.max()) if trend.size else 0.0)
+        edge = max(
+            ONSET_FRACTION * jerk[hit - h.base], EDGE_FACTOR * float(trend.max()) if trend.size else 0.0
+        )
         onset = hit
         while onset > first and jerk[onset - 1 - h.base] > edge:
             onset -= 1
         t_ic = float(h.t[onset - h.base]) - 0.5 * self.dt
-        ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[hit - h.base]), sensor=self.sensor, side=self.side)
+        ev = StepEvent(
+            t_ic_s=t_ic, detected_at_s=float(h.arrival[hit - h.base]), sensor=self.sensor, side=self.side
+        )
         if self._last_ic is not None and MIN_STRIDE_S <= t_ic - self._last_ic <= MAX_STRIDE_S:
             stride = t_ic - self._last_ic
             self._strides.append(stride)

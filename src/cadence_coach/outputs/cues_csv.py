@@ -10,9 +10,10 @@ written, so a killed session keeps its cues.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Iterable, TextIO
+from typing import TextIO
 
 from ..datatypes import Cue
 from ..errors import file_errors

@@ -94,7 +94,7 @@ class StepsCsvWriter:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> "StepsCsvWriter":
+    def __enter__(self) -> StepsCsvWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -28,8 +28,6 @@ from ..coach.coach import Coach
 from ..coach.config import load_config
 from ..datatypes import SensorInfo
 from ..gait import kernels
-from .pipeline import Pipeline, PipelineOutput
-from .session import Item, Session
 from ..sources.ble.sim.link import SimulatedLink
 from ..sources.ble.sim.packets import OpenImuFramePacker
 from ..sources.ble.sim.peripheral import SimulatedSensor
@@ -37,6 +35,8 @@ from ..sources.simulator import Simulation, simulate
 from ..voice import Voice
 from .bench_score import BenchResult, BenchRun, DisconnectPlan, ReceivedSpans, score
 from .live import DeviceSpec, LiveSession
+from .pipeline import Pipeline, PipelineOutput
+from .session import Item, Session
 
 ABSENT_RANGE_S = (0.5, 2.0)
 """How long a forced range loss keeps the sensor silent, s (uniform)."""
@@ -63,10 +63,19 @@ def simulated_sensors(sim: Simulation, interval_ms: float) -> list[SimulatedSens
     for k, s in enumerate(sim.sensors):
         samples = sim.samples(k)
         side = "L" if s.side == 0 else "R"
-        packer = OpenImuFramePacker(samples.acc, samples.gyro, sim.rate_hz, loop=False,
-                                    acc_range_g=s.imu.acc_range_g, gyro_range_dps=s.imu.gyro_range_dps)
-        out.append(SimulatedSensor(f"CC-IMU-{side}", packer, interval_ms=interval_ms,
-                                   address=f"F0:00:00:00:00:0{k + 1}"))
+        packer = OpenImuFramePacker(
+            samples.acc,
+            samples.gyro,
+            sim.rate_hz,
+            loop=False,
+            acc_range_g=s.imu.acc_range_g,
+            gyro_range_dps=s.imu.gyro_range_dps,
+        )
+        out.append(
+            SimulatedSensor(
+                f"CC-IMU-{side}", packer, interval_ms=interval_ms, address=f"F0:00:00:00:00:0{k + 1}"
+            )
+        )
     return out
 
 
@@ -110,7 +119,9 @@ async def run_bench(
 
     The session's recording goes to a temporary folder, deleted after.
     """
-    sim = simulate(scenario, duration_s, seed, rate_hz=rate_hz, feet="left" if sensors == 1 else "both", loss=0.0)
+    sim = simulate(
+        scenario, duration_s, seed, rate_hz=rate_hz, feet="left" if sensors == 1 else "both", loss=0.0
+    )
     kernels.compile_all()  # now, not once the simulated radio runs in this event loop
     sim_sensors = simulated_sensors(sim, interval_ms)
     config = load_config(None)
@@ -130,9 +141,16 @@ async def run_bench(
                 cpu0 = time.process_time()
                 forcing = asyncio.create_task(_force(sim_sensors, plan, session_start))
                 try:
-                    live = await LiveSession(specs, make_session, record_path=record, backend=link.backend,
-                                             duration_s=duration_s + TAIL_S, session_start=session_start,
-                                             scan_timeout_s=5.0, connect_timeout_s=5.0).run()
+                    live = await LiveSession(
+                        specs,
+                        make_session,
+                        record_path=record,
+                        backend=link.backend,
+                        duration_s=duration_s + TAIL_S,
+                        session_start=session_start,
+                        scan_timeout_s=5.0,
+                        connect_timeout_s=5.0,
+                    ).run()
                 finally:
                     forcing.cancel()
                     await asyncio.gather(forcing, return_exceptions=True)

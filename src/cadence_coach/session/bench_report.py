@@ -33,4 +33,6 @@ def report_lines(result: BenchResult) -> list[str]:
 
 def report_json(result: BenchResult) -> dict:
     """The figures by name, for programs (``json.dumps`` it); NaN figures are None."""
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(result).items()}
+    return {
+        k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(result).items()
+    }

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .matching import Matched, match_events
-from .pipeline import PipelineOutput
 from ..sources.simulator import Simulation
 from .live import LiveRun
+from .matching import Matched, match_events
+from .pipeline import PipelineOutput
 
 MATCH_TOLERANCE_S = 0.05
 """Pairing window for F1, s."""

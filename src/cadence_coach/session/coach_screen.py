@@ -114,7 +114,9 @@ class CoachScreen:
             spacer(),
             *self._cue(wide=True),
             spacer(),
-            Section(self._sensor_priority(), [self._sensor_line(x) for x in s.sensors], [self._sensors_compact()]),
+            Section(
+                self._sensor_priority(), [self._sensor_line(x) for x in s.sensors], [self._sensors_compact()]
+            ),
         ]
         for section in sections:
             section.lines = [Text("  ") + line for line in section.lines]
@@ -168,7 +170,9 @@ class CoachScreen:
         glyphs = big_digits.big(number) if big else big_digits.small(number)
         side = ([Text("")] if big else []) + self._target_lines()  # big digits: from their second row
         side += [Text("")] * (rows - len(side))
-        return [Text(row, style=self._cadence_style()) + Text("   ") + side[i] for i, row in enumerate(glyphs)]
+        return [
+            Text(row, style=self._cadence_style()) + Text("   ") + side[i] for i, row in enumerate(glyphs)
+        ]
 
     def _target_lines(self) -> list[Text]:
         """Beside the digits: the unit, the target and the gap to it."""
@@ -187,7 +191,9 @@ class CoachScreen:
     def _cadence_line(self) -> Text:
         """The cadence and target as one line of text (a screen too small for digits)."""
         s = self.state
-        text = Text(f"{s.cadence_spm:.0f}" if s.cadence_spm is not None else "---", style=self._cadence_style())
+        text = Text(
+            f"{s.cadence_spm:.0f}" if s.cadence_spm is not None else "---", style=self._cadence_style()
+        )
         text.append(" spm")
         if s.target_spm is not None:
             text.append(f"  target {s.target_spm:.0f}", style="bold")
@@ -217,7 +223,9 @@ class CoachScreen:
         fresh = s.cue_age_s is not None and s.cue_age_s < FRESH_CUE_S
         words = Text(s.last_cue.text, style="bold black on yellow" if fresh else "bold")
         if wide:
-            head = Section(2, [Text(f"last cue, {age}", style="dim"), words], [Text(f"{age}: ", style="dim") + words])
+            head = Section(
+                2, [Text(f"last cue, {age}", style="dim"), words], [Text(f"{age}: ", style="dim") + words]
+            )
         else:
             head = Section(2, [Text(f"{age}: ", style="dim") + words])
         reason = s.last_cue.reason

@@ -61,13 +61,15 @@ def sensor_rows(sensors: list[SensorInfo], pipeline: Pipeline) -> list[tuple[str
     """One row per sensor: label, sample rate, packets, lost, malformed."""
     rows: list[tuple[str, ...]] = []
     for info, c, stream in zip(sensors, pipeline.counters, pipeline.streams):
-        rows.append((
-            sensor_label(info),
-            figure(c.rate_hz, ".0f", " Hz"),
-            str(c.packets) if stream is not None else MISSING,
-            str(stream.lost_packets) if stream is not None else MISSING,
-            str(stream.malformed) if stream is not None else MISSING,
-        ))
+        rows.append(
+            (
+                sensor_label(info),
+                figure(c.rate_hz, ".0f", " Hz"),
+                str(c.packets) if stream is not None else MISSING,
+                str(stream.lost_packets) if stream is not None else MISSING,
+                str(stream.malformed) if stream is not None else MISSING,
+            )
+        )
     return rows
 
 
@@ -80,8 +82,17 @@ def detail_panel(
     for row in rows:
         sensors.add_row(*row)
     table = Table(
-        "t s", "side", "spm", "contact ms", "strike", "angle deg", "stride m", "grade %", "latency ms",
-        title="latest steps", title_justify="left",
+        "t s",
+        "side",
+        "spm",
+        "contact ms",
+        "strike",
+        "angle deg",
+        "stride m",
+        "grade %",
+        "latency ms",
+        title="latest steps",
+        title_justify="left",
     )
     for s in steps:
         table.add_row(

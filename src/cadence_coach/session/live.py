@@ -24,11 +24,11 @@ from ..datatypes import Placement, RawPacket, SensorInfo, Side
 from ..errors import UserError, file_errors
 from ..gait import kernels
 from ..profiles import Profile, load_profile
-from .session import Session
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import BleSensorReader, LinkEvent, is_address
 from ..sources.ble.scan import scan
 from ..sources.recording import RecordedEvent, RecordingHeader, RecordingWriter
+from .session import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,9 @@ def default_recording_path(root: Path | None = None) -> Path:
     return path
 
 
-async def resolve_profiles(specs: list[DeviceSpec], backend: BleakBackends, scan_timeout_s: float) -> list[Profile]:
+async def resolve_profiles(
+    specs: list[DeviceSpec], backend: BleakBackends, scan_timeout_s: float
+) -> list[Profile]:
     """Each device's firmware profile: the one named, else the one its advertisement matches (a scan).
 
     Raises :class:`UserError` if a device without ``--profile`` is not seen or matches no profile.
@@ -123,7 +125,6 @@ def check_specs(specs: list[DeviceSpec]) -> None:
     twice = next((s.device for s, n in zip(specs, names) if names.count(n) > 1), None)
     if twice is not None:
         raise UserError(f"device {twice!r} is named twice")
-
 
 
 class LiveSession:
@@ -201,8 +202,15 @@ class LiveSession:
         stop every reader and re-raise."""
         readers = [
             BleSensorReader(
-                spec.device, profile, i, self._on_item, self._on_link_event, session_start=start,
-                backend=self.backend, scan_timeout_s=self.scan_timeout_s, connect_timeout_s=self.connect_timeout_s,
+                spec.device,
+                profile,
+                i,
+                self._on_item,
+                self._on_link_event,
+                session_start=start,
+                backend=self.backend,
+                scan_timeout_s=self.scan_timeout_s,
+                connect_timeout_s=self.connect_timeout_s,
             )
             for i, (spec, profile) in enumerate(zip(self.specs, profiles))
         ]
@@ -211,7 +219,10 @@ class LiveSession:
             failure = next((r for r in results if isinstance(r, BaseException)), None)
             if failure is not None:
                 raise failure
-            sensors = [sensor_info(spec, profile, reader) for spec, profile, reader in zip(self.specs, profiles, readers)]
+            sensors = [
+                sensor_info(spec, profile, reader)
+                for spec, profile, reader in zip(self.specs, profiles, readers)
+            ]
             run = LiveRun(self.make_session(sensors), sensors, readers, self.events, self.record_path, start)
             return run, self._create_recording(sensors)
         except BaseException:
@@ -220,7 +231,9 @@ class LiveSession:
 
     def _create_recording(self, sensors: list[SensorInfo]) -> RecordingWriter:
         header = RecordingHeader(
-            sensors=sensors, source="ble", meta={"app_version": __version__, "devices": [s.device for s in self.specs]}
+            sensors=sensors,
+            source="ble",
+            meta={"app_version": __version__, "devices": [s.device for s in self.specs]},
         )
         with file_errors(self.record_path, "the recording", creating=True):
             return RecordingWriter(self.record_path, header)
@@ -231,7 +244,11 @@ class LiveSession:
         for item in self._pending:
             self._on_item(item)
         self._pending.clear()
-        remaining = None if self.duration_s is None else max(0.0, run.session_start + self.duration_s - time.monotonic())
+        remaining = (
+            None
+            if self.duration_s is None
+            else max(0.0, run.session_start + self.duration_s - time.monotonic())
+        )
         try:
             await asyncio.wait_for(self.stop.wait(), remaining)
         except TimeoutError:

@@ -55,8 +55,9 @@ def match_events(detected_t: np.ndarray, true_t: np.ndarray, tolerance_s: float 
     )
 
 
-def match_closest_first(reference_t: np.ndarray, detected_t: np.ndarray, tolerance_s: float
-                        ) -> tuple[np.ndarray, np.ndarray]:
+def match_closest_first(
+    reference_t: np.ndarray, detected_t: np.ndarray, tolerance_s: float
+) -> tuple[np.ndarray, np.ndarray]:
     """One-to-one pairs (reference index, detected index) within ``tolerance_s``, the closest pairs
     taken first over the whole recording (so a detection between two contacts goes to the nearer one,
     and the other contact may still take its own second-nearest detection). Both inputs sorted, s."""

@@ -87,7 +87,9 @@ class Pipeline:
             try:
                 self.streams.append(make_stream(profile.decoder, i, profile))
             except KeyError:
-                raise UserError(f"firmware profile {info.profile!r}: no decoder {profile.decoder!r}") from None
+                raise UserError(
+                    f"firmware profile {info.profile!r}: no decoder {profile.decoder!r}"
+                ) from None
         self.engine = GaitEngine(sensors)
         self.counters = [SensorCounters() for _ in sensors]
         self._gap_pending: set[int] = set()

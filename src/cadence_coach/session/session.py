@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from ..datatypes import Cue, PacketBatch, RawPacket, SampleBlock, StepEvent
-from .pipeline import Pipeline, PipelineOutput
 from ..sources.recording import RecordedEvent
+from .pipeline import Pipeline, PipelineOutput
 
 
 class StepSink(Protocol):
@@ -145,8 +145,8 @@ class Session:
             self.cues.append(cue)
             if self.speaker is not None:
                 self.speaker.speak(cue.cue_id, cue.t_s)
-            for sink in self.cue_sinks:
-                sink.write(cue)
+            for cue_sink in self.cue_sinks:
+                cue_sink.write(cue)
         if self.view is not None:
             self.view.update(out, self.pipeline)
 

@@ -123,7 +123,9 @@ class LiveView:
         now = self.session_t
         descent = self.coach.descent if self.coach is not None else DescentState()
         band = descent.band.value if descent.active and descent.band is not None else None
-        on_descent = now - descent.since_s if band and now is not None and descent.since_s is not None else None
+        on_descent = (
+            now - descent.since_s if band and now is not None and descent.since_s is not None else None
+        )
         last_cue = self.cues[-1] if self.cues else None
         sensors = []
         if self.pipeline is not None:

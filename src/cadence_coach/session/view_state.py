@@ -122,7 +122,9 @@ class SensorWatch:
         rate = pipeline.counters[i].rate_hz
         last, gone = self.last_data_s[i], self.disconnected_at_s[i]
         since = gone if gone is not None else last
-        if gone is not None or (last is not None and now_s is not None and now_s - last > self.silent_after_s):
+        if gone is not None or (
+            last is not None and now_s is not None and now_s - last > self.silent_after_s
+        ):
             lost_s = None if since is None or now_s is None else max(0.0, now_s - since)
             return SensorStatus(label, short, Link.LOST, lost_s, lost_packets, rate)
         link = Link.WAITING if last is None else Link.OK

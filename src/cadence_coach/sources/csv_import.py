@@ -330,12 +330,12 @@ class CsvSource:
 
 def _check_rate(rate_hz: float, what: str, hint: str = "") -> None:
     if not MIN_RATE_HZ <= rate_hz <= MAX_RATE_HZ:
-        raise UserError(
-            f"{what} is {rate_hz:g} Hz: expected {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} Hz{hint}"
-        )
+        raise UserError(f"{what} is {rate_hz:g} Hz: expected {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} Hz{hint}")
 
 
-def _check_monotonic(path: Path, t: np.ndarray, lines: np.ndarray, prev_t: float | None, prev_line: int) -> None:
+def _check_monotonic(
+    path: Path, t: np.ndarray, lines: np.ndarray, prev_t: float | None, prev_line: int
+) -> None:
     steps = np.diff(t, prepend=-math.inf if prev_t is None else prev_t)
     bad = np.flatnonzero(steps <= 0)
     if len(bad):

@@ -25,7 +25,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,7 +57,7 @@ class RecordingHeader:
     """
 
     sensors: list[SensorInfo]
-    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     source: str = "ble"
     meta: dict = field(default_factory=dict)
 
@@ -71,7 +71,7 @@ class RecordingHeader:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "RecordingHeader":
+    def from_json(cls, d: dict) -> RecordingHeader:
         return cls(
             sensors=[SensorInfo.from_json(s) for s in d["sensors"]],
             started_at=str(d.get("started_at", "")),
@@ -120,9 +120,7 @@ class RecordingWriter:
         self.header = header
         self.flush_interval_s = flush_interval_s
         self.fsync = fsync
-        self._channels = [
-            {uuid: i for i, uuid in enumerate(s.characteristics)} for s in header.sensors
-        ]
+        self._channels = [{uuid: i for i, uuid in enumerate(s.characteristics)} for s in header.sensors]
         self._file: BinaryIO = open(self.path, "xb")
         head = json.dumps(header.to_json(), separators=(",", ":")).encode()
         self._file.write(MAGIC + _U32.pack(len(head)) + head)
@@ -169,7 +167,7 @@ class RecordingWriter:
             self.flush()
             self._file.close()
 
-    def __enter__(self) -> "RecordingWriter":
+    def __enter__(self) -> RecordingWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -249,8 +247,13 @@ class RecordingReader:
             self.corrupt_records += corrupt
             if n:
                 yield PacketBatch(
-                    chunk, starts[:n].copy(), lengths[:n].copy(), sensors[:n].copy(), channels[:n].copy(),
-                    t_ns[:n] * 1e-9, self._uuids,
+                    chunk,
+                    starts[:n].copy(),
+                    lengths[:n].copy(),
+                    sensors[:n].copy(),
+                    channels[:n].copy(),
+                    t_ns[:n] * 1e-9,
+                    self._uuids,
                 )
             if status == framing.EVENT:
                 event = _parse_event(chunk[ev_start:ev_end])
@@ -294,7 +297,7 @@ class RecordingReader:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> "RecordingReader":
+    def __enter__(self) -> RecordingReader:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -79,5 +79,9 @@ class MalformedLog:
             why = f": {reason}" if reason is not None else ""
             log.warning(
                 "sensor %d: %d malformed %s payload(s) skipped (%d so far)%s",
-                self.sensor, k, self.kind, self.count, why,
+                self.sensor,
+                k,
+                self.kind,
+                self.count,
+                why,
             )

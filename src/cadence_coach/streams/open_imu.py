@@ -85,7 +85,9 @@ class OpenImuStream:
         frame_in_packet = np.arange(int(n.sum())) - np.repeat(first_frame, n)
         sensor_t = np.repeat(t0_s, n) + frame_in_packet * np.repeat(period, n)
         last_t = t0_s + (n - 1) * period
-        expected_t0 = np.concatenate([[np.nan if self._next_sensor_t is None else self._next_sensor_t], last_t[:-1] + period[:-1]])
+        expected_t0 = np.concatenate(
+            [[np.nan if self._next_sensor_t is None else self._next_sensor_t], last_t[:-1] + period[:-1]]
+        )
         gap = (lost > 0) | (t0_s > expected_t0 + 0.5 * period)
         self._next_sensor_t = float(last_t[-1] + period[-1])
         arrival = t_host[index]
@@ -148,7 +150,15 @@ class OpenImuStream:
             baro[-1] = p.pressure_pa
         return [
             SampleBlock(
-                sensor=self.sensor, t=t, acc=p.acc, gyro=p.gyro, baro_pa=baro, t_arrival=packet.t_host,
-                gap_before=gap, acc_range=p.acc_range, gyro_range=p.gyro_range, arrival=np.full(n, packet.t_host),
+                sensor=self.sensor,
+                t=t,
+                acc=p.acc,
+                gyro=p.gyro,
+                baro_pa=baro,
+                t_arrival=packet.t_host,
+                gap_before=gap,
+                acc_range=p.acc_range,
+                gyro_range=p.gyro_range,
+                arrival=np.full(n, packet.t_host),
             )
         ]

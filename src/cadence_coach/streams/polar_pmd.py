@@ -178,7 +178,10 @@ class PolarPmdStream(PacketwiseStream[SampleBlock]):
             if self.control_errors <= 3:
                 log.warning(
                     "sensor %d: PMD command %d for measurement %d failed with status %d",
-                    self.sensor, response.op_code, response.measurement, response.status,
+                    self.sensor,
+                    response.op_code,
+                    response.measurement,
+                    response.status,
                 )
             return
         factor = settings.get(SettingType.FACTOR)

@@ -17,7 +17,8 @@ import logging
 import os
 import threading
 import time
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -208,7 +209,9 @@ class Player:
         self._stream, self.device_name = stream, name
         self._output_latency_s = float(stream.latency)
         deadline = time.monotonic() + WARMUP_TIMEOUT_S
-        while self.mixer.frames_rendered - start_frame < WARMUP_S * self.rate_hz and time.monotonic() < deadline:
+        while (
+            self.mixer.frames_rendered - start_frame < WARMUP_S * self.rate_hz and time.monotonic() < deadline
+        ):
             time.sleep(0.01)
 
     def open(self) -> None:

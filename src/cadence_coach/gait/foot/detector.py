@@ -260,7 +260,9 @@ class FootStepDetector(StepDetector[FootOutput]):
         # The ground also stops the foot's rotation at once (a heel strike's toes-up swing turns into the
         # foot slap, a forefoot landing's into the heel drop): a jump in the pitch rate is a second sign
         # of contact, the first on soft landings whose impact hardly breaks the acceleration's trend.
-        spin = kernels.first_rate_jump(h.gyro, self._axis, lo, hi if i is None else i - h.base, SPIN_JUMP * self.dt)
+        spin = kernels.first_rate_jump(
+            h.gyro, self._axis, lo, hi if i is None else i - h.base, SPIN_JUMP * self.dt
+        )
         if spin >= 0:
             i = spin + h.base
         # At its largest dorsiflexion, just before contact, the foot turns slowly and its acceleration

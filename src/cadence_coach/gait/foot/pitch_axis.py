@@ -151,7 +151,9 @@ class PitchAxis:
         self._votes.append(bool(agrees))
         if agrees:
             return AxisVerdict.AGREES
-        return AxisVerdict.FLIP if sum(1 for v in self._votes if not v) >= self.flip_votes else AxisVerdict.SKIP
+        return (
+            AxisVerdict.FLIP if sum(1 for v in self._votes if not v) >= self.flip_votes else AxisVerdict.SKIP
+        )
 
     def flip(self) -> None:
         """Turn the axis round (verdict FLIP) and start the vote again."""

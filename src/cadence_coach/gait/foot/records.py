@@ -44,7 +44,9 @@ class FootOutput:
             ev.detected_at_s = max(ev.detected_at_s, not_before_s)
         out.new.extend(self.new)
         out.completed.extend(self.completed)
-        out.strides.extend(DetectedStride(s.trajectory, max(s.detected_at_s, not_before_s)) for s in self.strides)
+        out.strides.extend(
+            DetectedStride(s.trajectory, max(s.detected_at_s, not_before_s)) for s in self.strides
+        )
         self.clear()
 
     def clear(self) -> None:

@@ -60,7 +60,9 @@ def found(h: SampleHistory, row: int) -> int | None:
     return None if row < 0 else row + h.base
 
 
-def first_still(h: SampleHistory, dt: float, start: int, limit: int | None = None, min_samples: int = 1) -> int | None:
+def first_still(
+    h: SampleHistory, dt: float, start: int, limit: int | None = None, min_samples: int = 1
+) -> int | None:
     """First absolute index >= start (and < limit) where the foot has been still on the ground
     (slow rotation, specific force about 1 g) for the last STILL_MIN_S and at least ``min_samples``
     samples: a landing passes through 1 g for an instant, a stance stays there."""
@@ -78,7 +80,9 @@ def first_rate(
     return found(h, kernels.first_rate_beyond(h.gyro, axis, lo, hi, threshold, sign))
 
 
-def mid_stance(h: SampleHistory, dt: float, axis: np.ndarray, start: int, after: int, limit: int | None) -> int | None:
+def mid_stance(
+    h: SampleHistory, dt: float, axis: np.ndarray, start: int, after: int, limit: int | None
+) -> int | None:
     """The mid-stance from ``start`` on (absolute index), or None until the samples that decide it
     are in.
 

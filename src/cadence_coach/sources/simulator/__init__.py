@@ -221,9 +221,13 @@ def simulate_draw(draw: RunDraw) -> Simulation:
         UserError: for a draw whose session settings are out of range (after changing them).
     """
     d = draw
-    _check(d.duration_s, d.rate_hz, d.feet, d.interval_ms, d.loss, d.acc_range_g, d.gyro_range_dps, d.standing_s)
+    _check(
+        d.duration_s, d.rate_hz, d.feet, d.interval_ms, d.loss, d.acc_range_g, d.gyro_range_dps, d.standing_s
+    )
     _check_seed(d.seed)
-    layout = lay_out(DRAW_SCENARIO, list(d.segments), d.duration_s - d.standing_s, d.runner, np.random.default_rng(d.seed))
+    layout = lay_out(
+        DRAW_SCENARIO, list(d.segments), d.duration_s - d.standing_s, d.runner, np.random.default_rng(d.seed)
+    )
     options = {
         "feet": d.feet,
         "interval_ms": d.interval_ms,
@@ -245,7 +249,12 @@ def _assemble(
     seeds = np.random.SeedSequence(seed).spawn(4)
     o = options
     plan = plan_steps(
-        layout.course, runner, duration_s, np.random.default_rng(seeds[1]), layout.episodes, layout.walk_ranges_m,
+        layout.course,
+        runner,
+        duration_s,
+        np.random.default_rng(seeds[1]),
+        layout.episodes,
+        layout.walk_ranges_m,
         o["standing_s"],
     )
     trajectories = (foot_from_plan(plan, 0, layout.course), foot_from_plan(plan, 1, layout.course))
@@ -257,7 +266,9 @@ def _assemble(
         link = Link.random(wire_rng, rate_hz, o["interval_ms"] / 1000.0, o["loss"])
         t = link.sample_times(duration_s)
         sensors.append(SimulatedSensor(side, imu, link, t, plan_packets(link, t, wire_rng, o["baro"])))
-    sim = Simulation(layout.name, seed, duration_s, rate_hz, options, layout.course, runner, plan, trajectories, sensors)
+    sim = Simulation(
+        layout.name, seed, duration_s, rate_hz, options, layout.course, runner, plan, trajectories, sensors
+    )
     steps = build_steps(plan, layout.course, trajectories, duration_s)
     sim.truth = {
         "scenario": layout.name,
@@ -299,8 +310,13 @@ def write(sim: Simulation, out_path: str | os.PathLike) -> WriteSummary:
         sensors=[s.info for s in sim.sensors],
         started_at="1970-01-01T00:00:00+00:00",
         source="simulator",
-        meta={"scenario": sim.scenario, "seed": sim.seed, "rate_hz": sim.rate_hz, "duration_s": sim.duration_s,
-              "options": sim.options},
+        meta={
+            "scenario": sim.scenario,
+            "seed": sim.seed,
+            "rate_hz": sim.rate_hz,
+            "duration_s": sim.duration_s,
+            "options": sim.options,
+        },
     )
     try:
         with RecordingWriter(out, header) as writer:
@@ -327,8 +343,16 @@ def _packets(sim: Simulation, index: int) -> Iterator[RawPacket]:
         b = int(plan.start[stop - 1] + plan.count[stop - 1])
         samples = sim.samples(index, a, b)
         for arrival, payload in encode_packets(
-            s.link, plan, first, stop, samples.acc, samples.gyro, samples.pressure_pa, a,
-            s.imu.acc_range_g, s.imu.gyro_range_dps,
+            s.link,
+            plan,
+            first,
+            stop,
+            samples.acc,
+            samples.gyro,
+            samples.pressure_pa,
+            a,
+            s.imu.acc_range_g,
+            s.imu.gyro_range_dps,
         ):
             yield RawPacket(index, arrival, open_imu.DATA_UUID, payload)
 
@@ -360,15 +384,23 @@ def _check_seed(seed: int) -> None:
 
 
 def _check(
-    duration_s: float, rate_hz: float, feet: str, interval_ms: float, loss: float,
-    acc_range_g: int, gyro_range_dps: int, standing_s: float,
+    duration_s: float,
+    rate_hz: float,
+    feet: str,
+    interval_ms: float,
+    loss: float,
+    acc_range_g: int,
+    gyro_range_dps: int,
+    standing_s: float,
 ) -> None:
     if not (math.isfinite(duration_s) and standing_s + 10.0 <= duration_s <= MAX_DURATION_S):
         raise UserError(
             f"duration {duration_s:g} s out of range: give {standing_s + 10:g} to {MAX_DURATION_S:g} s"
         )
     if not RATE_RANGE_HZ[0] <= rate_hz <= RATE_RANGE_HZ[1]:
-        raise UserError(f"rate {rate_hz:g} Hz out of range: give {RATE_RANGE_HZ[0]:g} to {RATE_RANGE_HZ[1]:g} Hz")
+        raise UserError(
+            f"rate {rate_hz:g} Hz out of range: give {RATE_RANGE_HZ[0]:g} to {RATE_RANGE_HZ[1]:g} Hz"
+        )
     if feet not in FEET:
         raise UserError(f"feet {feet!r}: give one of {', '.join(FEET)}")
     if not INTERVAL_RANGE_MS[0] <= interval_ms <= INTERVAL_RANGE_MS[1]:

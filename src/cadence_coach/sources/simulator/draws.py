@@ -136,8 +136,11 @@ class RunDraw:
             "strike_style": self.strike_style,
             "course_style": self.course_style,
             "segments": [
-                {"share": round(s.share, 6), "grade_pct": round(s.grade_pct, 4),
-                 "episodes": [[round(e.start, 6), round(e.end, 6)] for e in s.episodes]}
+                {
+                    "share": round(s.share, 6),
+                    "grade_pct": round(s.grade_pct, 4),
+                    "episodes": [[round(e.start, 6), round(e.end, 6)] for e in s.episodes],
+                }
                 for s in self.segments
             ],
         }
@@ -219,7 +222,9 @@ def draw_course(rng: np.random.Generator, run_s: float) -> tuple[str, list[float
             bounds = ROLLING_S if body == "rolling" else DESCENT_S
             add(_log_uniform(rng, bounds), float(rng.uniform(*DESCENT_PCT)))
         elif kind == "climb":
-            add(_log_uniform(rng, ROLLING_S if body == "rolling" else CLIMB_S), float(rng.uniform(*CLIMB_PCT)))
+            add(
+                _log_uniform(rng, ROLLING_S if body == "rolling" else CLIMB_S), float(rng.uniform(*CLIMB_PCT))
+            )
         else:
             add(_log_uniform(rng, FLAT_S), 0.0)
         kind = _next_kind(rng, body, kind)
@@ -234,7 +239,9 @@ def _next_kind(rng: np.random.Generator, body: str, kind: str) -> str:
     return str(rng.choice(["descent", "descent", "flat", "climb"]))
 
 
-def place_episodes(rng: np.random.Generator, runner: Runner, seconds: list[float], grades: list[float]) -> list[Segment]:
+def place_episodes(
+    rng: np.random.Generator, runner: Runner, seconds: list[float], grades: list[float]
+) -> list[Segment]:
     """Segments (share = seconds for now) with overstride episodes placed on their descents."""
     out: list[Segment] = []
     first_descent = True

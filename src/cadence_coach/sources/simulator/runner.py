@@ -84,7 +84,7 @@ class Runner:
     fatigue_strike_deg: float = 0.0
 
     @classmethod
-    def random(cls, rng: np.random.Generator, flat_speed_mps: float) -> "Runner":
+    def random(cls, rng: np.random.Generator, flat_speed_mps: float) -> Runner:
         """A plausible runner around the given easy pace (seeded)."""
         return cls(
             flat_speed_mps=flat_speed_mps,
@@ -128,7 +128,11 @@ class Runner:
         if walking:
             return 0.2, 0.25
         forward = max(0.3 + 0.025 * strike_deg, 0.1) * speed_mps / 3.0
-        down = (0.28 + 0.02 * max(strike_deg, 0.0)) * math.sqrt(speed_mps / 3.0) * (1.0 + 0.02 * max(-grade_pct, 0.0))
+        down = (
+            (0.28 + 0.02 * max(strike_deg, 0.0))
+            * math.sqrt(speed_mps / 3.0)
+            * (1.0 + 0.02 * max(-grade_pct, 0.0))
+        )
         return forward, down
 
     def stop_time(self, landing_speed_mps: float, strike_deg: float, walking: bool) -> float:
@@ -170,7 +174,8 @@ class StepPlan:
         walking: True for walking steps.
         overstride: True while the runner overstrides.
         episode: overstride episode index, -1 for none.
-        first_toe_off_s: when each foot (left, right) leaves its standing position, s.
+        first_toe_off_s: when each foot (left, right) leaves its standing position, s (set once the plan
+            is built).
     """
 
     t_ic_s: np.ndarray
@@ -188,7 +193,7 @@ class StepPlan:
     walking: np.ndarray
     overstride: np.ndarray
     episode: np.ndarray
-    first_toe_off_s: tuple[float, float] = field(default=(0.0, 0.0))
+    first_toe_off_s: tuple[float, float] = field(default=(0.0, 0.0), init=False)
 
     def __len__(self) -> int:
         return int(self.t_ic_s.shape[0])
@@ -227,7 +232,7 @@ def plan_steps(
     rows: list[tuple] = []
     x = 0.0
     t = standing_s
-    speed = 0.6 * runner.target_speed(course.grade_at(0.0), _in_ranges(0.0, walk_ranges_m))
+    speed = 0.6 * runner.target_speed(float(course.grade_at(0.0)), _in_ranges(0.0, walk_ranges_m))
     side = 1
     while t <= end_s + 2.0:
         grade = float(course.grade_at(x))
@@ -253,7 +258,9 @@ def plan_steps(
         forward *= 1.0 + gain
         stop = runner.stop_time(math.hypot(forward, down), strike, walking)
         stop *= 1.0 + STOP_JITTER * rng.standard_normal()
-        contact = contact_time(speed, step_time, grade, walking) * (1.0 + CONTACT_JITTER * rng.standard_normal())
+        contact = contact_time(speed, step_time, grade, walking) * (
+            1.0 + CONTACT_JITTER * rng.standard_normal()
+        )
         if not walking:
             contact = min(contact, 0.9 * step_time)
         rows.append(

@@ -78,7 +78,11 @@ def _rolling_hills(rng: np.random.Generator, run_s: float) -> list[Segment]:
 
 
 def _long_descent(rng: np.random.Generator, run_s: float) -> list[Segment]:
-    return [Segment(0.25, 0.0), Segment(0.5, -float(rng.uniform(6.0, 10.0)), overstride=True), Segment(0.25, 0.0)]
+    return [
+        Segment(0.25, 0.0),
+        Segment(0.5, -float(rng.uniform(6.0, 10.0)), overstride=True),
+        Segment(0.25, 0.0),
+    ]
 
 
 def _steep_descent(rng: np.random.Generator, run_s: float) -> list[Segment]:
@@ -119,7 +123,9 @@ def build_scenario(name: str, run_s: float, runner: Runner, rng: np.random.Gener
     return lay_out(name, SCENARIOS[name][1](rng, run_s), run_s, runner, rng)
 
 
-def lay_out(name: str, segments: list[Segment], run_s: float, runner: Runner, rng: np.random.Generator) -> Scenario:
+def lay_out(
+    name: str, segments: list[Segment], run_s: float, runner: Runner, rng: np.random.Generator
+) -> Scenario:
     """The course, walks and overstride episodes of ``segments`` fitted to ``run_s`` seconds of moving."""
     lengths = [s.share * run_s * runner.target_speed(s.grade_pct, s.walking) for s in segments]
     edges = np.concatenate(([0.0], np.cumsum(lengths)))

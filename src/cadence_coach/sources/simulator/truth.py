@@ -116,7 +116,9 @@ def load_truth(path: str | os.PathLike) -> Truth:
         raise UserError(f"{p}: not a simulator ground-truth file ({exc})") from None
 
 
-def build_steps(plan: StepPlan, course: Course, feet: tuple[FootTrajectory, FootTrajectory], end_s: float) -> list[dict]:
+def build_steps(
+    plan: StepPlan, course: Course, feet: tuple[FootTrajectory, FootTrajectory], end_s: float
+) -> list[dict]:
     """One truth record per initial contact (both feet) from 0 to ``end_s``, in time order.
 
     ``impact_g`` is measured on the noise-free kinematics: the peak specific-force magnitude at the
@@ -177,7 +179,8 @@ def build_episodes(steps: list[dict]) -> list[dict]:
         if s["episode"] is not None:
             spans.setdefault(s["episode"], []).append(s["t_ic_s"])
     return [
-        {"id": k, "kind": "overstride", "t_start_s": min(v), "t_end_s": max(v)} for k, v in sorted(spans.items())
+        {"id": k, "kind": "overstride", "t_start_s": min(v), "t_end_s": max(v)}
+        for k, v in sorted(spans.items())
     ]
 
 

@@ -21,7 +21,7 @@ import asyncio
 import logging
 import uuid as uuidlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bleak.args import SizedBuffer
 from bleak.backends.characteristic import BleakGATTCharacteristic
@@ -41,6 +41,9 @@ from bumble.transport.common import AsyncPipeSink
 
 from ..backend_types import BleakBackends
 
+if TYPE_CHECKING:
+    from bleak.assigned_numbers import CharacteristicPropertyName
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MTU = 247
@@ -54,7 +57,7 @@ _UUID_LISTS = (
     AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
     AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
 )
-_PROPERTY_NAMES = {
+_PROPERTY_NAMES: dict[int, CharacteristicPropertyName] = {
     0x01: "broadcast",
     0x02: "read",
     0x04: "write-without-response",
@@ -83,7 +86,7 @@ def advertisement_data(adv: Advertisement) -> AdvertisementData:
     uuids: list[str] = []
     for ad_type in _UUID_LISTS:
         for group in data.get_all(ad_type):
-            for u in group:
+            for u in cast("list[core.UUID]", group):  # what each of these AD types holds
                 if uuid_str(u) not in uuids:
                     uuids.append(uuid_str(u))
     manufacturer = {}
@@ -113,7 +116,9 @@ class BumbleCentral:
     def __init__(self, link: LocalLink, address: str = "C0:C0:C0:00:00:01", mtu: int = DEFAULT_MTU) -> None:
         self.controller = Controller("central", link=link, public_address=address)
         self.device = Device(
-            name="cadence-coach", address=hci.Address(address), host=Host(self.controller, AsyncPipeSink(self.controller))
+            name="cadence-coach",
+            address=hci.Address(address),
+            host=Host(self.controller, AsyncPipeSink(self.controller)),
         )
         self.mtu = mtu
         self.connect_lock = asyncio.Lock()
@@ -219,8 +224,10 @@ class BumbleBleakClient(BaseBleakClient):
         timeout = kwargs.get("timeout", self._timeout)
         async with self.central.connect_lock:
             try:
-                connection = await asyncio.wait_for(self.central.device.connect(self._peer_address, timeout=None), timeout)
-            except asyncio.TimeoutError:
+                connection = await asyncio.wait_for(
+                    self.central.device.connect(self._peer_address, timeout=None), timeout
+                )
+            except TimeoutError:
                 self.central.cancel_pending_connection()
                 raise TimeoutError(f"no connection to {self.address} within {timeout:g} s") from None
             except core.BaseBumbleError as exc:
@@ -233,7 +240,7 @@ class BumbleBleakClient(BaseBleakClient):
             self._peer = Peer(connection)
             await self._peer.request_mtu(self.central.mtu)
             self.services = await self._discover()
-        except (core.BaseBumbleError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, core.BaseBumbleError) as exc:
             await self.disconnect()
             raise BleakError(f"GATT set-up with {self.address} failed: {exc}") from None
 
@@ -246,7 +253,12 @@ class BumbleBleakClient(BaseBleakClient):
             for char_proxy in await proxy.discover_characteristics():
                 props = [name for bit, name in _PROPERTY_NAMES.items() if char_proxy.properties & bit]
                 char = BleakGATTCharacteristic(
-                    char_proxy, char_proxy.handle, uuid_str(char_proxy.uuid), props, lambda: self.mtu_size - 3, service
+                    char_proxy,
+                    char_proxy.handle,
+                    uuid_str(char_proxy.uuid),
+                    props,
+                    lambda: self.mtu_size - 3,
+                    service,
                 )
                 collection.add_characteristic(char)
                 for desc_proxy in await char_proxy.discover_descriptors():
@@ -268,11 +280,16 @@ class BumbleBleakClient(BaseBleakClient):
             return
         self._closing = True
         done = asyncio.get_running_loop().create_future()
-        connection.once(Connection.EVENT_DISCONNECTION, lambda _reason: done.done() or done.set_result(None))
+
+        def confirm(_reason: int) -> None:
+            if not done.done():
+                done.set_result(None)
+
+        connection.once(Connection.EVENT_DISCONNECTION, confirm)
         try:
             await connection.disconnect()
             await asyncio.wait_for(done, self._timeout)
-        except (core.BaseBumbleError, asyncio.TimeoutError):
+        except (TimeoutError, core.BaseBumbleError):
             log.debug("disconnect from %s: no confirmation", self.address)
         self._connection = None
         self._peer = None
@@ -294,13 +311,17 @@ class BumbleBleakClient(BaseBleakClient):
     async def read_gatt_descriptor(self, descriptor: BleakGATTDescriptor, **kwargs: Any) -> bytearray:
         return bytearray(await self._require_peer().read_value(descriptor.obj))
 
-    async def write_gatt_char(self, characteristic: BleakGATTCharacteristic, data: SizedBuffer, response: bool) -> None:
+    async def write_gatt_char(
+        self, characteristic: BleakGATTCharacteristic, data: SizedBuffer, response: bool
+    ) -> None:
         await self._require_peer().write_value(characteristic.obj, bytes(data), with_response=response)
 
     async def write_gatt_descriptor(self, descriptor: BleakGATTDescriptor, data: SizedBuffer) -> None:
         await self._require_peer().write_value(descriptor.obj, bytes(data), with_response=True)
 
-    async def start_notify(self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback, **kwargs: Any) -> None:
+    async def start_notify(
+        self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback, **kwargs: Any
+    ) -> None:
         proxy: gatt_client.CharacteristicProxy = characteristic.obj
         await self._require_peer().subscribe(proxy, lambda value: callback(bytearray(value)))
 

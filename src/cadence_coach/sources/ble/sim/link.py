@@ -38,7 +38,7 @@ class SimulatedLink:
         self.backend: BleakBackends = backends_for(self.central)
         """Pass to :class:`~cadence_coach.sources.ble.reader.BleSensorReader` or :func:`~cadence_coach.sources.ble.scan.scan`."""
 
-    async def __aenter__(self) -> "SimulatedLink":
+    async def __aenter__(self) -> SimulatedLink:
         await self.central.power_on()
         for sensor in self.sensors:
             await sensor.attach(self.link)

@@ -23,14 +23,18 @@ from .packets import OpenImuFramePacker, demo_imu_signal
 from .peripheral import SimulatedSensor
 
 
-async def serve(transport_spec: str, name: str, rate_hz: float, interval_ms: float, address: str, bluez_vhci: bool = False) -> None:
+async def serve(
+    transport_spec: str, name: str, rate_hz: float, interval_ms: float, address: str, bluez_vhci: bool = False
+) -> None:
     """Advertise and stream the demo signal as ``name`` until cancelled.
 
     The sensor's host runs on the controller behind ``transport_spec``; with ``bluez_vhci`` the transport
     (``vhci``) instead gives BlueZ a virtual controller on the sensor's own virtual link.
     """
     acc, gyro = demo_imu_signal(rate_hz, seconds=10.0)
-    sensor = SimulatedSensor(name, OpenImuFramePacker(acc, gyro, rate_hz), interval_ms=interval_ms, address=address)
+    sensor = SimulatedSensor(
+        name, OpenImuFramePacker(acc, gyro, rate_hz), interval_ms=interval_ms, address=address
+    )
     async with await open_transport(transport_spec) as transport:
         if bluez_vhci:
             link = LocalLink()
@@ -38,7 +42,9 @@ async def serve(transport_spec: str, name: str, rate_hz: float, interval_ms: flo
             await sensor.attach(link)
         else:
             await sensor.attach_host(Host(transport.source, transport.sink))
-        print(f"simulated sensor {name} ({address}) advertising on {transport_spec}; Ctrl-C stops", flush=True)
+        print(
+            f"simulated sensor {name} ({address}) advertising on {transport_spec}; Ctrl-C stops", flush=True
+        )
         try:
             await asyncio.Event().wait()
         finally:
@@ -51,8 +57,12 @@ def main() -> None:
     p.add_argument("--name", default="CC-IMU-L", help="advertised name")
     p.add_argument("--address", default="F0:00:00:00:00:01", help="random static address")
     p.add_argument("--rate", type=float, default=400.0, help="sample rate, Hz")
-    p.add_argument("--interval-ms", type=float, default=7.5, help="packing interval, ms (set to the connection interval)")
-    p.add_argument("--bluez-vhci", action="store_true", help="give BlueZ a virtual adapter on the sensor's link")
+    p.add_argument(
+        "--interval-ms", type=float, default=7.5, help="packing interval, ms (set to the connection interval)"
+    )
+    p.add_argument(
+        "--bluez-vhci", action="store_true", help="give BlueZ a virtual adapter on the sensor's link"
+    )
     a = p.parse_args()
     try:
         asyncio.run(serve(a.transport, a.name, a.rate, a.interval_ms, a.address, a.bluez_vhci))

@@ -98,7 +98,9 @@ class OpenImuFramePacker:
         self._next = max(self._next, self._due(until_s))
 
 
-def demo_imu_signal(rate_hz: float, seconds: float = 10.0, cadence_spm: float = 170.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def demo_imu_signal(
+    rate_hz: float, seconds: float = 10.0, cadence_spm: float = 170.0, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """A foot-IMU-like test signal (not a gait model): gravity on z, a periodic swing and impact per stride.
 
     Returns (acc in m/s^2, gyro in rad/s), each shape (n, 3), n = seconds * rate_hz. One stride is two

@@ -18,7 +18,9 @@ import logging
 import random
 import time
 from collections import deque
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from bumble import gatt, hci
 from bumble.controller import Controller
@@ -132,12 +134,16 @@ class SimulatedSensor:
             )
         )
         if len(data) > 31:
-            raise ValueError(f"name {self.name!r} is too long for a legacy advertisement with the service UUID")
+            raise ValueError(
+                f"name {self.name!r} is too long for a legacy advertisement with the service UUID"
+            )
         return data
 
     def _gatt_service(self) -> gatt.Service:
         props = gatt.Characteristic.Properties
-        self._data_chars = [gatt.Characteristic(u, props.NOTIFY, gatt.Characteristic.READABLE, b"") for u in self.layout.data]
+        self._data_chars = [
+            gatt.Characteristic(u, props.NOTIFY, gatt.Characteristic.READABLE, b"") for u in self.layout.data
+        ]
         chars = list(self._data_chars)
         for char in self._data_chars:
             char.on(gatt.Characteristic.EVENT_SUBSCRIPTION, self._on_subscription)
@@ -201,7 +207,7 @@ class SimulatedSensor:
         elif value in self.layout.stop:
             self._started = False
 
-    def _spawn(self, coro) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
