@@ -1,67 +1,154 @@
-"""Gait engine accuracy on real recordings (tests/data/real, sources in tests/data/README.md).
+"""The gait engine against a simple offline baseline on real recordings from other labs (issue 10).
 
-Each excerpt goes through ``cadence-coach analyze`` as a user would run it; its steps are scored against
-the reference events inside the reference's walking bouts (contacts matched within 60 ms):
+Cases: every case of ``../shared/data/real-dev/`` (62; skipped with a message where the folder is
+absent; see its README.md) and the excerpts bundled in tests/data/real. The engine runs as a user runs
+it: one ``cadence-coach analyze IN1 IN2 ... --out-dir DIR`` command per distinct set of import flags
+(the flags apply to every input of a command), in fresh processes, timed whole; the bundled excerpts
+(one set of flags each) in-process. The baseline (cadence_coach.evaluation.baseline: find_peaks on the
+filtered acceleration norm) runs on the same files, and is timed in one fresh process over the dev cases.
 
-- F1 of initial contacts, and the counts (detected / reference);
-- IC error (detected - reference): median and 95th percentile of |error|, and the median signed error, ms;
-- TO error: median signed and median |error|, ms (foot sensors; the reference must give toe-off);
-- cadence error: median engine cadence vs the reference's median over the same bouts, steps/min;
-- latency ``detected_at - reference IC``: median and 95th percentile, ms.
+Scored by the rules of the real-dev README (cadence_coach.evaluation.real_scoring): one row per dataset
+group, engine and baseline, with F1, median and 95th percentile |IC error|, median signed IC error,
+median latency (engine only: the baseline is offline), median cadence error over cases, median |count
+error| (step-count truth); then each target of the issue (cadence_coach.evaluation.real_targets), met
+or not, and the wall times.
 
-Usage: python benchmarks/real_data.py [--tolerance-ms 60]
+Usage: python benchmarks/real_data.py [--dev-dir DIR] [--jobs N]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-import numpy as np
+from cadence_coach.evaluation.baseline import detect_case
+from cadence_coach.evaluation.real_cases import (
+    Case,
+    Steps,
+    default_dev_dir,
+    load_dev_cases,
+    load_excerpt_cases,
+)
+from cadence_coach.evaluation.real_dev import GROUP_HEADER, group_row, run_engine
+from cadence_coach.evaluation.real_scoring import (
+    CaseScore,
+    by_label,
+    score_case,
+    summarize,
+)
+from cadence_coach.evaluation.real_targets import group_targets, pooled_target
 
-from cadence_coach.cli import main as cli_main
-from cadence_coach.evaluation.reference_events import ReferenceEvents, analyze_args, read_steps, score
+BASELINE_SCRIPT = """
+import sys
+from pathlib import Path
+from cadence_coach.evaluation.baseline import detect_case
+from cadence_coach.evaluation.real_cases import load_dev_cases
+for case in load_dev_cases(Path(sys.argv[1])):
+    detect_case(case)
+"""
+"""The baseline over every dev case in a fresh process (imports included, like the engine's commands)."""
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
+
+def engine_batches(cases: list[Case], out_dir: Path, jobs: int | None) -> tuple[list[CaseScore], float, int]:
+    """Analyze the cases with one ``analyze --out-dir`` command per distinct flag set and score them;
+    (scores, total wall time s, number of commands). Lines naming failed inputs are passed on."""
+    commands: dict[tuple[str, ...], list[Case]] = {}
+    for case in cases:
+        commands.setdefault(case.argv, []).append(case)
+    wall = 0.0
+    for argv, group in commands.items():
+        cmd = [
+            sys.executable,
+            "-m",
+            "cadence_coach",
+            "analyze",
+            *(str(c.csv) for c in group),
+            *argv,
+            "--out-dir",
+            str(out_dir),
+        ] + (["--jobs", str(jobs)] if jobs else [])
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, check=False, capture_output=True, text=True)  # exit 2: some inputs failed
+        wall += time.perf_counter() - start
+        for line in proc.stderr.splitlines():
+            if line.startswith("error:") or "Traceback" in line:
+                print(f"  engine {line}", file=sys.stderr)
+    scores = []
+    for case in cases:
+        out = out_dir / f"{case.csv.stem}.steps.csv"
+        steps, failed = (Steps.from_csv(out), "") if out.is_file() else (Steps.empty(), "analyze failed")
+        scores.append(score_case(case, steps, failed))
+    return scores, wall, len(commands)
 
 
-def median_abs(x: np.ndarray) -> float:
-    return float(np.median(np.abs(x))) if x.size else float("nan")
+def baseline_wall_s(dev_dir: Path) -> float:
+    """Wall time of the baseline over every dev case in one fresh process, s."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BASELINE_SCRIPT, str(dev_dir)], check=True)
+    return time.perf_counter() - start
+
+
+def report(engine: list[CaseScore], baseline: list[CaseScore]) -> int:
+    """Print the rows and targets; returns the number of targets not met."""
+    print(f"{'':9} {GROUP_HEADER}")
+    base_groups = by_label(baseline)
+    missed = 0
+    events = []
+    for label, scores in by_label(engine).items():
+        if scores[0].case.kind == "none":
+            found = ", ".join(f"{s.case.name} {s.failed or f'{s.detected} steps'}" for s in scores)
+            print(f"{'engine':9} {label}: ran on the smoke case(s): {found}")
+            continue
+        e = summarize(label, scores)
+        b = summarize(label, base_groups[label])
+        print(f"{'engine':9} {group_row(e)}")
+        print(f"{'baseline':9} {group_row(b)}")
+        targets = group_targets(scores[0].case.group, e, b)
+        missed += sum(not t.met for t in targets)
+        for t in targets:
+            print(f"{'':12}{t}")
+        if e.kind == "events":
+            events += scores
+    suite = "dev" if any(s.case.suite == "dev" for s in events) else "bundled"
+    label = f"{suite} cases with contacts, pooled"
+    pooled = summarize(label, [s for s in events if s.case.suite == suite])
+    print(f"{'engine':9} {group_row(pooled)}")
+    base = [s for s in baseline if s.case.kind == "events" and s.case.suite == suite]
+    print(f"{'baseline':9} {group_row(summarize(label, base))}")
+    target = pooled_target(pooled)
+    print(f"{'':12}{target}")
+    return missed + (not target.met)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tolerance-ms", type=float, default=60.0)
+    ap.add_argument(
+        "--dev-dir", type=Path, default=None, help="real-dev folder (default: ../shared/data/real-dev)"
+    )
+    ap.add_argument("--jobs", type=int, default=None, help="analyze --jobs (default: the core count)")
     opts = ap.parse_args()
-    excerpts = json.loads((DATA / "excerpts.json").read_text())
-    print(f"{'excerpt':32} {'F1':>5} {'det/ref':>7} {'IC|med|':>7} {'IC p95':>6} {'IC med':>6} "
-          f"{'TO med':>6} {'TO|med|':>7} {'cad ref':>7} {'cad err':>7} {'lat med':>7} {'lat p95':>7}")
+    dev_dir = opts.dev_dir or default_dev_dir()
+    dev = load_dev_cases(dev_dir) if (dev_dir / "cases.json").is_file() else []
+    if not dev:
+        print(f"{dev_dir}: no real-dev cases (cases.json absent): only the bundled excerpts are scored")
+    bundled = load_excerpt_cases()
     with tempfile.TemporaryDirectory() as tmp:
-        for name, spec in excerpts.items():
-            out = Path(tmp) / f"{name}.steps.csv"
-            if cli_main(analyze_args(DATA / f"{name}.csv", spec, out)) != 0:
-                print(f"{name}: analyze failed", file=sys.stderr)
-                return 1
-            steps = read_steps(out)
-            ref = ReferenceEvents.load(DATA / f"{name}.events.csv", spec["reference"], spec.get("side"))
-            s = score(ref, steps["t_ic_s"], steps["t_to_s"], steps["detected_at_s"], opts.tolerance_ms / 1000)
-            in_bouts = ref.in_bouts(steps["t_ic_s"])
-            per_interval = 120.0 if spec["placement"] in ("foot", "shank") else 60.0
-            cad_ref = float(np.median(per_interval / ref.step_time_s()))
-            cad = steps["cadence_spm"][in_bouts]
-            cad_err = float(np.nanmedian(cad)) - cad_ref if np.isfinite(cad).any() else float("nan")
-            ms = 1000.0
-            print(f"{name:32} {s.f1:5.3f} {s.detected:>3}/{s.reference:<3} "
-                  f"{median_abs(s.ic_error_s) * ms:7.1f} "
-                  f"{np.percentile(np.abs(s.ic_error_s), 95) * ms if s.ic_error_s.size else np.nan:6.1f} "
-                  f"{np.median(s.ic_error_s) * ms if s.ic_error_s.size else np.nan:6.1f} "
-                  f"{np.median(s.to_error_s) * ms if s.to_error_s.size else np.nan:6.1f} "
-                  f"{median_abs(s.to_error_s) * ms:7.1f} {cad_ref:7.1f} {cad_err:7.1f} "
-                  f"{np.median(s.latency_s) * ms if s.latency_s.size else np.nan:7.1f} "
-                  f"{np.percentile(s.latency_s, 95) * ms if s.latency_s.size else np.nan:7.1f}")
+        engine, engine_wall, commands = engine_batches(dev, Path(tmp), opts.jobs) if dev else ([], 0.0, 0)
+    engine += run_engine(bundled)
+    baseline = [score_case(case, detect_case(case)) for case in dev + bundled]
+    missed = report(engine, baseline)
+    print(f"\n{missed} targets not met")
+    if dev:
+        base_wall = baseline_wall_s(dev_dir)
+        print(
+            f"wall time over the {len(dev)} dev cases: engine {engine_wall:.2f} s in {commands} analyze --out-dir "
+            f"commands (one per set of import flags, start-up paid by each), baseline {base_wall:.2f} s in one "
+            f"process; ratio {engine_wall / base_wall:.2f} (target <= 2)"
+        )
     return 0
 
 

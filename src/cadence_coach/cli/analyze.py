@@ -1,65 +1,133 @@
-"""``cadence-coach analyze INPUT --out steps.csv``: every step of an input, as fast as possible."""
+"""``cadence-coach analyze INPUT --out steps.csv``: every step of an input, as fast as possible.
+
+With ``--out-dir DIR`` it takes any number of inputs and writes ``DIR/<input stem>.steps.csv`` for each
+(cli/analyze_batch.py); :func:`analyze_file` is the one-input work both do.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..export import StepsCsvWriter
-from ..pipeline import Pipeline
-from ..session import Session, windows
+from ..errors import UserError
+from ..outputs.steps_csv import StepsCsvWriter
+from ..session.pipeline import Pipeline
+from ..session.session import Session, windows
 from .input_options import add_input_arguments, open_input
+from .preparing import prepare_step_detector
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 PROGRESS_MIN_BYTES = 4 << 20
 """Inputs smaller than this finish too fast to need a progress bar."""
 BATCH = 2048
 """Items (packets, events) handed to the pipeline at once (and between two progress updates)."""
 
+EPILOG = (
+    "exit code: 0 when every input was analyzed; 2 on a usage error or, with --out-dir, when any input "
+    "failed (each failed input is reported on one line and skipped, the others are still analyzed)"
+)
+
+
+def jobs_value(text: str) -> int:
+    """Parse ``--jobs``: a positive number of worker processes."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"invalid job count {text!r}: give a number of processes >= 1")
+    return int(text)
+
 
 def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "analyze",
         help=summary,
-        description="Run an input through the pipeline as fast as possible and write one row per step.",
+        description="Run inputs through the pipeline as fast as possible and write one row per step.",
+        epilog=EPILOG,
     )
-    add_input_arguments(p)
+    add_input_arguments(p, several=True)
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument(
+        "--out", metavar="STEPS_CSV", help="steps file to write, for one input (replaced if it exists)"
+    )
+    out.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        help="write DIR/<input stem>.steps.csv for every input (DIR is created if missing; the CSV import "
+        "flags apply to every CSV input)",
+    )
     p.add_argument(
-        "--out", required=True, metavar="STEPS_CSV", help="steps file to write (replaced if it exists)"
+        "--jobs",
+        type=jobs_value,
+        metavar="N",
+        help="with --out-dir: worker processes analyzing files in parallel (default: the number of cores)",
     )
     return p
 
 
-def progress_bar() -> AbstractContextManager:
+@dataclass(frozen=True, slots=True)
+class Analyzed:
+    """What one input gave: steps written, and notes for the user (skipped rows, truncation...)."""
+
+    rows: int
+    notes: list[str]
+
+
+def progress_bar() -> Progress:
     """The progress bar on stderr (rich is imported here: only a terminal shows it)."""
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     return Progress(
-        "analyzing", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-        console=Console(file=sys.stderr), transient=True,
+        "analyzing",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    with open_input(args) as source:
+def analyze_file(args: argparse.Namespace, path: Path, out: Path, show_progress: bool = False) -> Analyzed:
+    """Analyze one input (read with the input flags of ``args``) into the steps file ``out``."""
+    with open_input(args, path=path) as source:
+        prepare_step_detector()  # once per process; a no-op after the first input
         pipeline = Pipeline(source.sensors)
-        show = sys.stderr.isatty() and source.size_bytes >= PROGRESS_MIN_BYTES
-        progress = progress_bar() if show else nullcontext()
-        with StepsCsvWriter(args.out) as writer, progress:
-            task = progress.add_task("analyze", total=source.size_bytes) if show else None
+        show = show_progress and source.size_bytes >= PROGRESS_MIN_BYTES
+        progress = progress_bar() if show else None
+        with StepsCsvWriter(out) as writer, progress if progress is not None else nullcontext():
+            task = progress.add_task("analyze", total=source.size_bytes) if progress is not None else None
             session = Session(pipeline, step_sinks=[writer])
             for window in windows(source.items(speed=0.0), BATCH):
                 session.process(window)
-                if task is not None:
+                if progress is not None and task is not None:
                     progress.update(task, completed=source.bytes_read)
             session.finish()
-        for note in source.notes():
-            print(f"note: {note}", file=sys.stderr)
-        if pipeline.malformed_packets:
-            print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
-        if writer.rows == 0:
-            print(f"note: no steps detected; {args.out} has only its header", file=sys.stderr)
-        else:
-            print(f"{writer.rows} steps written to {args.out}", file=sys.stderr)
+        notes = source.notes()
+    if pipeline.malformed_packets:
+        notes.append(f"{pipeline.malformed_packets} malformed packets skipped")
+    return Analyzed(writer.rows, notes)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.out_dir is not None:
+        from .analyze_batch import run_batch
+
+        return run_batch(args)
+    if len(args.input) > 1:
+        raise UserError(
+            f"{len(args.input)} inputs: give --out-dir DIR to analyze several (--out names one file)"
+        )
+    if args.jobs is not None:
+        raise UserError("--jobs only applies with --out-dir")
+    result = analyze_file(args, Path(args.input[0]), Path(args.out), show_progress=sys.stderr.isatty())
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if result.rows == 0:
+        print(f"note: no steps detected; {args.out} has only its header", file=sys.stderr)
+    else:
+        print(f"{result.rows} steps written to {args.out}", file=sys.stderr)
     return 0

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
-from . import kernels, trunk_kernels
 from .body import BodyStepDetector
 from .foot import DetectedStride, FootOutput, FootStepDetector
 from .grade import GradeEstimator
@@ -174,8 +173,6 @@ class GaitEngine:
 
     def __init__(self, sensors: list[SensorInfo]) -> None:
         self.sensors = sensors
-        kernels.compile_all()  # before any data flows: a live session must not wait for the compiler
-        trunk_kernels.compile_all()
         foot_sensors = [i for i, info in enumerate(sensors) if info.placement is Placement.FOOT]
         self.feet_detectors: dict[int, FootStepDetector | BodyStepDetector | None] = dict.fromkeys(
             foot_sensors
