@@ -1,23 +1,28 @@
 # The two commands of the README: `make demo` and `make test`. Both create or update .venv first.
+# `make test` runs the static checks (scripts/check.sh, also `make check` alone), then the test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system-deps bench clean
+.PHONY: demo test check system-deps bench clean
 
 $(STAMP): pyproject.toml
 	@bash scripts/install-system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,sim]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/cadence-coach demo
 
 test: $(STAMP)
+	@bash scripts/check.sh $(BIN)/python
 	@bash scripts/run-tests.sh $(BIN)/python
+
+check: $(STAMP)
+	@bash scripts/check.sh $(BIN)/python
 
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
@@ -26,4 +31,4 @@ system-deps:
 	@bash scripts/install-system-deps.sh
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache

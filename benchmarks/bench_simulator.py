@@ -31,7 +31,9 @@ def main() -> int:
     print(f"simulator, rolling-hills, {duration:g} s at 400 Hz, one foot, {repeats} runs:")
     print(f"  simulate (plan, kinematics, truth) median {plan:.2f} s")
     print(f"  write (signals, packets, file)     median {out:.2f} s")
-    print(f"  total median {plan + out:.2f} s = {duration / (plan + out):.0f}x real time; file {size / 1e6:.1f} MB")
+    print(
+        f"  total median {plan + out:.2f} s = {duration / (plan + out):.0f}x real time; file {size / 1e6:.1f} MB"
+    )
     return 0
 
 

@@ -17,13 +17,13 @@ import time
 
 import numpy as np
 
-from cadence_coach.sources.ble.reader import BleSensorReader
-from cadence_coach.sources.ble.sim_link import SimulatedLink
-from cadence_coach.sources.ble.sim_peripheral import SimulatedSensor
-from cadence_coach.sources.ble.sim_sources import OpenImuFramePacker, demo_imu_signal
 from cadence_coach.datatypes import RawPacket
 from cadence_coach.decoders import open_imu
 from cadence_coach.profiles import load_profile
+from cadence_coach.sources.ble.reader import BleSensorReader
+from cadence_coach.sources.ble.sim.link import SimulatedLink
+from cadence_coach.sources.ble.sim.packets import OpenImuFramePacker, demo_imu_signal
+from cadence_coach.sources.ble.sim.peripheral import SimulatedSensor
 
 PROFILE = load_profile("open-imu")
 
@@ -65,7 +65,9 @@ async def reconnect_run(disconnects: int, period_s: float) -> str:
     sim = make_sensor(400.0, 7.5)
     events = []
     async with SimulatedLink([sim]) as link:
-        async with BleSensorReader("CC-IMU-L", PROFILE, 0, lambda p: None, events.append, backend=link.backend) as reader:
+        async with BleSensorReader(
+            "CC-IMU-L", PROFILE, 0, lambda p: None, events.append, backend=link.backend
+        ) as reader:
             for _ in range(disconnects):
                 await asyncio.sleep(period_s)
                 await sim.force_disconnect()

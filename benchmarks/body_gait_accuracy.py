@@ -25,8 +25,8 @@ import time
 import numpy as np
 
 from cadence_coach.datatypes import Placement
-from cadence_coach.evaluation.matching import match_events, percentile
 from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.session.matching import match_events, percentile
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
 
@@ -37,7 +37,20 @@ PLACEMENTS = {
     "trunk-acc": (Placement.TRUNK, False),
     "head-gyro": (Placement.HEAD, True),
 }
-COLS = ["f1", "ic_bias", "ic_med", "ic_p95", "to_med", "ct_med", "side_ok", "side_n", "lat_med", "lat_p95", "pitch", "cpu_us"]
+COLS = [
+    "f1",
+    "ic_bias",
+    "ic_med",
+    "ic_p95",
+    "to_med",
+    "ct_med",
+    "side_ok",
+    "side_n",
+    "lat_med",
+    "lat_p95",
+    "pitch",
+    "cpu_us",
+]
 
 
 def run(scenario: str, rate: float, name: str, duration: float, seed: int) -> dict:
@@ -57,7 +70,9 @@ def score(steps: list, session, cpu_s: float) -> dict:
     truth = session.steps
     t_true = np.array([s["t_ic_s"] for s in truth])
     # Score inside the truth's span (the sensor's first and last second can hold steps it lists not).
-    steps = sorted((s for s in steps if t_true[0] - 0.3 < s.t_ic_s < t_true[-1] - 1.0), key=lambda s: s.t_ic_s)
+    steps = sorted(
+        (s for s in steps if t_true[0] - 0.3 < s.t_ic_s < t_true[-1] - 1.0), key=lambda s: s.t_ic_s
+    )
     t_true = t_true[t_true < t_true[-1] - 1.0]
     m = match_events(np.array([s.t_ic_s for s in steps]), t_true)
     ic, lat, to, ct, side, pitch = [], [], [], [], [], []
@@ -75,7 +90,10 @@ def score(steps: list, session, cpu_s: float) -> dict:
             side.append(s.side.value == ts["side"])
         if s.trunk_pitch_deg is not None and session.pitch_deg is not None:
             pitch.append(abs(s.trunk_pitch_deg - session.pitch_deg[k]))
-    a = {k: np.array(v, dtype=float) for k, v in dict(ic=ic, lat=lat, to=to, ct=ct, side=side, pitch=pitch).items()}
+    a = {
+        k: np.array(v, dtype=float)
+        for k, v in dict(ic=ic, lat=lat, to=to, ct=ct, side=side, pitch=pitch).items()
+    }
     n = max(len(m.detected), 1)
     return {
         "f1": m.f1,
@@ -106,9 +124,14 @@ def main() -> int:
         for rate in (float(r) for r in args.rates.split(",")):
             for scenario in args.scenarios.split(","):
                 r = run(scenario, rate, name, args.duration, args.seed)
-                print(f"{name:11s} {scenario:15s} {rate:4.0f} " + " ".join(f"{r[c]:8.3f}" for c in COLS), flush=True)
-    print("\nms for times, % for side (side_n: share of steps with a side), degrees for pitch, "
-          "CPU microseconds per sample")
+                print(
+                    f"{name:11s} {scenario:15s} {rate:4.0f} " + " ".join(f"{r[c]:8.3f}" for c in COLS),
+                    flush=True,
+                )
+    print(
+        "\nms for times, % for side (side_n: share of steps with a side), degrees for pitch, "
+        "CPU microseconds per sample"
+    )
     return 0
 
 

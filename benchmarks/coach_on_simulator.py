@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from cadence_coach.coach.coach import Coach
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
 from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.recording import RecordingReader
 
@@ -43,7 +43,9 @@ def legs_from_truth(truth: sim_mod.Truth) -> list[Leg]:
             legs.append(Leg(str(kind[start]), float(t[start]), end_s, float(np.mean(grade[start:i])), []))
             start = i
     for ep in truth.episodes:
-        leg = next((lg for lg in legs if lg.kind == "descent" and lg.start_s <= ep["t_start_s"] < lg.end_s), None)
+        leg = next(
+            (lg for lg in legs if lg.kind == "descent" and lg.start_s <= ep["t_start_s"] < lg.end_s), None
+        )
         if leg is not None:
             leg.episodes.append((ep["t_start_s"], ep["t_end_s"]))
     return legs
@@ -60,7 +62,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(1, args.seeds + 1):
             path = Path(tmp) / f"run{seed}.ccrec"
-            sim_mod.write(sim_mod.simulate(args.scenario, args.duration, seed, rate_hz=args.rate, feet="both"), path)
+            sim_mod.write(
+                sim_mod.simulate(args.scenario, args.duration, seed, rate_hz=args.rate, feet="both"), path
+            )
             truth = sim_mod.load_truth(str(path) + ".truth.json")
             with RecordingReader(path) as reader:
                 session = Session(Pipeline(reader.header.sensors), coach=Coach())
@@ -69,8 +73,10 @@ def main() -> int:
             sc = score(legs, session.cues, delays)
             scores.append(sc)
             ids = ", ".join(f"{c.t_s:.0f}s {c.cue_id}" for c in session.cues)
-            print(f"seed {seed}: episodes {sc.episodes} cued {sc.episodes_cued}; overstride cues "
-                  f"{sc.overstride_cues} ({sc.overstride_cues_in_episodes} in episodes); flats {sc.cues_on_flats}; [{ids}]")
+            print(
+                f"seed {seed}: episodes {sc.episodes} cued {sc.episodes_cued}; overstride cues "
+                f"{sc.overstride_cues} ({sc.overstride_cues_in_episodes} in episodes); flats {sc.cues_on_flats}; [{ids}]"
+            )
     report(scores, delays)
     return 0
 

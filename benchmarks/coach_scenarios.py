@@ -92,8 +92,11 @@ def make_steps(rng: np.random.Generator, legs: list[Leg]) -> list[StepEvent]:
     base_impact = rng.uniform(6, 10)
     good_strike = rng.uniform(-2, 5)
     descent_cadence_gain = rng.uniform(1.06, 1.10)
-    severity = {ep: (rng.uniform(0.94, 0.99), rng.uniform(10, 16), rng.uniform(1.2, 1.5))
-                for leg in legs for ep in leg.episodes}
+    severity = {
+        ep: (rng.uniform(0.94, 0.99), rng.uniform(10, 16), rng.uniform(1.2, 1.5))
+        for leg in legs
+        for ep in leg.episodes
+    }
     grade_at = np.concatenate([np.full(int((leg.end_s - leg.start_s) * 10), leg.grade_pct) for leg in legs])
     smoothed = np.convolve(grade_at, np.ones(100) / 100)[: len(grade_at)]  # causal 10 s mean at 10 Hz
     steps: list[StepEvent] = []
@@ -115,16 +118,22 @@ def make_steps(rng: np.random.Generator, legs: list[Leg]) -> list[StepEvent]:
             lean = math.degrees(math.atan(max(-leg.grade_pct, 0) / 100)) + 3.0
             i = min(int(t * 10), len(smoothed) - 1)
             strike_angle = strike + 4 * rng.standard_normal()
-            steps.append(StepEvent(
-                t_ic_s=t, detected_at_s=t + 0.02, side=Side.LEFT if len(steps) % 2 else Side.RIGHT,
-                step_time_s=60 / step_cadence, cadence_spm=measured(rng, step_cadence),
-                impact_g=measured(rng, impact * (1 + 0.1 * rng.standard_normal())),
-                strike_angle_deg=measured(rng, strike_angle),
-                strike=StrikeClass.HEEL if strike_angle > 8 else StrikeClass.MID,
-                stride_m=measured(rng, stride), speed_mps=measured(rng, speed + 0.1 * rng.standard_normal()),
-                grade_pct=measured(rng, smoothed[i] + 0.4 * rng.standard_normal()),
-                trunk_pitch_deg=measured(rng, lean + 2 * rng.standard_normal()),
-            ))
+            steps.append(
+                StepEvent(
+                    t_ic_s=t,
+                    detected_at_s=t + 0.02,
+                    side=Side.LEFT if len(steps) % 2 else Side.RIGHT,
+                    step_time_s=60 / step_cadence,
+                    cadence_spm=measured(rng, step_cadence),
+                    impact_g=measured(rng, impact * (1 + 0.1 * rng.standard_normal())),
+                    strike_angle_deg=measured(rng, strike_angle),
+                    strike=StrikeClass.HEEL if strike_angle > 8 else StrikeClass.MID,
+                    stride_m=measured(rng, stride),
+                    speed_mps=measured(rng, speed + 0.1 * rng.standard_normal()),
+                    grade_pct=measured(rng, smoothed[i] + 0.4 * rng.standard_normal()),
+                    trunk_pitch_deg=measured(rng, lean + 2 * rng.standard_normal()),
+                )
+            )
             t += 60 / cadence
     return steps
 
@@ -171,12 +180,19 @@ def score(legs: list[Leg], cues: list[Cue], delays: list[float]) -> Score:
 def report(scores: list[Score], delays: list[float]) -> Score:
     """Print the figures every coach evaluation shares; returns the summed score."""
     total = Score(**{k: sum(getattr(sc, k) for sc in scores) for k in Score.__dataclass_fields__})
-    precision = total.overstride_cues_in_episodes / total.overstride_cues if total.overstride_cues else float("nan")
+    precision = (
+        total.overstride_cues_in_episodes / total.overstride_cues if total.overstride_cues else float("nan")
+    )
     recall = total.episodes_cued / total.episodes if total.episodes else float("nan")
     print(f"overstride precision:       {precision:.3f}  (target >= 0.95)")
-    print(f"overstride recall:          {recall:.3f}  ({total.episodes_cued}/{total.episodes}, target >= 0.95)")
-    print(f"first-cue delay median:     {median(delays):.2f} s  (max {max(delays):.2f} s, target <= 4 s)"
-          if delays else "first-cue delay: no episode cued")
+    print(
+        f"overstride recall:          {recall:.3f}  ({total.episodes_cued}/{total.episodes}, target >= 0.95)"
+    )
+    print(
+        f"first-cue delay median:     {median(delays):.2f} s  (max {max(delays):.2f} s, target <= 4 s)"
+        if delays
+        else "first-cue delay: no episode cued"
+    )
     print(f"cues on flats/climbs:       {total.cues_on_flats}  (target 0)")
     print(f"cues per 20 s, whole runs:  {20 * total.cues / total.run_s:.2f}  (target <= 1)")
     return total
@@ -199,13 +215,17 @@ def main() -> None:
         per_step_us.append(1e6 * (time.perf_counter() - started) / len(steps))
         scores.append(score(legs, cues, delays))
         sc = scores[-1]
-        print(f"seed {seed}: {sc.episodes} episodes, {sc.episodes_cued} cued, {sc.overstride_cues} overstride cues "
-              f"({sc.overstride_cues_in_episodes} in episodes), {sc.cues} cues, {sc.cues_on_flats} on flats/climbs")
+        print(
+            f"seed {seed}: {sc.episodes} episodes, {sc.episodes_cued} cued, {sc.overstride_cues} overstride cues "
+            f"({sc.overstride_cues_in_episodes} in episodes), {sc.cues} cues, {sc.cues_on_flats} on flats/climbs"
+        )
     total = report(scores, delays)
     print(f"cues per 20 s, on descents: {20 * total.cues_on_descents / total.descent_s:.2f}")
     print(f"coach time per step:        {median(per_step_us):.0f} us (median over seeds)")
-    print(f"mean run: {mean(sc.run_s for sc in scores) / 60:.1f} min, "
-          f"{mean(sc.descent_s for sc in scores) / 60:.1f} min on descents")
+    print(
+        f"mean run: {mean(sc.run_s for sc in scores) / 60:.1f} min, "
+        f"{mean(sc.descent_s for sc in scores) / 60:.1f} min on descents"
+    )
 
 
 if __name__ == "__main__":

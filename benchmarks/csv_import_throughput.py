@@ -53,7 +53,9 @@ def main() -> None:
             parse.append(time.process_time() - start)
             assert got == rows
         med = statistics.median(parse)
-        print(f"CsvSource    cpu median {med:6.2f} s: {rows / med:9.0f} rows/s, {seconds / med:6.0f} x real time")
+        print(
+            f"CsvSource    cpu median {med:6.2f} s: {rows / med:9.0f} rows/s, {seconds / med:6.0f} x real time"
+        )
         analyze = []
         argv = ["analyze", str(path), "--placement", "foot", "--out", str(Path(tmp) / "steps.csv")]
         for _ in range(args.runs):
@@ -62,7 +64,9 @@ def main() -> None:
                 assert cli(argv) == 0
             analyze.append(time.process_time() - start)
         med = statistics.median(analyze)
-        print(f"analyze csv  cpu median {med:6.2f} s: {rows / med:9.0f} rows/s, {seconds / med:6.0f} x real time")
+        print(
+            f"analyze csv  cpu median {med:6.2f} s: {rows / med:9.0f} rows/s, {seconds / med:6.0f} x real time"
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from cadence_coach.datatypes import RawPacket
 from cadence_coach.decoders import open_imu, polar_pmd, rsc
 from cadence_coach.decoders.errors import DecodeError
 from cadence_coach.profiles import Profile, all_profiles
-from cadence_coach.streams.open_imu import make_stream
+from cadence_coach.streams import make_stream
 
 KINDS = ("random", "truncated", "oversized", "bitflip")
 POOL = 300
@@ -31,7 +31,9 @@ POOL = 300
 def _rsc_valid(rng: np.random.Generator) -> tuple[str, bytes]:
     stride = float(rng.uniform(0.5, 2.5)) if rng.random() < 0.5 else None
     distance = float(rng.uniform(0, 1e5)) if rng.random() < 0.5 else None
-    payload = rsc.encode_measurement(rng.uniform(0, 8), int(rng.integers(0, 256)), stride, distance, rng.random() < 0.5)
+    payload = rsc.encode_measurement(
+        rng.uniform(0, 8), int(rng.integers(0, 256)), stride, distance, rng.random() < 0.5
+    )
     return "data", payload
 
 
@@ -39,8 +41,14 @@ def _open_imu_valid(rng: np.random.Generator) -> tuple[str, bytes]:
     n = int(rng.integers(1, 19))
     gyro = rng.normal(0, 10, (n, 3)) if rng.random() < 0.7 else None
     pressure = float(rng.uniform(9e4, 1.05e5)) if rng.random() < 0.3 else None
-    payload = open_imu.encode(int(rng.integers(0, 65536)), int(rng.integers(0, 2**32)), 0.0025,
-                              rng.normal(0, 30, (n, 3)), gyro, pressure)
+    payload = open_imu.encode(
+        int(rng.integers(0, 65536)),
+        int(rng.integers(0, 2**32)),
+        0.0025,
+        rng.normal(0, 30, (n, 3)),
+        gyro,
+        pressure,
+    )
     return "data", payload
 
 
@@ -50,16 +58,24 @@ def _pmd_valid(rng: np.random.Generator) -> tuple[str, bytes]:
     n = int(rng.integers(1, 120))
     walk = np.cumsum(rng.integers(-300, 301, (n, 3)), axis=0)
     if choice == 0:
-        return "data", polar_pmd.encode_frame(polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -32768, 32767), 1, False)
+        return "data", polar_pmd.encode_frame(
+            polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -32768, 32767), 1, False
+        )
     if choice == 1:
-        return "data", polar_pmd.encode_frame(polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -32768, 32767), 0, True)
+        return "data", polar_pmd.encode_frame(
+            polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -32768, 32767), 0, True
+        )
     if choice == 2:
-        return "data", polar_pmd.encode_frame(polar_pmd.MeasurementType.GYRO, ts, np.clip(walk, -32768, 32767), 0, True)
+        return "data", polar_pmd.encode_frame(
+            polar_pmd.MeasurementType.GYRO, ts, np.clip(walk, -32768, 32767), 0, True
+        )
     if choice == 3:
         floats = (rng.normal(0, 200, (n, 3)).astype(np.float32).view(np.int32)).astype(np.int64)
         return "data", polar_pmd.encode_frame(polar_pmd.MeasurementType.GYRO, ts, floats, 1, True, 32)
     if choice == 4:
-        return "data", polar_pmd.encode_frame(polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -128, 127), 0, False)
+        return "data", polar_pmd.encode_frame(
+            polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -128, 127), 0, False
+        )
     factor = np.float32(rng.uniform(0.0001, 1.0)).tobytes()
     return "control", bytes([0xF0, 2, int(rng.choice([2, 5])), 0, 0, 5, 1]) + factor
 
@@ -143,18 +159,24 @@ def fuzz_profile(profile: Profile, kind: str, count: int, seed: int) -> FuzzResu
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--count", type=int, default=100_000, help="payloads per profile and kind (default 100000)")
+    ap.add_argument(
+        "--count", type=int, default=100_000, help="payloads per profile and kind (default 100000)"
+    )
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)  # the streams' malformed-payload warnings are expected here
     failures = 0
-    print(f"{'profile':20} {'kind':10} {'payloads':>9} {'decoded':>9} {'rejected':>9} {'outputs':>9} {'payloads/s':>11}")
+    print(
+        f"{'profile':20} {'kind':10} {'payloads':>9} {'decoded':>9} {'rejected':>9} {'outputs':>9} {'payloads/s':>11}"
+    )
     for profile in all_profiles():
         for k, kind in enumerate(KINDS):
             r = fuzz_profile(profile, kind, args.count, args.seed + k)
             rate = args.count / r.seconds if r.seconds else float("inf")
-            print(f"{profile.name:20} {kind:10} {args.count:9d} {r.decoded:9d} {r.rejected:9d} "
-                  f"{r.stream_outputs:9d} {rate:11.0f}")
+            print(
+                f"{profile.name:20} {kind:10} {args.count:9d} {r.decoded:9d} {r.rejected:9d} "
+                f"{r.stream_outputs:9d} {rate:11.0f}"
+            )
             for line in r.escaped[:5]:
                 print("  ESCAPED:", line)
             failures += len(r.escaped)

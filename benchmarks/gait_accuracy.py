@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from cadence_coach.cli import main as cli_main
-from cadence_coach.evaluation.matching import field_array, match_events, percentile
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.session import Session
+from cadence_coach.session.matching import field_array, match_events, percentile
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
 from cadence_coach.sources.recording import RecordingReader
 
 SCENARIOS = ["flat-easy", "rolling-hills", "long-descent-overstride", "steep-descent"]
@@ -55,7 +55,9 @@ def score(steps: list, sensors: list, truth: dict) -> dict:
     tsteps = truth["steps"]
     t_ic = np.array([s["t_ic_s"] for s in tsteps])
     sides = np.array([s["side"] for s in tsteps])
-    out: dict[str, list] = {k: [] for k in ("ic_err", "lat", "contact_err", "stride_err", "cad_err", "strike_ok")}
+    out: dict[str, list] = {
+        k: [] for k in ("ic_err", "lat", "contact_err", "stride_err", "cad_err", "strike_ok")
+    }
     tp = fp = fn = 0
     grade_est, grade_t = [], []
     for i, info in enumerate(sensors):
@@ -126,7 +128,18 @@ def main() -> int:
     ap.add_argument("--feet", default="both")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
-    cols = ["f1", "ic_med", "ic_p95", "cad_med", "contact_med", "strike_acc", "stride_med", "grade_p95", "lat_med", "lat_p95"]
+    cols = [
+        "f1",
+        "ic_med",
+        "ic_p95",
+        "cad_med",
+        "contact_med",
+        "strike_acc",
+        "stride_med",
+        "grade_p95",
+        "lat_med",
+        "lat_p95",
+    ]
     print(f"{'scenario':26s} {'Hz':>5s} " + " ".join(f"{c:>11s}" for c in cols))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -134,22 +147,39 @@ def main() -> int:
             for rate in rates:
                 for seed in range(1, args.seeds + 1):
                     path = Path(tmp) / f"{scenario}-{rate:g}-{seed}.ccrec"
-                    rc = cli_main([
-                        "simulate", "--scenario", scenario, "--duration", str(args.duration),
-                        "--seed", str(seed), "--rate", f"{rate:g}", "--feet", args.feet, "--out", str(path),
-                    ])
+                    rc = cli_main(
+                        [
+                            "simulate",
+                            "--scenario",
+                            scenario,
+                            "--duration",
+                            str(args.duration),
+                            "--seed",
+                            str(seed),
+                            "--rate",
+                            f"{rate:g}",
+                            "--feet",
+                            args.feet,
+                            "--out",
+                            str(path),
+                        ]
+                    )
                     if rc:
                         return rc
                     truth = json.loads(Path(str(path) + ".truth.json").read_text())
                     steps, sensors = analyze(path)
                     r = score(steps, sensors, truth)
                     rows.append((rate, r))
-                    print(f"{scenario:26s} {rate:5.0f} " + " ".join(f"{r[c]:11.3f}" for c in cols), flush=True)
+                    print(
+                        f"{scenario:26s} {rate:5.0f} " + " ".join(f"{r[c]:11.3f}" for c in cols), flush=True
+                    )
     print("\nmedians over all runs (targets: f1>=0.995, ic_med<=5, ic_p95<=15, cad<=1, contact_med<=10,")
     print("  strike>=90, stride<=3, grade_p95<=1, lat_med<=20 at 200 Hz):")
     for c in cols:
         vals = np.array([r[c] for _, r in rows], dtype=float)
-        print(f"  {c:12s} median {np.nanmedian(vals):8.3f}  worst {np.nanmax(vals) if c not in ('f1', 'strike_acc') else np.nanmin(vals):8.3f}")
+        print(
+            f"  {c:12s} median {np.nanmedian(vals):8.3f}  worst {np.nanmax(vals) if c not in ('f1', 'strike_acc') else np.nanmin(vals):8.3f}"
+        )
     lat200 = [r["lat_med"] for rate, r in rows if rate == 200]
     if lat200:
         print(f"  latency median at 200 Hz: {np.median(lat200):.1f} ms")

@@ -61,8 +61,16 @@ def engine_batches(cases: list[Case], out_dir: Path, jobs: int | None) -> tuple[
         commands.setdefault(case.argv, []).append(case)
     wall = 0.0
     for argv, group in commands.items():
-        cmd = [sys.executable, "-m", "cadence_coach", "analyze", *(str(c.csv) for c in group), *argv,
-               "--out-dir", str(out_dir)] + (["--jobs", str(jobs)] if jobs else [])
+        cmd = [
+            sys.executable,
+            "-m",
+            "cadence_coach",
+            "analyze",
+            *(str(c.csv) for c in group),
+            *argv,
+            "--out-dir",
+            str(out_dir),
+        ] + (["--jobs", str(jobs)] if jobs else [])
         start = time.perf_counter()
         proc = subprocess.run(cmd, check=False, capture_output=True, text=True)  # exit 2: some inputs failed
         wall += time.perf_counter() - start
@@ -118,7 +126,9 @@ def report(engine: list[CaseScore], baseline: list[CaseScore]) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dev-dir", type=Path, default=None, help="real-dev folder (default: ../shared/data/real-dev)")
+    ap.add_argument(
+        "--dev-dir", type=Path, default=None, help="real-dev folder (default: ../shared/data/real-dev)"
+    )
     ap.add_argument("--jobs", type=int, default=None, help="analyze --jobs (default: the core count)")
     opts = ap.parse_args()
     dev_dir = opts.dev_dir or default_dev_dir()
@@ -134,9 +144,11 @@ def main() -> int:
     print(f"\n{missed} targets not met")
     if dev:
         base_wall = baseline_wall_s(dev_dir)
-        print(f"wall time over the {len(dev)} dev cases: engine {engine_wall:.2f} s in {commands} analyze --out-dir "
-              f"commands (one per set of import flags, start-up paid by each), baseline {base_wall:.2f} s in one "
-              f"process; ratio {engine_wall / base_wall:.2f} (target <= 2)")
+        print(
+            f"wall time over the {len(dev)} dev cases: engine {engine_wall:.2f} s in {commands} analyze --out-dir "
+            f"commands (one per set of import flags, start-up paid by each), baseline {base_wall:.2f} s in one "
+            f"process; ratio {engine_wall / base_wall:.2f} (target <= 2)"
+        )
     return 0
 
 

@@ -22,8 +22,8 @@ import contextlib
 import io
 import os
 import resource
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,11 +31,12 @@ from pathlib import Path
 
 from cadence_coach.cli import analyze
 from cadence_coach.cli import main as cli
-from cadence_coach.pipeline import Pipeline
-from cadence_coach.streams.open_imu import make_stream
-from cadence_coach.session import Session, windows
-from cadence_coach.sources.recording import PacketBatch, RecordingReader
+from cadence_coach.datatypes import PacketBatch
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session, windows
+from cadence_coach.sources.recording import RecordingReader
 from cadence_coach.sources.simulator import simulate, write
+from cadence_coach.streams import make_stream
 
 RATE_HZ = 400.0
 INTERVAL_MS = 7.5
@@ -134,12 +135,17 @@ def main() -> None:
         print(f"in-process (start-up paid before; median of {args.runs} runs): the engine's throughput")
         for name, argv in commands.items():
             runs = [timed(argv) for _ in range(args.runs)]
-            for label, med in (("wall", statistics.median(w for w, _ in runs)), ("cpu", statistics.median(c for _, c in runs))):
+            for label, med in (
+                ("wall", statistics.median(w for w, _ in runs)),
+                ("cpu", statistics.median(c for _, c in runs)),
+            ):
                 print(
                     f"  {name:17s} {label:4s} median {med:6.2f} s: {seconds / med:6.0f} x real time, "
                     f"{n_packets / med:7.0f} packets/s, {med / n_packets * 1e6:5.1f} us/packet"
                 )
-        print(f"whole command in a fresh process (start-up included; median of {args.runs} runs): what a user waits for")
+        print(
+            f"whole command in a fresh process (start-up included; median of {args.runs} runs): what a user waits for"
+        )
         wall, cpu = fresh_process(commands["analyze"], args.runs)
         print(
             f"  {'analyze':17s} wall median {wall:6.2f} s: {seconds / wall:6.0f} x real time "

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cadence_coach.voice import Voice
 from cadence_coach.evaluation.audio_monitor import MonitorRecorder, find_clip
+from cadence_coach.voice import Voice
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASE = {"quick_feet": "Quick feet"}
@@ -84,7 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cues", type=int, default=30)
     parser.add_argument("--blocksize", type=int, nargs="+", default=[256])
-    parser.add_argument("--latency", default="low", help='PortAudio suggested latency: low, high or seconds')
+    parser.add_argument("--latency", default="low", help="PortAudio suggested latency: low, high or seconds")
     parser.add_argument("--no-load", action="store_true", help="do not busy both cores")
     args = parser.parse_args()
     latency = args.latency if args.latency in ("low", "high") else float(args.latency)
@@ -100,8 +100,10 @@ def main() -> int:
     load = [] if args.no_load else [multiprocessing.Process(target=busy_loop, daemon=True) for _ in range(2)]
     for p in load:
         p.start()
-    print(f"voice latency, {args.cues} cues of {PHRASE['quick_feet']!r}, "
-          f"{'2 busy-loop processes' if load else 'no extra load'}, latency {args.latency}, null sink {sink}")
+    print(
+        f"voice latency, {args.cues} cues of {PHRASE['quick_feet']!r}, "
+        f"{'2 busy-loop processes' if load else 'no extra load'}, latency {args.latency}, null sink {sink}"
+    )
     print("block  to-device ms (median/p95)  audible ms (median/p95)  output latency ms  underruns  heard")
     try:
         with tempfile.TemporaryDirectory() as cache:

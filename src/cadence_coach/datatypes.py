@@ -1,6 +1,7 @@
 """The records that flow between pipeline stages.
 
-Data path: a source yields :class:`RawPacket` s (bytes as the sensor sent them), a decoder turns them
+Data path: a source yields :class:`RawPacket` s (bytes as the sensor sent them; a recording read in bulk
+yields them as a :class:`PacketBatch` of arrays), a stream decoder turns them
 into :class:`SampleBlock` s (physical units, one timestamp per sample), the gait engine turns blocks into
 :class:`StepEvent` s, and the coach turns steps into :class:`Cue` s.
 
@@ -14,6 +15,7 @@ display unit in the name (``cadence_spm``, ``impact_g``, ``strike_angle_deg``, `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
@@ -55,6 +57,91 @@ class RawPacket(NamedTuple):
     t_host: float
     characteristic: str
     payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PacketBatch:
+    """Consecutive packets as arrays, as a recording is read in bulk: decoded without an object per packet.
+
+    Attributes:
+        buffer: bytes holding every payload (the file chunk they were read from).
+        start: offset of each payload in ``buffer``, shape (p,), int64.
+        length: length of each payload, bytes, shape (p,), int64.
+        sensor: sensor index of each packet (recording header order), shape (p,), uint8.
+        channel: index of each packet's characteristic in its sensor's ``characteristics``, shape (p,), uint8.
+        t_host: arrival time of each packet on the session time base, s, shape (p,), float64.
+        characteristics: each sensor's characteristic UUIDs, as the recording header lists them.
+    """
+
+    buffer: bytes
+    start: np.ndarray
+    length: np.ndarray
+    sensor: np.ndarray
+    channel: np.ndarray
+    t_host: np.ndarray
+    characteristics: tuple[tuple[str, ...], ...]
+
+    def __len__(self) -> int:
+        return int(self.start.size)
+
+    @property
+    def data(self) -> np.ndarray:
+        """``buffer`` as a uint8 array (no copy)."""
+        return np.frombuffer(self.buffer, np.uint8)
+
+    def __getitem__(self, which: slice | np.ndarray) -> PacketBatch:
+        """The packets picked by a slice, a boolean mask or indices (sharing ``buffer``)."""
+        return PacketBatch(
+            self.buffer,
+            self.start[which],
+            self.length[which],
+            self.sensor[which],
+            self.channel[which],
+            self.t_host[which],
+            self.characteristics,
+        )
+
+    def raw_packets(self) -> list[RawPacket]:
+        """One :class:`RawPacket` per packet (for the per-packet users: paced replay, PMD and RSC streams)."""
+        buf, uuids = self.buffer, self.characteristics
+        return [
+            RawPacket(s, t, uuids[s][c], buf[a : a + n])
+            for s, c, t, a, n in zip(
+                self.sensor.tolist(),
+                self.channel.tolist(),
+                self.t_host.tolist(),
+                self.start.tolist(),
+                self.length.tolist(),
+            )
+        ]
+
+    @staticmethod
+    def concat(batches: Sequence[PacketBatch]) -> PacketBatch:
+        """The packets of ``batches`` in order, as one batch (when they come from different buffers, the
+        byte range each one's payloads span is copied into a new buffer)."""
+        batches = [b for b in batches if len(b)] or list(batches[:1])
+        if len(batches) == 1:
+            return batches[0]
+        first = batches[0]
+        if all(b.buffer is first.buffer for b in batches):
+            buffer, start = first.buffer, np.concatenate([b.start for b in batches])
+        else:
+            parts, starts, offset = [], [], 0
+            for b in batches:
+                lo, hi = int(b.start.min()), int((b.start + b.length).max())
+                parts.append(b.buffer[lo:hi])
+                starts.append(b.start + (offset - lo))
+                offset += hi - lo
+            buffer, start = b"".join(parts), np.concatenate(starts)
+        return PacketBatch(
+            buffer,
+            start,
+            np.concatenate([b.length for b in batches]),
+            np.concatenate([b.sensor for b in batches]),
+            np.concatenate([b.channel for b in batches]),
+            np.concatenate([b.t_host for b in batches]),
+            first.characteristics,
+        )
 
 
 @dataclass(slots=True)
@@ -156,6 +243,21 @@ class StrikeClass(str, Enum):
     HEEL = "heel"
     MID = "mid"
     FORE = "fore"
+
+
+STRIKE_HEEL_DEG = 8.0
+"""A strike angle above this is a heel strike, degrees (+ toes up at contact)."""
+STRIKE_FORE_DEG = -1.6
+"""A strike angle below this is a forefoot strike, degrees; between the two limits, a midfoot strike."""
+
+
+def strike_class(angle_deg: float) -> StrikeClass:
+    """Strike class of one strike angle (degrees), without hysteresis (:mod:`.gait.strike` adds it)."""
+    if angle_deg > STRIKE_HEEL_DEG:
+        return StrikeClass.HEEL
+    if angle_deg < STRIKE_FORE_DEG:
+        return StrikeClass.FORE
+    return StrikeClass.MID
 
 
 @dataclass(slots=True)
@@ -262,7 +364,7 @@ class SensorInfo:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "SensorInfo":
+    def from_json(cls, d: dict) -> SensorInfo:
         """Inverse of :meth:`to_json`; raises ValueError/KeyError on bad content."""
         side = d.get("side")
         return cls(

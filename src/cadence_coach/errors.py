@@ -1,5 +1,38 @@
 """Errors a user can cause: the CLI prints them as one line and exits with code 2."""
 
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class UserError(Exception):
     """Bad input: missing or corrupt file, unknown name, bad value. The message is shown as is."""
+
+
+@contextmanager
+def file_errors(path: str | os.PathLike, what: str, creating: bool = False) -> Iterator[None]:
+    """Turn an :class:`OSError` raised in the block (opening or reading ``path``) into a :class:`UserError`
+    of one line naming the file, what it is and why, e.g. ``run.ccrec: cannot read the recording (no such
+    file)``.
+
+    Args:
+        path: the file, as the user gave it.
+        what: what the file is for the user (``"the recording"``, ``"the coach config"``).
+        creating: the block creates or replaces the file (the message says "cannot create").
+    """
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+            reason = "no such folder" if creating else "no such file"
+        elif isinstance(exc, IsADirectoryError):
+            reason = "it is a directory"
+        elif isinstance(exc, PermissionError):
+            reason = "permission denied"
+        elif isinstance(exc, FileExistsError):
+            reason = "it already exists"
+        else:
+            reason = exc.strerror or str(exc)
+        raise UserError(f"{path}: cannot {'create' if creating else 'read'} {what} ({reason})") from None

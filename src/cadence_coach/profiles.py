@@ -25,6 +25,10 @@ PROFILE_DIR = Path(
 )
 """Where profiles are read from (override with the CADENCE_COACH_PROFILES environment variable)."""
 
+CSV_IMPORT_PROFILE = "csv-import"
+"""The ``profile`` of a sensor imported from a CSV file: no firmware profile file, no packets to decode
+(its samples arrive as blocks)."""
+
 CADENCE_COUNTS = ("both_feet", "one_foot")
 """Values of ``[rsc] cadence_counts``: what the pod's cadence field counts."""
 
@@ -46,7 +50,7 @@ class Profile:
     Attributes:
         name: profile name (the file name without .toml).
         description: one line for people.
-        decoder: stream decoder name (a key of ``sensor_stream.STREAMS``).
+        decoder: stream decoder name (a key of ``streams.STREAMS``).
         default_placement: where the sensor is worn unless the user says otherwise.
         characteristics: role (``data``, ``control``, ``feature``...) to characteristic UUID.
         raw: the whole TOML document.
@@ -125,11 +129,12 @@ def _commands(path: Path, raw: dict, kind: str) -> tuple[bytes, ...]:
     return tuple(out)
 
 
-def load_profile(name: str) -> Profile:
-    """The profile named ``name``; :class:`UserError` if there is none or it is malformed."""
-    path = PROFILE_DIR / f"{name}.toml"
+def load_profile(name: str, profile_dir: Path = PROFILE_DIR) -> Profile:
+    """The profile named ``name`` in ``profile_dir``; :class:`UserError` if there is none or it is
+    malformed."""
+    path = profile_dir / f"{name}.toml"
     if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in PROFILE_DIR.glob("*.toml")))
+        known = ", ".join(sorted(p.stem for p in profile_dir.glob("*.toml")))
         raise UserError(f"unknown firmware profile {name!r} (known: {known})")
     try:
         raw = tomllib.loads(path.read_text())

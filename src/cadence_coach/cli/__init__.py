@@ -25,7 +25,7 @@ from ..errors import UserError
 
 COMMANDS = {
     "demo": "replay the bundled downhill run with the live view and the cues",
-    "simulate": "write a simulated foot-IMU recording with ground truth",
+    "simulate": "write a simulated foot-IMU recording with ground truth (a named scenario or a random run)",
     "replay": "run a recording or a CSV file through the pipeline, coach and voice",
     "analyze": "detect every step of a recording or CSV file and write steps.csv",
     "profiles": "list the firmware profiles (supported sensor families)",

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
-from ..export import StepsCsvWriter
-from ..pipeline import Pipeline
-from ..session import Session, windows
+from ..outputs.steps_csv import StepsCsvWriter
+from ..session.pipeline import Pipeline
+from ..session.session import Session, windows
 from .input_options import add_input_arguments, open_input
+from .preparing import prepare_step_detector
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 PROGRESS_MIN_BYTES = 4 << 20
 """Inputs smaller than this finish too fast to need a progress bar."""
@@ -45,14 +50,19 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     )
     add_input_arguments(p, several=True)
     out = p.add_mutually_exclusive_group(required=True)
-    out.add_argument("--out", metavar="STEPS_CSV", help="steps file to write, for one input (replaced if it exists)")
     out.add_argument(
-        "--out-dir", metavar="DIR",
+        "--out", metavar="STEPS_CSV", help="steps file to write, for one input (replaced if it exists)"
+    )
+    out.add_argument(
+        "--out-dir",
+        metavar="DIR",
         help="write DIR/<input stem>.steps.csv for every input (DIR is created if missing; the CSV import "
         "flags apply to every CSV input)",
     )
     p.add_argument(
-        "--jobs", type=jobs_value, metavar="N",
+        "--jobs",
+        type=jobs_value,
+        metavar="N",
         help="with --out-dir: worker processes analyzing files in parallel (default: the number of cores)",
     )
     return p
@@ -66,29 +76,34 @@ class Analyzed:
     notes: list[str]
 
 
-def progress_bar() -> AbstractContextManager:
+def progress_bar() -> Progress:
     """The progress bar on stderr (rich is imported here: only a terminal shows it)."""
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     return Progress(
-        "analyzing", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-        console=Console(file=sys.stderr), transient=True,
+        "analyzing",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
     )
 
 
 def analyze_file(args: argparse.Namespace, path: Path, out: Path, show_progress: bool = False) -> Analyzed:
     """Analyze one input (read with the input flags of ``args``) into the steps file ``out``."""
     with open_input(args, path=path) as source:
+        prepare_step_detector()  # once per process; a no-op after the first input
         pipeline = Pipeline(source.sensors)
         show = show_progress and source.size_bytes >= PROGRESS_MIN_BYTES
-        progress = progress_bar() if show else nullcontext()
-        with StepsCsvWriter(out) as writer, progress:
-            task = progress.add_task("analyze", total=source.size_bytes) if show else None
+        progress = progress_bar() if show else None
+        with StepsCsvWriter(out) as writer, progress if progress is not None else nullcontext():
+            task = progress.add_task("analyze", total=source.size_bytes) if progress is not None else None
             session = Session(pipeline, step_sinks=[writer])
             for window in windows(source.items(speed=0.0), BATCH):
                 session.process(window)
-                if task is not None:
+                if progress is not None and task is not None:
                     progress.update(task, completed=source.bytes_read)
             session.finish()
         notes = source.notes()
@@ -103,7 +118,9 @@ def run(args: argparse.Namespace) -> int:
 
         return run_batch(args)
     if len(args.input) > 1:
-        raise UserError(f"{len(args.input)} inputs: give --out-dir DIR to analyze several (--out names one file)")
+        raise UserError(
+            f"{len(args.input)} inputs: give --out-dir DIR to analyze several (--out names one file)"
+        )
     if args.jobs is not None:
         raise UserError("--jobs only applies with --out-dir")
     result = analyze_file(args, Path(args.input[0]), Path(args.out), show_progress=sys.stderr.isatty())

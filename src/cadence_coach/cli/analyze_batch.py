@@ -77,7 +77,9 @@ def analyze_job(job: Job) -> FileResult:
 def plan(inputs: list[str], out_dir: Path, flags: dict) -> tuple[list[Job], list[FileResult]]:
     """A job per input, except inputs whose steps file would have the same name as an earlier one's
     (reported as failed)."""
-    jobs, clashes, taken = [], [], {}
+    jobs: list[Job] = []
+    clashes: list[FileResult] = []
+    taken: dict[Path, str] = {}  # output file -> the input that claimed it
     for name in inputs:
         out = out_dir / f"{Path(name).stem}.steps.csv"
         if out in taken:
@@ -93,9 +95,9 @@ def results(jobs: list[Job], workers: int) -> Iterator[FileResult]:
     if workers <= 1:
         yield from map(analyze_job, jobs)
         return
-    from ..gait import kernels
+    from .preparing import prepare_step_detector
 
-    kernels.compile_all()  # loaded once here; forked workers inherit them
+    prepare_step_detector()  # loaded once here; forked workers inherit them
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -112,8 +114,14 @@ def files_progress() -> Progress:
         TimeRemainingColumn,
     )
 
-    return Progress("analyzing", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(file=sys.stderr), transient=True)
+    return Progress(
+        "analyzing",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -128,14 +136,13 @@ def run_batch(args: argparse.Namespace) -> int:
     for clash in failed:
         print(clash.summary(), file=sys.stderr)
     workers = min(args.jobs or os.cpu_count() or 1, len(jobs))
-    show = sys.stderr.isatty()
-    progress = files_progress() if show else nullcontext()
+    progress = files_progress() if sys.stderr.isatty() else None
     steps = 0
-    with progress:
-        task = progress.add_task("files", total=len(jobs)) if show else None
+    with progress if progress is not None else nullcontext():
+        task = progress.add_task("files", total=len(jobs)) if progress is not None else None
         for result in results(jobs, workers):
             line = result.summary()
-            if show:
+            if progress is not None and task is not None:
                 progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
                 progress.advance(task)
             else:
@@ -145,5 +152,8 @@ def run_batch(args: argparse.Namespace) -> int:
                 failed.append(result)
     done = len(args.input) - len(failed)
     tail = f"; {len(failed)} failed" if failed else ""
-    print(f"{done} of {len(args.input)} inputs analyzed, {steps} steps written to {out_dir}{tail}", file=sys.stderr)
+    print(
+        f"{done} of {len(args.input)} inputs analyzed, {steps} steps written to {out_dir}{tail}",
+        file=sys.stderr,
+    )
     return EXIT_FAILED if failed else 0

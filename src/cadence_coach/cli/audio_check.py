@@ -38,7 +38,9 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--repeat", type=repeat_value, default=10, help="times to speak the cue (default 10)")
-    p.add_argument("--device", default=None, help="PortAudio output device index or name (default: system default)")
+    p.add_argument(
+        "--device", default=None, help="PortAudio output device index or name (default: system default)"
+    )
     return p
 
 

@@ -104,7 +104,7 @@ def _pmd_control(payload: bytes) -> dict:
         offered = polar_pmd.parse_features(payload)
         return {"kind": "pmd_features", "measurements": sorted(m.name.lower() for m in offered)}
     r = polar_pmd.parse_control_response(payload)
-    out = {
+    out: dict[str, object] = {
         "kind": "pmd_control_response",
         "op_code": _enum_name(polar_pmd.OpCode, r.op_code),
         "measurement": _enum_name(polar_pmd.MeasurementType, r.measurement),
@@ -112,7 +112,10 @@ def _pmd_control(payload: bytes) -> dict:
         "more": r.more,
         "parameters_hex": r.parameters.hex(),
     }
-    if r.ok and r.op_code in (polar_pmd.OpCode.GET_MEASUREMENT_SETTINGS, polar_pmd.OpCode.REQUEST_MEASUREMENT_START):
+    if r.ok and r.op_code in (
+        polar_pmd.OpCode.GET_MEASUREMENT_SETTINGS,
+        polar_pmd.OpCode.REQUEST_MEASUREMENT_START,
+    ):
         out["settings"] = {k.name.lower(): list(v) for k, v in r.settings().items()}
     return out
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..datatypes import Placement, RawPacket, SampleBlock, SensorInfo, Side
-from ..errors import UserError
+from ..datatypes import PacketBatch, Placement, RawPacket, SampleBlock, SensorInfo, Side
+from ..errors import UserError, file_errors
 from ..gait.measurable import axes_note
 from ..sources.csv_import import ACC_UNITS, GYRO_UNITS, CsvSource
-from ..sources.recording import MAGIC, PacketBatch, RecordedEvent, RecordingReader
-from ..sources.replay import paced, record_time
+from ..sources.recording import MAGIC, RecordedEvent, RecordingReader
+from ..sources.replay import WallClock, paced, record_time
 
 FORMATS = ("auto", "recording", "csv")
 CSV_FLAGS = ("placement", "side", "rate", "acc_unit", "gyro_unit")
@@ -38,7 +39,9 @@ def add_input_arguments(parser: argparse.ArgumentParser, several: bool = False) 
     """Add the positional INPUT (a list of them with ``several``), ``--format`` and the CSV import flags
     to ``parser``."""
     if several:
-        parser.add_argument("input", nargs="+", help="recordings (.ccrec) or CSV files (see docs/csv-import.md)")
+        parser.add_argument(
+            "input", nargs="+", help="recordings (.ccrec) or CSV files (see docs/csv-import.md)"
+        )
     else:
         parser.add_argument("input", help="a recording (.ccrec) or a CSV file (see docs/csv-import.md)")
     parser.add_argument(
@@ -49,10 +52,14 @@ def add_input_arguments(parser: argparse.ArgumentParser, several: bool = False) 
     )
     csv = parser.add_argument_group("CSV import (docs/csv-import.md)")
     csv.add_argument(
-        "--placement", choices=[p.value for p in Placement], help="where the sensor was worn (required for CSV)"
+        "--placement",
+        choices=[p.value for p in Placement],
+        help="where the sensor was worn (required for CSV)",
     )
     csv.add_argument("--side", choices=[s.value for s in Side], help="which side, if known")
-    csv.add_argument("--rate", type=rate_value, metavar="HZ", help="sample rate when the file has no t column")
+    csv.add_argument(
+        "--rate", type=rate_value, metavar="HZ", help="sample rate when the file has no t column"
+    )
     csv.add_argument("--acc-unit", choices=sorted(ACC_UNITS), help="accelerometer unit (default mps2)")
     csv.add_argument("--gyro-unit", choices=sorted(GYRO_UNITS), help="gyroscope unit (default dps)")
 
@@ -61,15 +68,8 @@ def detect_format(path: Path) -> str:
     """``"csv"`` for a .csv name or a file that starts as text, else ``"recording"``."""
     if path.suffix.lower() == ".csv":
         return "csv"
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory, not an input file") from None
-    except PermissionError:
-        raise UserError(f"{path}: permission denied") from None
+    with file_errors(path, "the input file"), open(path, "rb") as f:
+        head = f.read(4096)
     if not head or head.startswith(MAGIC) or b"\x00" in head:
         return "recording"
     try:
@@ -105,17 +105,17 @@ class OpenedInput:
         """Bytes of the input read so far."""
         return self._csv.bytes_read if self._csv else self._reader.bytes_read  # type: ignore[union-attr]
 
-    def items(self, speed: float = 0.0) -> Iterator[Item]:
-        """Packets and events (recording) or sample blocks (CSV), paced by ``speed``.
+    def items(self, speed: float = 0.0, clock: WallClock = time) -> Iterator[Item]:
+        """Packets and events (recording) or sample blocks (CSV), paced by ``speed`` on ``clock``.
 
         At speed 0 (no waiting) a recording's packets come in bulk, as :class:`PacketBatch` es (a session
         processes them in the same windows as packets one by one, see ``session.windows``)."""
         if self._csv is not None:
-            return paced(self._csv, speed, lambda b: b.t_arrival)
+            return paced(self._csv, speed, lambda b: b.t_arrival, clock)
         assert self._reader is not None
         if speed == 0:
             return self._reader.batches()
-        return paced(self._reader.records(), speed, record_time)
+        return paced(self._reader.records(), speed, record_time, clock)
 
     def notes(self) -> list[str]:
         """What the user should know after reading: skipped rows or records, truncation."""
@@ -144,7 +144,7 @@ class OpenedInput:
         if self._reader is not None:
             self._reader.close()
 
-    def __enter__(self) -> "OpenedInput":
+    def __enter__(self) -> OpenedInput:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,12 +9,13 @@ from contextlib import ExitStack
 
 from ..coach.coach import Coach
 from ..coach.config import CoachConfig, load_config
-from ..coach.cues_csv import CuesCsvWriter
-from ..pipeline import Pipeline
-from ..session import Session
-from ..view import LiveView
+from ..outputs.cues_csv import CuesCsvWriter
+from ..session.pipeline import Pipeline
+from ..session.session import Session
+from ..session.view import VIEW_MODES, LiveView
 from ..voice import Voice, parse_audio_mode
 from .input_options import add_input_arguments, open_input
+from .preparing import prepare_step_detector
 
 PACED_BLOCK_S = 0.05
 """CSV block length when pacing, s: short enough that the view moves smoothly."""
@@ -79,11 +80,25 @@ def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> 
         default="auto",
         help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)",
     )
-    p.add_argument("--cues-out", metavar="CSV", help="write every cue to this CSV file (t_s,cue_id,text,reason)")
+    p.add_argument(
+        "--cues-out", metavar="CSV", help="write every cue to this CSV file (t_s,cue_id,text,reason,figures)"
+    )
     p.add_argument(
         "--metronome",
         type=metronome_value,
         help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target, once known)",
+    )
+    add_view_argument(p)
+
+
+def add_view_argument(p: argparse.ArgumentParser) -> None:
+    """``--view``: the live view's screen (on a terminal; elsewhere one line per step and cue)."""
+    p.add_argument(
+        "--view",
+        choices=VIEW_MODES,
+        default="coach",
+        help="coach: cadence, target, grade, last cue, time, distance, sensors at a glance; detail: the "
+        "latest steps and cues in a table (default coach; without a terminal, one line per step and cue)",
     )
 
 
@@ -112,9 +127,16 @@ def run_session(args: argparse.Namespace) -> int:
         stack.callback(voice.close)
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
         step_sinks = [MetronomeFollower(voice, coach)] if args.metronome == "target" else []
-        view = LiveView(source.sensors)
-        session = Session(Pipeline(source.sensors), coach=coach, speaker=voice, view=view,
-                          step_sinks=step_sinks, cue_sinks=cue_sinks)
+        prepare_step_detector()  # before the paced replay starts (and the view takes the screen)
+        view = LiveView(source.sensors, mode=args.view, coach=coach)
+        session = Session(
+            Pipeline(source.sensors),
+            coach=coach,
+            speaker=voice,
+            view=view,
+            step_sinks=step_sinks,
+            cue_sinks=cue_sinks,
+        )
         try:
             session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)
         finally:

@@ -10,20 +10,21 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from ..sources.ble.backend_types import PLATFORM, BleakBackends
-from ..sources.ble.reader import LinkEvent
 from ..coach.coach import Coach
 from ..coach.config import load_config
-from ..coach.cues_csv import CuesCsvWriter
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
-from ..export import StepsCsvWriter
-from ..live.session import DeviceSpec, LiveRun, default_recording_path, run_live
-from ..pipeline import Pipeline
-from ..session import Session
-from ..view import LiveView
+from ..outputs.cues_csv import CuesCsvWriter
+from ..outputs.steps_csv import StepsCsvWriter
+from ..session.live import DeviceSpec, LiveRun, LiveSession, default_recording_path
+from ..session.pipeline import Pipeline
+from ..session.session import Session, StepSink
+from ..session.view import LiveView
+from ..sources.ble.backend_types import PLATFORM, BleakBackends
+from ..sources.ble.reader import LinkEvent
 from ..voice import parse_audio_mode
-from .replay import MetronomeFollower, make_voice, metronome_value, speak_summary
+from .preparing import prepare_step_detector
+from .replay import MetronomeFollower, add_view_argument, make_voice, metronome_value, speak_summary
 
 
 def duration_value(text: str) -> float:
@@ -48,36 +49,65 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
             "several times they apply to the devices in order."
         ),
     )
-    p.add_argument("--device", action="append", default=[], metavar="NAME_OR_ADDRESS",
-                   help="advertised name or Bluetooth address of a sensor (repeat for several)")
-    p.add_argument("--profile", action="append", default=[], metavar="NAME",
-                   help="firmware profile (default: recognised from the advertisement)")
-    p.add_argument("--placement", action="append", default=[], choices=[x.value for x in Placement],
-                   help="where the sensor is worn (default: the profile's)")
+    p.add_argument(
+        "--device",
+        action="append",
+        default=[],
+        metavar="NAME_OR_ADDRESS",
+        help="advertised name or Bluetooth address of a sensor (repeat for several)",
+    )
+    p.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="firmware profile (default: recognised from the advertisement)",
+    )
+    p.add_argument(
+        "--placement",
+        action="append",
+        default=[],
+        choices=[x.value for x in Placement],
+        help="where the sensor is worn (default: the profile's)",
+    )
     p.add_argument("--side", action="append", default=[], choices=[x.value for x in Side], help="which side")
     p.add_argument("--record", metavar="FILE", help="recording to create (an existing file is refused)")
     p.add_argument("--config", metavar="TOML", help="coach configuration (docs/coach-config.md)")
-    p.add_argument("--audio", type=parse_audio_mode, default="auto",
-                   help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)")
+    p.add_argument(
+        "--audio",
+        type=parse_audio_mode,
+        default="auto",
+        help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)",
+    )
     p.add_argument("--cues-out", metavar="CSV", help="write every cue to this CSV file")
-    p.add_argument("--metronome", type=metronome_value,
-                   help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target)")
+    p.add_argument(
+        "--metronome",
+        type=metronome_value,
+        help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target)",
+    )
     p.add_argument("--steps-out", metavar="CSV", help="write every step to this CSV file")
+    add_view_argument(p)
     p.add_argument("--duration", type=duration_value, metavar="S", help="end the session after S seconds")
-    p.add_argument("--scan-timeout", type=duration_value, default=10.0, metavar="S",
-                   help="longest search for each device, s (default 10)")
+    p.add_argument(
+        "--scan-timeout",
+        type=duration_value,
+        default=10.0,
+        metavar="S",
+        help="longest search for each device, s (default 10)",
+    )
     return p
 
 
 def per_device(values: list[str], n: int, flag: str) -> list[str | None]:
     """One value per device: none given -> None each; one -> for all; n -> in order; else UserError."""
-    if not values:
+    given: list[str | None] = list(values)
+    if not given:
         return [None] * n
-    if len(values) == 1:
-        return values * n
-    if len(values) != n:
-        raise UserError(f"{flag} given {len(values)} times for {n} devices: give it once or once per device")
-    return list(values)
+    if len(given) == 1:
+        return given * n
+    if len(given) != n:
+        raise UserError(f"{flag} given {len(given)} times for {n} devices: give it once or once per device")
+    return given
 
 
 def device_specs(args: argparse.Namespace) -> list[DeviceSpec]:
@@ -112,23 +142,42 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         stack.callback(voice.close)
         coach = Coach(config)
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
-        step_sinks = [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
+        step_sinks: list[StepSink] = (
+            [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
+        )
         if args.metronome == "target":
             step_sinks.append(MetronomeFollower(voice, coach))
         sessions: list[Session] = []
 
         def make_session(sensors: list[SensorInfo]) -> Session:
-            sessions.append(Session(Pipeline(sensors), coach=coach, speaker=voice, view=LiveView(sensors),
-                                    step_sinks=step_sinks, cue_sinks=cue_sinks))
+            view = LiveView(sensors, mode=args.view, coach=coach)
+            sessions.append(
+                Session(
+                    Pipeline(sensors),
+                    coach=coach,
+                    speaker=voice,
+                    view=view,
+                    step_sinks=step_sinks,
+                    cue_sinks=cue_sinks,
+                )
+            )
             return sessions[0]
 
+        prepare_step_detector()  # before any link is up: LiveSession's own call is then a no-op
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, stop.set)
         try:
-            live = await run_live(specs, make_session, record_path=record_path, backend=backend,
-                                  duration_s=args.duration, stop=stop, on_event=show_event,
-                                  scan_timeout_s=args.scan_timeout)
+            live = await LiveSession(
+                specs,
+                make_session,
+                record_path=record_path,
+                backend=backend,
+                duration_s=args.duration,
+                stop=stop,
+                on_event=show_event,
+                scan_timeout_s=args.scan_timeout,
+            ).run()
         finally:
             loop.remove_signal_handler(signal.SIGINT)
             for session in sessions:
@@ -143,11 +192,15 @@ def print_summary(run: LiveRun) -> None:
     pipeline = run.session.pipeline
     for i, (info, c, reader) in enumerate(zip(run.sensors, pipeline.counters, run.readers)):
         rate = f"{c.rate_hz:.1f} Hz" if c.rate_hz else "-"
-        print(f"sensor {i} ({info.name or info.address}, {info.profile}, {info.placement.value}"
-              f"{', ' + info.side.value if info.side else ''}): {c.packets} packets, {c.samples} samples at "
-              f"{rate}, {c.gaps} gaps, {reader.stats.disconnects} disconnects, {reader.stats.reconnects} reconnects")
-    print(f"session: {run.wall_s:.1f} s, steps: {len(run.session.steps)}, cues: {len(run.session.cues)}, "
-          f"lost packets: {pipeline.lost_packets}")
+        print(
+            f"sensor {i} ({info.name or info.address}, {info.profile}, {info.placement.value}"
+            f"{', ' + info.side.value if info.side else ''}): {c.packets} packets, {c.samples} samples at "
+            f"{rate}, {c.gaps} gaps, {reader.stats.disconnects} disconnects, {reader.stats.reconnects} reconnects"
+        )
+    print(
+        f"session: {run.wall_s:.1f} s, steps: {len(run.session.steps)}, cues: {len(run.session.cues)}, "
+        f"lost packets: {pipeline.lost_packets}"
+    )
     print(f"recording: {run.recording}")
     if pipeline.malformed_packets:
         print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)

@@ -34,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     devices = asyncio.run(scan(args.timeout))
     shown = [d for d in devices if args.all or d.profile]
     if not shown:
-        print(f"no known sensors found in {args.timeout:g} s ({len(devices)} other devices; --all lists them)")
+        print(
+            f"no known sensors found in {args.timeout:g} s ({len(devices)} other devices; --all lists them)"
+        )
         return 0
     for d in shown:
         print(f"{d.address:<20} {d.rssi_dbm:>4} dBm  {d.profile or '-':<12} {d.name or ''}")

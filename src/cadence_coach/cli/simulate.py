@@ -1,4 +1,9 @@
-"""``cadence-coach simulate``: write a simulated foot-IMU recording and its ground truth."""
+"""``cadence-coach simulate``: write a simulated foot-IMU recording and its ground truth.
+
+A named scenario takes its session settings from the flags (with their defaults); ``--scenario random``
+draws the runner, the course, the overstride episodes and the session settings from ``--seed``, and the
+flags given override the drawn settings.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,32 @@ import argparse
 import math
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UserError
-from ..sources.simulator import SCENARIOS, simulate, truth_path, write
+from ..sources.simulator import (
+    DRAW_SCENARIO,
+    SCENARIOS,
+    Simulation,
+    draw_run,
+    scenario_names,
+    simulate,
+    simulate_draw,
+    truth_path,
+    write,
+)
+
+DEFAULTS = {
+    "rate": 400.0,
+    "feet": "right",
+    "interval_ms": 15.0,
+    "loss": 0.002,
+    "baro": True,
+    "acc_range_g": 32,
+    "gyro_range_dps": 4000,
+}
+"""Session settings of a named scenario when the flag is not given (a random run draws its own)."""
 
 
 def _number(kind: type) -> Callable[[str], float | int]:
@@ -32,43 +59,90 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
         description="Simulate a runner wearing foot IMUs on a scenario course; writes OUT (a recording) "
         "and OUT.truth.json (the ground truth). Scenarios: "
         + "; ".join(f"{name}: {text}" for name, (text, _) in SCENARIOS.items())
-        + ".",
+        + f"; {DRAW_SCENARIO}: a runner, course, overstride episodes and sensor settings drawn from the seed "
+        "(docs/simulator.md).",
     )
-    p.add_argument("--scenario", required=True, help="scenario name")
-    p.add_argument("--duration", type=_number(float), required=True, help="session length, seconds")
+    p.add_argument("--scenario", required=True, help=f"scenario name, or {DRAW_SCENARIO} (drawn from --seed)")
+    p.add_argument(
+        "--duration", type=_number(float), help="session length, seconds (random: drawn, 2-15 min)"
+    )
     p.add_argument("--seed", type=_number(int), required=True, help="random seed (same seed, same file)")
     p.add_argument("--out", required=True, help="recording to create (.ccrec); must not exist")
-    p.add_argument("--rate", type=_number(float), default=400.0, help="IMU sample rate, Hz (50..2000, default 400)")
-    p.add_argument("--feet", choices=("left", "right", "both"), default="right", help="instrumented feet (default right)")
-    p.add_argument("--interval-ms", type=_number(float), default=15.0, help="BLE connection interval, ms (7.5..50, default 15)")
-    p.add_argument("--loss", type=_number(float), default=0.002, help="packet loss probability (default 0.002)")
-    p.add_argument("--no-baro", dest="baro", action="store_false", help="no barometer channel (default: 25 Hz pressure)")
-    p.add_argument("--acc-range-g", type=_number(int), default=32, help="accelerometer full scale, 16 or 32 g (default 32)")
-    p.add_argument("--gyro-range-dps", type=_number(int), default=4000, help="gyroscope full scale, 2000 or 4000 dps (default 4000)")
+    drawn = "; random: drawn"
+    p.add_argument("--rate", type=_number(float), help=f"IMU sample rate, Hz (50..2000, default 400{drawn})")
+    p.add_argument(
+        "--feet", choices=("left", "right", "both"), help=f"instrumented feet (default right{drawn})"
+    )
+    p.add_argument(
+        "--interval-ms", type=_number(float), help=f"BLE connection interval, ms (7.5..50, default 15{drawn})"
+    )
+    p.add_argument("--loss", type=_number(float), help=f"packet loss probability (default 0.002{drawn})")
+    p.add_argument(
+        "--no-baro",
+        dest="baro",
+        action="store_const",
+        const=False,
+        help=f"no barometer channel (default: 25 Hz pressure{drawn})",
+    )
+    p.add_argument(
+        "--acc-range-g", type=_number(int), help=f"accelerometer full scale, 16 or 32 g (default 32{drawn})"
+    )
+    p.add_argument(
+        "--gyro-range-dps",
+        type=_number(int),
+        help=f"gyroscope full scale, 2000 or 4000 dps (default 4000{drawn})",
+    )
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     _check_writable(Path(args.out))
-    sim = simulate(
-        args.scenario,
-        args.duration,
-        args.seed,
-        args.rate,
-        args.feet,
-        interval_ms=args.interval_ms,
-        loss=args.loss,
-        baro=args.baro,
-        acc_range_g=args.acc_range_g,
-        gyro_range_dps=args.gyro_range_dps,
-    )
+    sim = _random(args) if args.scenario == DRAW_SCENARIO else _named(args)
     summary = write(sim, args.out)
     print(
-        f"{summary.recording}: {args.scenario}, {args.duration:g} s, {summary.steps} steps, "
+        f"{summary.recording}: {args.scenario}, {sim.duration_s:g} s, {summary.steps} steps, "
         f"{summary.packets_sent} packets ({summary.packets_lost} lost), "
         f"{summary.bytes_written / 1e6:.2f} MB; truth in {summary.truth}"
     )
     return 0
+
+
+def _given(args: argparse.Namespace) -> dict:
+    """The session flags given on the command line (None = not given)."""
+    return {k: getattr(args, k) for k in DEFAULTS if getattr(args, k) is not None}
+
+
+def _named(args: argparse.Namespace) -> Simulation:
+    if args.scenario not in SCENARIOS:
+        known = ", ".join([*scenario_names(), DRAW_SCENARIO])
+        raise UserError(f"unknown scenario {args.scenario!r} (known: {known})")
+    if args.duration is None:
+        raise UserError(f"scenario {args.scenario}: give --duration SECONDS")
+    o = {**DEFAULTS, **_given(args)}
+    return simulate(
+        args.scenario,
+        args.duration,
+        args.seed,
+        o["rate"],
+        o["feet"],
+        interval_ms=o["interval_ms"],
+        loss=o["loss"],
+        baro=o["baro"],
+        acc_range_g=o["acc_range_g"],
+        gyro_range_dps=o["gyro_range_dps"],
+    )
+
+
+def _random(args: argparse.Namespace) -> Simulation:
+    """A drawn run, with the flags given replacing the drawn settings."""
+    if args.seed < 0:
+        raise UserError(f"seed {args.seed!r}: give a whole number >= 0")
+    names = {"rate": "rate_hz", "duration": "duration_s"}
+    given = _given(args)
+    if args.duration is not None:
+        given["duration"] = args.duration
+    draw = replace(draw_run(args.seed), **{names.get(k, k): v for k, v in given.items()})
+    return simulate_draw(draw)
 
 
 def _check_writable(out: Path) -> None:

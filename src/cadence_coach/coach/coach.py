@@ -73,7 +73,9 @@ class Coach:
         )
         self.detector = DescentDetector(c.descent)
         self.rules = build_rules(c)
-        self.scheduler = CueScheduler(c.schedule, c.cues, {ArmsLowRule.fault: c.arms_low.every_s, EaseOffRule.fault: c.ease_off.every_s})
+        self.scheduler = CueScheduler(
+            c.schedule, c.cues, {ArmsLowRule.fault: c.arms_low.every_s, EaseOffRule.fault: c.ease_off.every_s}
+        )
         self.summary = SessionSummary(c.baseline.flat_grade_pct, c.overstride.heel_strike_deg)
 
     @property
@@ -101,6 +103,12 @@ class Coach:
         if cue is None:
             return []
         self.summary.add_cue(cue)
-        log.info("cue %s at %.2f s: %r (%s) figures=%s", cue.cue_id, cue.t_s, cue.text, cue.reason,
-                 {k: round(v, 2) for k, v in cue.figures.items()})
+        log.info(
+            "cue %s at %.2f s: %r (%s) figures=%s",
+            cue.cue_id,
+            cue.t_s,
+            cue.text,
+            cue.reason,
+            {k: round(v, 2) for k, v in cue.figures.items()},
+        )
         return [cue]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
+from ..errors import UserError, file_errors
+from ..gait.strike import STRIKE_HEEL_DEG
 
 DEFAULT_CUES: dict[str, tuple[str, int]] = {
     "ease_off": ("Ease off, control the pace", 50),
@@ -113,7 +114,7 @@ class OverstrideSettings:
     """
 
     cadence_target_pct: float = 5.0
-    heel_strike_deg: float = 8.0
+    heel_strike_deg: float = STRIKE_HEEL_DEG
     strike_hysteresis_deg: float = 4.0
     stride_over_baseline_pct: float = 5.0
     impact_over_baseline_pct: float = 25.0
@@ -203,8 +204,17 @@ class CoachConfig:
         return self.cues[cue_id].enabled
 
 
-_SECTIONS = ("voice", "schedule", "baseline", "descent", "overstride", "eyes_up", "lean_from_ankles",
-             "arms_low", "ease_off")
+_SECTIONS = (
+    "voice",
+    "schedule",
+    "baseline",
+    "descent",
+    "overstride",
+    "eyes_up",
+    "lean_from_ankles",
+    "arms_low",
+    "ease_off",
+)
 
 
 def load_config(path: str | Path | None) -> CoachConfig:
@@ -216,10 +226,8 @@ def load_config(path: str | Path | None) -> CoachConfig:
     if path is None:
         return CoachConfig()
     path = Path(path)
-    try:
+    with file_errors(path, "the coach config"):
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"coach config {path}: cannot read ({exc.strerror or exc})") from None
     return config_from_toml(text, str(path))
 
 
@@ -268,7 +276,7 @@ def _parse_cues(table: Any, defaults: dict[str, CueSettings], source: str) -> di
     return cues
 
 
-def _typed(value: Any, kind: type, key: str, source: str) -> Any:
+def _typed(value: Any, kind: type[Any], key: str, source: str) -> Any:
     """``value`` checked against the default's type (an int is accepted for a float)."""
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
@@ -285,7 +293,7 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
             raise UserError(f"coach config {source}: {key} must be {what}")
 
     need(0.0 <= c.voice.volume <= 1.0, "voice.volume", "between 0 and 1")
-    need(bool(c.voice.language.strip()), "voice.language", "a language code such as \"en\"")
+    need(bool(c.voice.language.strip()), "voice.language", 'a language code such as "en"')
     s = c.schedule
     for key in ("min_gap_s", "cooldown_s", "max_cooldown_s", "confirmation_gap_s", "new_episode_s"):
         need(getattr(s, key) >= 0, f"schedule.{key}", ">= 0")
@@ -299,24 +307,43 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
     need(b.prior_cadence_spm >= 0, "baseline.prior_cadence_spm", ">= 0 (0 = no prior)")
     d = c.descent
     need(d.enter_grade_pct < 0, "descent.enter_grade_pct", "< 0")
-    need(d.enter_grade_pct < d.exit_grade_pct <= 0, "descent.exit_grade_pct",
-         "above descent.enter_grade_pct and <= 0")
-    need(d.steep_grade_pct < d.moderate_grade_pct <= d.enter_grade_pct, "descent.moderate_grade_pct",
-         "between descent.steep_grade_pct and descent.enter_grade_pct")
+    need(
+        d.enter_grade_pct < d.exit_grade_pct <= 0,
+        "descent.exit_grade_pct",
+        "above descent.enter_grade_pct and <= 0",
+    )
+    need(
+        d.steep_grade_pct < d.moderate_grade_pct <= d.enter_grade_pct,
+        "descent.moderate_grade_pct",
+        "between descent.steep_grade_pct and descent.enter_grade_pct",
+    )
     need(d.enter_hold_s >= 0 and d.exit_hold_s >= 0, "descent.enter_hold_s and exit_hold_s", ">= 0")
     o = c.overstride
     need(o.confirm_steps >= 1, "overstride.confirm_steps", ">= 1")
-    for key in ("cadence_target_pct", "strike_hysteresis_deg", "stride_over_baseline_pct",
-                "impact_over_baseline_pct", "impact_rise_per_grade_pct"):
+    for key in (
+        "cadence_target_pct",
+        "strike_hysteresis_deg",
+        "stride_over_baseline_pct",
+        "impact_over_baseline_pct",
+        "impact_rise_per_grade_pct",
+    ):
         need(getattr(o, key) >= 0, f"overstride.{key}", ">= 0")
     need(o.heel_strike_deg > 0, "overstride.heel_strike_deg", "> 0")
     need(c.eyes_up.hold_s >= 0 and c.eyes_up.hysteresis_deg >= 0, "eyes_up.hold_s and hysteresis_deg", ">= 0")
-    need(c.lean_from_ankles.pitch_sensor in ("trunk", "head"), "lean_from_ankles.pitch_sensor",
-         "\"trunk\" or \"head\"")
+    need(
+        c.lean_from_ankles.pitch_sensor in ("trunk", "head"),
+        "lean_from_ankles.pitch_sensor",
+        '"trunk" or "head"',
+    )
     need(c.lean_from_ankles.hold_s >= 0, "lean_from_ankles.hold_s", ">= 0")
     need(c.arms_low.after_s >= 0 and c.arms_low.every_s > 0, "arms_low.after_s and every_s", ">= 0 and > 0")
     e = c.ease_off
-    need(e.steep_grade_pct < 0 and e.surge_grade_pct < 0, "ease_off.steep_grade_pct and surge_grade_pct", "< 0")
+    need(
+        e.steep_grade_pct < 0 and e.surge_grade_pct < 0, "ease_off.steep_grade_pct and surge_grade_pct", "< 0"
+    )
     need(e.hold_s >= 0, "ease_off.hold_s", ">= 0")
-    need(e.surge_window_s > 0 and e.surge_pct > 0 and e.every_s > 0, "ease_off.surge_window_s, surge_pct, every_s",
-         "> 0")
+    need(
+        e.surge_window_s > 0 and e.surge_pct > 0 and e.every_s > 0,
+        "ease_off.surge_window_s, surge_pct, every_s",
+        "> 0",
+    )

@@ -48,8 +48,9 @@ class Finding:
     Attributes:
         fault: the rule's name; cooldowns are kept per fault, so the cues of one rule share one.
         cue_id: the cue that addresses it now.
-        reason: the figures that triggered it, for people.
-        figures: the same figures as numbers (units in the keys).
+        reason: the figures that triggered it, for people: comma-separated clauses, most telling
+            first (a cue keeps those that fit in a short line, see :func:`.scheduler.short_reason`).
+        figures: the same figures and more as numbers (units in the keys), in full in cues.csv.
     """
 
     fault: str
@@ -139,7 +140,7 @@ class OverstrideRule(Rule):
             self._reset()
             return None
         severity = {"quick_feet": 100 * (target - cadence) / target / max(s.cadence_target_pct, 1e-9)}
-        faults: list[str] = []
+        faults: list[tuple[float, str]] = []  # (severity, clause for the reason)
         # Heel strikes and harder landings count only with a real cadence drop (below the flat
         # baseline itself, not just below the +5 % target): on descents runners shift toward the heel
         # and land harder even with good form (Vernillo et al. 2017).
@@ -148,22 +149,23 @@ class OverstrideRule(Rule):
         heel_limit = s.heel_strike_deg - (s.strike_hysteresis_deg if self._flagged else 0.0)
         if dropped and strike is not None and strike > heel_limit:
             severity["land_midfoot"] = strike / s.heel_strike_deg
-            faults.append(f"strike {strike:+.0f} deg heel")
+            faults.append((severity["land_midfoot"], f"strike {strike:+.0f} deg heel"))
         base_stride = now.baseline.expected("stride_m", speed)
         stride_over = _over_pct(f.stride_m, base_stride)
         if stride_over is not None and stride_over > s.stride_over_baseline_pct:
             severity["shorten_stride"] = stride_over / max(s.stride_over_baseline_pct, 1e-9)
-            faults.append(f"stride {f.stride_m:.2f} m > flat {base_stride:.2f} m")
+            faults.append(
+                (severity["shorten_stride"], f"stride {f.stride_m:.2f} m > flat {base_stride:.2f} m")
+            )
         base_impact = now.baseline.expected("impact_g", speed)
         grade = now.descent.grade_pct
         if base_impact is not None and grade is not None and grade < 0:
             base_impact *= 1 + s.impact_rise_per_grade_pct * -grade / 100
         impact_over = _over_pct(f.impact_g, base_impact)
         if dropped and impact_over is not None and impact_over > s.impact_over_baseline_pct:
-            severity["land_midfoot"] = max(
-                severity.get("land_midfoot", 0.0), impact_over / max(s.impact_over_baseline_pct, 1e-9)
-            )
-            faults.append(f"impact {f.impact_g:.1f} g +{impact_over:.0f} % over expected")
+            impact_severity = impact_over / max(s.impact_over_baseline_pct, 1e-9)
+            severity["land_midfoot"] = max(severity.get("land_midfoot", 0.0), impact_severity)
+            faults.append((impact_severity, f"impact {f.impact_g:.1f} g > expected {base_impact:.1f} g"))
         if not faults:
             self._reset()
             return None
@@ -175,12 +177,21 @@ class OverstrideRule(Rule):
         if cue_id is None:
             return None
         grade = now.descent.grade_pct
+        worst_first = [clause for _, clause in sorted(faults, key=lambda fault: -fault[0])]
         reason = ", ".join(
-            [f"grade {grade:+.1f} %", f"cadence {cadence:.0f} < target {target:.0f} spm", *faults]
+            [f"grade {grade:+.1f} %", f"cadence {cadence:.0f} < target {target:.0f} spm", *worst_first]
         )
-        figures = {"grade_pct": grade, "cadence_spm": cadence, "target_cadence_spm": target,
-                   "strike_angle_deg": strike, "stride_m": f.stride_m, "baseline_stride_m": base_stride,
-                   "impact_g": f.impact_g, "baseline_impact_g": base_impact, "speed_mps": speed}
+        figures = {
+            "grade_pct": grade,
+            "cadence_spm": cadence,
+            "target_cadence_spm": target,
+            "strike_angle_deg": strike,
+            "stride_m": f.stride_m,
+            "baseline_stride_m": base_stride,
+            "impact_g": f.impact_g,
+            "baseline_impact_g": base_impact,
+            "speed_mps": speed,
+        }
         return Finding(self.fault, cue_id, reason, {k: v for k, v in figures.items() if v is not None})
 
 
@@ -203,12 +214,18 @@ class EyesUpRule(Rule):
             self._down.update(now.t_s, False)
             return None
         held = self._down.update(
-            now.t_s, pitch > self.s.pitch_down_deg, clear=pitch < self.s.pitch_down_deg - self.s.hysteresis_deg
+            now.t_s,
+            pitch > self.s.pitch_down_deg,
+            clear=pitch < self.s.pitch_down_deg - self.s.hysteresis_deg,
         )
         if held <= self.s.hold_s:
             return None
-        return Finding(self.fault, "eyes_up", f"pitch {pitch:.0f} deg down for {held:.1f} s",
-                       {"pitch_down_deg": pitch, "held_s": held})
+        return Finding(
+            self.fault,
+            "eyes_up",
+            f"pitch {pitch:.0f} deg down for {held:.1f} s",
+            {"pitch_down_deg": pitch, "held_s": held},
+        )
 
 
 def slope_lean_deg(grade_pct: float) -> float:
@@ -238,7 +255,8 @@ class LeanFromAnklesRule(Rule):
         if held <= self.s.hold_s:
             return None
         return Finding(
-            self.fault, "lean_from_ankles",
+            self.fault,
+            "lean_from_ankles",
             f"grade {grade:+.1f} %, trunk {pitch:+.0f} deg vs slope lean {matched:+.0f} deg",
             {"grade_pct": grade, "trunk_pitch_deg": pitch, "slope_lean_deg": matched},
         )
@@ -260,7 +278,9 @@ class ArmsLowRule(Rule):
         if not d.active or d.since_s is None or now.t_s - d.since_s < self.s.after_s:
             return None
         on_descent = now.t_s - d.since_s
-        return Finding(self.fault, "arms_low", f"{on_descent:.0f} s on this descent", {"descent_s": on_descent})
+        return Finding(
+            self.fault, "arms_low", f"{on_descent:.0f} s on this descent", {"descent_s": on_descent}
+        )
 
 
 class EaseOffRule(Rule):
@@ -281,20 +301,25 @@ class EaseOffRule(Rule):
     def check(self, now: Situation) -> Finding | None:
         s, grade = self.s, now.figures.grade_pct
         steep_held = self._steep.update(now.t_s, grade is not None and grade < s.steep_grade_pct)
-        if self._steep.since_s is not None and steep_held >= s.hold_s:
-            return Finding(self.fault, "ease_off", f"grade {grade:+.1f} % for {steep_held:.0f} s",
-                           {"grade_pct": grade, "held_s": steep_held})
+        if grade is not None and self._steep.since_s is not None and steep_held >= s.hold_s:
+            return Finding(
+                self.fault,
+                "ease_off",
+                f"grade {grade:+.1f} % for {steep_held:.0f} s",
+                {"grade_pct": grade, "held_s": steep_held},
+            )
         d = now.descent
         if not d.active or d.since_s is None or grade is None or grade > s.surge_grade_pct:
             return None
         if now.t_s - d.since_s < s.surge_window_s:
             return None
         surge = now.figures.speed_change_pct(s.surge_window_s)
-        if surge is None or surge <= s.surge_pct:
-            return None
         speed = now.figures.speed_mps
+        if surge is None or surge <= s.surge_pct or speed is None:
+            return None
         return Finding(
-            self.fault, "ease_off",
+            self.fault,
+            "ease_off",
             f"speed {speed:.1f} m/s, +{surge:.0f} % in {s.surge_window_s:.0f} s on grade {grade:+.1f} %",
             {"speed_mps": speed, "surge_pct": surge, "grade_pct": grade},
         )

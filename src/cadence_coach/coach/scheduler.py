@@ -23,6 +23,9 @@ from ..datatypes import Cue
 from .config import CONFIRMATION_CUE, CueSettings, ScheduleSettings
 from .rules import Finding, Rule
 
+REASON_MAX_CHARS = 79
+"""Longest reason a cue carries for people (the live view, the cue lines); the full figures are in
+``Cue.figures`` (cues.csv)."""
 CONFIRMATION_FRESH_S = 10.0
 """A confirmation not spoken within this long of the correction is dropped (late praise confuses), s."""
 
@@ -83,9 +86,7 @@ class CueScheduler:
     def _allowed_here(self, rule: Rule, descending: bool) -> bool:
         return descending or self.s.speak_on_flats or not rule.needs_descent
 
-    def decide(
-        self, t_s: float, results: list[tuple[Rule, Finding | None]], descending: bool
-    ) -> Cue | None:
+    def decide(self, t_s: float, results: list[tuple[Rule, Finding | None]], descending: bool) -> Cue | None:
         """The cue to give at ``t_s`` (s), or None.
 
         Args:
@@ -135,9 +136,14 @@ class CueScheduler:
             track.clear_steps += 1
             if track.awaiting_fix and track.clear_steps >= self.s.fade_after_steps:
                 track.awaiting_fix = False
-                track.cooldown_s = min(track.cooldown_s * self.s.fade_factor,
-                                       max(self.s.max_cooldown_s, track.base_cooldown_s))
-                self._correction = (t_s, rule, Finding(rule.fault, CONFIRMATION_CUE, f"{rule.fault} corrected"))
+                track.cooldown_s = min(
+                    track.cooldown_s * self.s.fade_factor, max(self.s.max_cooldown_s, track.base_cooldown_s)
+                )
+                self._correction = (
+                    t_s,
+                    rule,
+                    Finding(rule.fault, CONFIRMATION_CUE, f"{rule.fault} corrected"),
+                )
 
     def _confirmation(self, t_s: float, descending: bool) -> Cue | None:
         if self._correction is None:
@@ -150,7 +156,10 @@ class CueScheduler:
             return None
         if not self._allowed_here(rule, descending):
             return None
-        if self._last_confirmation_s is not None and t_s - self._last_confirmation_s < self.s.confirmation_gap_s:
+        if (
+            self._last_confirmation_s is not None
+            and t_s - self._last_confirmation_s < self.s.confirmation_gap_s
+        ):
             return None
         self._correction = None
         self._last_confirmation_s = t_s
@@ -159,5 +168,25 @@ class CueScheduler:
     def _cue(self, t_s: float, cue_id: str, reason: str, figures: dict[str, float]) -> Cue:
         self._last_cue_s = t_s
         settings = self.cues[cue_id]
-        return Cue(t_s=t_s, cue_id=cue_id, text=settings.text, reason=reason,
-                   priority=settings.priority, figures=dict(figures))
+        return Cue(
+            t_s=t_s,
+            cue_id=cue_id,
+            text=settings.text,
+            reason=short_reason(reason),
+            priority=settings.priority,
+            figures=dict(figures),
+        )
+
+
+def short_reason(reason: str, limit: int = REASON_MAX_CHARS) -> str:
+    """``reason``'s leading comma-separated clauses that fit in ``limit`` characters (a rule lists the
+    most telling first); a first clause longer than that is cut with an ellipsis."""
+    if len(reason) <= limit:
+        return reason
+    kept = ""
+    for clause in reason.split(", "):
+        longer = f"{kept}, {clause}" if kept else clause
+        if len(longer) > limit:
+            break
+        kept = longer
+    return kept or reason[: limit - 1] + "…"

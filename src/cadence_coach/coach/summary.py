@@ -8,6 +8,7 @@ from collections import Counter
 from statistics import median
 
 from ..datatypes import Cue, StepEvent, StrikeClass
+from ..gait.strike import STRIKE_HEEL_DEG
 from .descent import Band, DescentState
 
 MAX_STEP_GAP_S = 5.0
@@ -22,7 +23,7 @@ class SessionSummary:
         heel_strike_deg: strike angle above this counts as a heel strike when a step has no class, deg.
     """
 
-    def __init__(self, flat_grade_pct: float = 1.5, heel_strike_deg: float = 8.0) -> None:
+    def __init__(self, flat_grade_pct: float = 1.5, heel_strike_deg: float = STRIKE_HEEL_DEG) -> None:
         self.flat_grade_pct = flat_grade_pct
         self.heel_strike_deg = heel_strike_deg
         self.descent_time_s: dict[Band, float] = {band: 0.0 for band in Band}
@@ -57,7 +58,11 @@ class SessionSummary:
             if heel is not None:
                 self._descent_strikes += 1
                 self._descent_heel_strikes += heel
-        elif cadence is not None and descent.grade_pct is not None and abs(descent.grade_pct) < self.flat_grade_pct:
+        elif (
+            cadence is not None
+            and descent.grade_pct is not None
+            and abs(descent.grade_pct) < self.flat_grade_pct
+        ):
             self._flat_cadence.append(cadence)
 
     def _is_heel_strike(self, step: StepEvent) -> bool | None:
@@ -95,11 +100,15 @@ class SessionSummary:
 
     def lines(self) -> list[str]:
         """The summary as text lines for a report or the terminal."""
-        out = [f"descents: {self.descents}, {_minsec(self.total_descent_s)} in total"
-               + "".join(f", {band.value} {_minsec(self.descent_time_s[band])}" for band in Band)]
+        out = [
+            f"descents: {self.descents}, {_minsec(self.total_descent_s)} in total"
+            + "".join(f", {band.value} {_minsec(self.descent_time_s[band])}" for band in Band)
+        ]
         flat, down = self.flat_cadence_spm, self.descent_cadence_spm
-        out.append(f"cadence: flat {_spm(flat)}, descents {_spm(down)}"
-                   + (f" ({100 * (down / flat - 1):+.0f} %)" if flat and down else ""))
+        out.append(
+            f"cadence: flat {_spm(flat)}, descents {_spm(down)}"
+            + (f" ({100 * (down / flat - 1):+.0f} %)" if flat and down else "")
+        )
         share = self.descent_heel_strike_share
         out.append("heel strikes on descents: " + ("-" if share is None else f"{100 * share:.0f} %"))
         given = ", ".join(f"{cid} {n}" for cid, n in self.cues.most_common())

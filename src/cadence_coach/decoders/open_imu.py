@@ -211,7 +211,9 @@ def parse_packed(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> Im
     lengths = np.ascontiguousarray(lengths, dtype=np.int64)
     if count and (starts.min() < 0 or lengths.min() < 0 or (starts + lengths).max() > buf.size):
         raise ValueError("payload offsets reach outside the buffer")  # the kernels do not check bounds
-    idx, flags, sequence, t0_us, period_ns, acc_fs_g, gyro_fs_dps, n = kernels.scan_headers(buf, starts, lengths)
+    idx, flags, sequence, t0_us, period_ns, acc_fs_g, gyro_fs_dps, n = kernels.scan_headers(
+        buf, starts, lengths
+    )
     has_gyro = (flags & FLAG_GYRO) != 0
     acc_range = acc_fs_g * GRAVITY
     gyro_range = np.where(has_gyro, np.radians(gyro_fs_dps.astype(float)), math.inf)

@@ -48,7 +48,9 @@ def scan_headers(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tu
         gyro_fs = _u16(buf, a + 13)
         n = int(buf[a + 15])
         has_gyro = (flags & FLAG_GYRO) != 0
-        expected = HEADER_SIZE + n * 2 * (6 if has_gyro else 3) + (PRESSURE_SIZE if flags & FLAG_PRESSURE else 0)
+        expected = (
+            HEADER_SIZE + n * 2 * (6 if has_gyro else 3) + (PRESSURE_SIZE if flags & FLAG_PRESSURE else 0)
+        )
         if period_ns == 0 or acc_fs == 0 or (has_gyro and gyro_fs == 0) or expected != length or n == 0:
             continue
         fields[0, good] = i

@@ -245,7 +245,9 @@ def parse_raw_samples(content: bytes, channels: int, sample_bytes: int) -> np.nd
     """Uncompressed samples: signed little-endian integers of ``sample_bytes`` bytes, shape (n, channels)."""
     size = channels * sample_bytes
     if len(content) % size:
-        raise DecodeError(f"PMD raw content of {len(content)} bytes is not a whole number of {size}-byte samples")
+        raise DecodeError(
+            f"PMD raw content of {len(content)} bytes is not a whole number of {size}-byte samples"
+        )
     data = np.frombuffer(content, dtype=np.uint8).reshape(-1, channels, sample_bytes).astype(np.int64)
     values = (data << (8 * np.arange(sample_bytes))).sum(axis=2)
     return _sign_extend(values, 8 * sample_bytes)
@@ -315,7 +317,9 @@ def sample_timestamps_ns(frame_ns: int, previous_frame_ns: int, n: int, sample_r
         raise ValueError("a frame has at least one sample")
     if previous_frame_ns > 0:
         if frame_ns <= previous_frame_ns:
-            raise ValueError(f"frame time {frame_ns} ns is not after the previous frame's {previous_frame_ns} ns")
+            raise ValueError(
+                f"frame time {frame_ns} ns is not after the previous frame's {previous_frame_ns} ns"
+            )
         delta = (frame_ns - previous_frame_ns) / n
         start = previous_frame_ns + delta
     else:
@@ -386,7 +390,9 @@ def parse_settings(parameters: bytes) -> dict[SettingType, tuple[float, ...]]:
         size = SETTING_SIZE[kind]
         offset += 2
         if offset + count * size > len(parameters):
-            raise DecodeError(f"PMD setting {kind.name} needs {count * size} bytes, {len(parameters) - offset} left")
+            raise DecodeError(
+                f"PMD setting {kind.name} needs {count * size} bytes, {len(parameters) - offset} left"
+            )
         chunk = parameters[offset : offset + count * size]
         if kind == SettingType.FACTOR:
             values = tuple(float(v) for v in np.frombuffer(chunk, dtype="<f4"))
@@ -482,7 +488,9 @@ def build_command(name: str, settings: Mapping[str, Mapping[str, float]]) -> byt
     if verb == "settings":
         return encode_get_settings(measurement)
     if verb != "start":
-        raise ValueError(f"unknown PMD command {name!r}: use start, stop or settings followed by a measurement")
+        raise ValueError(
+            f"unknown PMD command {name!r}: use start, stop or settings followed by a measurement"
+        )
     chosen = settings.get(measurement.name.lower(), {})
     range_ = chosen.get("range_g", chosen.get("range_dps"))
     return encode_start(

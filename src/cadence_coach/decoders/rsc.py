@@ -113,7 +113,9 @@ def encode_measurement(
     running: bool = True,
 ) -> bytes:
     """Encode an RSC Measurement (for the simulator and tests); values are clipped to their field ranges."""
-    flags = (FLAG_STRIDE if stride_m is not None else 0) | (FLAG_DISTANCE if total_distance_m is not None else 0)
+    flags = (FLAG_STRIDE if stride_m is not None else 0) | (
+        FLAG_DISTANCE if total_distance_m is not None else 0
+    )
     flags |= FLAG_RUNNING if running else 0
     out = _BASE.pack(flags, _clip(speed_mps * 256.0, 0xFFFF), _clip(cadence_per_min, 0xFF))
     if stride_m is not None:

@@ -31,9 +31,16 @@ class OfflineStepDetector:
         prominence_sd: a peak stands out by at least this many standard deviations of the signal.
     """
 
-    def __init__(self, grid_hz: float = 200.0, lowpass_hz: float = 6.0, rise_lowpass_hz: float = 15.0,
-                 rise_window_s: float = 0.15, period_range_s: tuple[float, float] = (0.25, 2.0),
-                 min_distance: float = 0.7, prominence_sd: float = 0.5) -> None:
+    def __init__(
+        self,
+        grid_hz: float = 200.0,
+        lowpass_hz: float = 6.0,
+        rise_lowpass_hz: float = 15.0,
+        rise_window_s: float = 0.15,
+        period_range_s: tuple[float, float] = (0.25, 2.0),
+        min_distance: float = 0.7,
+        prominence_sd: float = 0.5,
+    ) -> None:
         self.grid_hz = grid_hz
         self.lowpass_hz = lowpass_hz
         self.rise_lowpass_hz = rise_lowpass_hz
@@ -45,7 +52,7 @@ class OfflineStepDetector:
     def period_s(self, x: np.ndarray, halve: bool) -> float:
         """The repeat period of ``x``: the highest autocorrelation peak in the period range; with
         ``halve``, a peak near half of it that is at least half as high wins (two steps to a stride), s."""
-        ac = correlate(x, x, mode="full", method="fft")[x.size - 1:]
+        ac = correlate(x, x, mode="full", method="fft")[x.size - 1 :]
         lo, hi = (int(p * self.grid_hz) for p in self.period_range_s)
         peaks, _ = find_peaks(ac[: hi + 1])
         peaks = peaks[peaks >= lo]
@@ -67,20 +74,33 @@ class OfflineStepDetector:
         x = sosfiltfilt(butter(2, self.lowpass_hz, fs=self.grid_hz, output="sos"), norm - norm.mean())
         period = self.period_s(x, halve=not one_leg)
         step = period / 2 if one_leg else period
-        peaks, _ = find_peaks(x, distance=max(1, int(self.min_distance * step * self.grid_hz)),
-                              prominence=self.prominence_sd * x.std())
+        peaks, _ = find_peaks(
+            x,
+            distance=max(1, int(self.min_distance * step * self.grid_hz)),
+            prominence=self.prominence_sd * x.std(),
+        )
         ic = peaks
         if self.rise_window_s > 0:
-            rise = np.gradient(sosfiltfilt(butter(2, self.rise_lowpass_hz, fs=self.grid_hz, output="sos"), norm))
+            rise = np.gradient(
+                sosfiltfilt(butter(2, self.rise_lowpass_hz, fs=self.grid_hz, output="sos"), norm)
+            )
             back = int(self.rise_window_s * self.grid_hz)
-            ic = np.array([p - back + np.argmax(rise[p - back: p + 1]) for p in peaks if p >= back], dtype=int)
+            ic = np.array(
+                [p - back + np.argmax(rise[p - back : p + 1]) for p in peaks if p >= back], dtype=int
+            )
         t_ic = grid[ic]
         # Cadence from the time of k detections (k per step, or per stride of a one-leg sensor).
         k = int(np.clip(round(period / np.median(np.diff(t_ic))), 1, 2)) if one_leg and t_ic.size > 2 else 1
         span = np.full(t_ic.size, np.nan)
         span[k:] = t_ic[k:] - t_ic[:-k]
-        local = np.array([np.nanmedian(span[max(0, i - 2): i + 3]) if np.isfinite(span[max(0, i - 2): i + 3]).any()
-                          else np.nan for i in range(t_ic.size)])
+        local = np.array(
+            [
+                np.nanmedian(span[max(0, i - 2) : i + 3])
+                if np.isfinite(span[max(0, i - 2) : i + 3]).any()
+                else np.nan
+                for i in range(t_ic.size)
+            ]
+        )
         cadence = (120.0 if one_leg else 60.0) / local
         return Steps(t_ic, cadence, np.full(t_ic.size, np.nan))
 
@@ -93,7 +113,9 @@ def read_columns(path: str, rate_hz: float | None) -> tuple[np.ndarray, np.ndarr
     data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
     cols = {name: data[:, i] for i, name in enumerate(header)}
     t = cols["t"] if "t" in cols else np.arange(data.shape[0]) / float(rate_hz or 100.0)
-    axes = [cols[a] for a in ("ax", "ay", "az") if a in cols] or [cols[g] for g in ("gx", "gy", "gz") if g in cols]
+    axes = [cols[a] for a in ("ax", "ay", "az") if a in cols] or [
+        cols[g] for g in ("gx", "gy", "gz") if g in cols
+    ]
     return t, np.column_stack(axes)
 
 

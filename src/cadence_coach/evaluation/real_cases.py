@@ -29,7 +29,10 @@ def default_dev_dir() -> Path:
     repository, else next to the folder holding it (a git worktree); the first candidate if none exists."""
     if os.environ.get(DEV_DIR_ENV):
         return Path(os.environ[DEV_DIR_ENV])
-    candidates = [REPO.parent / "shared" / "data" / "real-dev", REPO.parent.parent / "shared" / "data" / "real-dev"]
+    candidates = [
+        REPO.parent / "shared" / "data" / "real-dev",
+        REPO.parent.parent / "shared" / "data" / "real-dev",
+    ]
     return next((c for c in candidates if (c / "cases.json").is_file()), candidates[0])
 
 
@@ -102,14 +105,20 @@ def load_dev_cases(dev_dir: Path) -> list[Case]:
         truth = dev_dir / c["truth_file"] if c.get("truth_file") else None
         scored = c.get("scored_sides") or []
         kind = c["truth_kind"]
-        cases.append(Case(
-            name=c["case"], csv=dev_dir / c["file"], argv=tuple(c["argv"]), dataset=c["case"].split("_")[0],
-            group=c["group"], activity=c["activity"],
-            windows=tuple((float(a), float(b)) for a, b in c.get("score_windows_s") or ()),
-            truth_ic=_read_truth(truth, scored) if truth and kind != "step_count" else np.zeros(0),
-            one_leg=bool(scored) and "all" not in scored and len(scored) == 1,
-            counts=_read_counts(truth) if truth and kind == "step_count" else None,
-        ))
+        cases.append(
+            Case(
+                name=c["case"],
+                csv=dev_dir / c["file"],
+                argv=tuple(c["argv"]),
+                dataset=c["case"].split("_")[0],
+                group=c["group"],
+                activity=c["activity"],
+                windows=tuple((float(a), float(b)) for a, b in c.get("score_windows_s") or ()),
+                truth_ic=_read_truth(truth, scored) if truth and kind != "step_count" else np.zeros(0),
+                one_leg=bool(scored) and "all" not in scored and len(scored) == 1,
+                counts=_read_counts(truth) if truth and kind == "step_count" else None,
+            )
+        )
     return cases
 
 
@@ -120,11 +129,20 @@ def load_excerpt_cases(data_dir: Path = EXCERPTS_DIR) -> list[Case]:
     cases = []
     for name, spec in excerpts.items():
         ref = ReferenceEvents.load(data_dir / f"{name}.events.csv", spec["reference"], spec.get("side"))
-        cases.append(Case(
-            name=name, csv=data_dir / f"{name}.csv", argv=tuple(excerpt_flags(spec)), dataset=name.split("_")[0],
-            group=f"{spec['placement']}/walk", activity="walk", windows=tuple(ref.bouts), truth_ic=ref.ic,
-            one_leg="side" in spec, suite="bundled",
-        ))
+        cases.append(
+            Case(
+                name=name,
+                csv=data_dir / f"{name}.csv",
+                argv=tuple(excerpt_flags(spec)),
+                dataset=name.split("_")[0],
+                group=f"{spec['placement']}/walk",
+                activity="walk",
+                windows=tuple(ref.bouts),
+                truth_ic=ref.ic,
+                one_leg="side" in spec,
+                suite="bundled",
+            )
+        )
     return cases
 
 

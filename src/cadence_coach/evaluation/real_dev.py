@@ -37,7 +37,6 @@ def analyze_case(case: Case, out: Path) -> tuple[Steps, int]:
     return (Steps.from_csv(out) if code == 0 else Steps.empty()), code
 
 
-
 def run_engine(cases: list[Case]) -> list[CaseScore]:
     """Analyze and score every case, one in-process ``analyze`` call each (its stderr lines pass
     through); a case whose ``analyze`` fails is scored with no steps and marked failed."""
@@ -68,26 +67,34 @@ def _median(x: np.ndarray) -> float:
 def case_row(s: CaseScore) -> str:
     """One line of figures for a case (times in ms)."""
     ic, lat = s.ic_error_s * 1000.0, s.latency_s * 1000.0
-    return (f"{s.case.name:30} {s.case.group:11} {s.detected:5} {s.tp:4} {s.fp:4} {s.fn:4} {s.other_leg:4} "
-            f"{_num(s.f1, '.3f', 5)} {_num(_median(np.abs(ic)), '.0f', 6)} {_num(_median(ic), '.0f', 6)} "
-            f"{_num(_median(lat), '.0f', 6)} {_num(s.cadence_abs_error_spm, '.2f', 7)} "
-            f"{_num(s.count_error_pct, '+.1f', 6)}{'  ' + s.failed if s.failed else ''}")
+    return (
+        f"{s.case.name:30} {s.case.group:11} {s.detected:5} {s.tp:4} {s.fp:4} {s.fn:4} {s.other_leg:4} "
+        f"{_num(s.f1, '.3f', 5)} {_num(_median(np.abs(ic)), '.0f', 6)} {_num(_median(ic), '.0f', 6)} "
+        f"{_num(_median(lat), '.0f', 6)} {_num(s.cadence_abs_error_spm, '.2f', 7)} "
+        f"{_num(s.count_error_pct, '+.1f', 6)}{'  ' + s.failed if s.failed else ''}"
+    )
 
 
-CASE_HEADER = (f"{'case':30} {'group':11} {'det':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'othr':>4} {'F1':>5} "
-               f"{'|IC|ms':>6} {'IC ms':>6} {'lat ms':>6} {'cad spm':>7} {'count%':>6}")
+CASE_HEADER = (
+    f"{'case':30} {'group':11} {'det':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'othr':>4} {'F1':>5} "
+    f"{'|IC|ms':>6} {'IC ms':>6} {'lat ms':>6} {'cad spm':>7} {'count%':>6}"
+)
 
 
 def group_row(g: GroupSummary) -> str:
     """One line of pooled figures for a group (times in ms)."""
-    return (f"{g.label:30} {g.cases:5} {g.failed:6} {_num(g.f1, '.3f', 5)} {_num(g.ic_abs_median_ms, '.0f', 6)} "
-            f"{_num(g.ic_abs_p95_ms, '.0f', 6)} {_num(g.ic_signed_median_ms, '.0f', 6)} "
-            f"{_num(g.latency_median_ms, '.0f', 6)} {_num(g.cadence_error_spm, '.2f', 7)} "
-            f"{_num(g.count_error_pct, '.1f', 6)}")
+    return (
+        f"{g.label:30} {g.cases:5} {g.failed:6} {_num(g.f1, '.3f', 5)} {_num(g.ic_abs_median_ms, '.0f', 6)} "
+        f"{_num(g.ic_abs_p95_ms, '.0f', 6)} {_num(g.ic_signed_median_ms, '.0f', 6)} "
+        f"{_num(g.latency_median_ms, '.0f', 6)} {_num(g.cadence_error_spm, '.2f', 7)} "
+        f"{_num(g.count_error_pct, '.1f', 6)}"
+    )
 
 
-GROUP_HEADER = (f"{'group':30} {'cases':>5} {'failed':>6} {'F1':>5} {'|IC|ms':>6} {'p95':>6} {'IC ms':>6} "
-                f"{'lat ms':>6} {'cad spm':>7} {'count%':>6}")
+GROUP_HEADER = (
+    f"{'group':30} {'cases':>5} {'failed':>6} {'F1':>5} {'|IC|ms':>6} {'p95':>6} {'IC ms':>6} "
+    f"{'lat ms':>6} {'cad spm':>7} {'count%':>6}"
+)
 
 
 def select(cases: list[Case], group: str | None, names: list[str] | None) -> list[Case]:
@@ -100,14 +107,22 @@ def select(cases: list[Case], group: str | None, names: list[str] | None) -> lis
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m cadence_coach.evaluation.real_dev",
-                                 description="Score the gait engine on real recordings with reference events.")
-    ap.add_argument("--dev-dir", type=Path, default=None, help="real-dev folder (default: ../shared/data/real-dev)")
+    ap = argparse.ArgumentParser(
+        prog="python -m cadence_coach.evaluation.real_dev",
+        description="Score the gait engine on real recordings with reference events.",
+    )
+    ap.add_argument(
+        "--dev-dir", type=Path, default=None, help="real-dev folder (default: ../shared/data/real-dev)"
+    )
     ap.add_argument("--excerpts", action="store_true", help="score the bundled tests/data/real excerpts too")
     ap.add_argument("--group", help="only this group (trunk/walk), label (voisard trunk/walk) or dataset")
     ap.add_argument("--case", action="append", help="only this case (repeatable)")
-    ap.add_argument("--detector", choices=("engine", "baseline"), default="engine",
-                    help="the gait engine (default) or the offline baseline (evaluation/baseline.py)")
+    ap.add_argument(
+        "--detector",
+        choices=("engine", "baseline"),
+        default="engine",
+        help="the gait engine (default) or the offline baseline (evaluation/baseline.py)",
+    )
     opts = ap.parse_args(argv)
     dev_dir = opts.dev_dir or default_dev_dir()
     cases = load_dev_cases(dev_dir) if (dev_dir / "cases.json").is_file() else []

@@ -28,7 +28,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from .matching import match_closest_first
+from ..session.matching import match_closest_first
 from .real_cases import Case, Steps
 
 RUN_TOLERANCE_S = 0.06
@@ -41,7 +41,6 @@ CHUNK_S = 10.0
 """Cadence chunk length (a window is cut into round(length / CHUNK_S) equal chunks, at least one), s."""
 MIN_CHUNK_CONTACTS = 2
 """A chunk with fewer reference contacts has no reference cadence and is not scored."""
-
 
 
 def tolerance_s(case: Case) -> float:
@@ -100,15 +99,19 @@ def other_leg_steps(unpaired_t: np.ndarray, leg_ic: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(inside):
         a, b = leg_ic[k[i]], leg_ic[k[i] + 1]
         off = abs(unpaired_t[i] - (a + b) / 2)
-        if b - a <= MAX_STRIDE_S and off <= OTHER_LEG_SHARE * (b - a) and off < best.get(k[i], (np.inf, -1))[0]:
-            best[k[i]] = (off, i)
+        if (
+            b - a <= MAX_STRIDE_S
+            and off <= OTHER_LEG_SHARE * (b - a)
+            and off < best.get(k[i], (np.inf, -1))[0]
+        ):
+            best[k[i]] = (off, int(i))
     out[[i for _, i in best.values()]] = True
     return out
 
 
 def _chunks(windows: tuple[tuple[float, float], ...]) -> list[tuple[float, float]]:
     """Each window cut into round(length / CHUNK_S) equal chunks (at least one), s."""
-    out = []
+    out: list[tuple[float, float]] = []
     for a, b in windows:
         edges = np.linspace(a, b, max(1, round((b - a) / CHUNK_S)) + 1)
         out.extend(pairwise(edges))
@@ -141,8 +144,9 @@ def cadence_errors(case: Case, steps: Steps) -> np.ndarray:
 def score_case(case: Case, steps: Steps, failed: str = "") -> CaseScore:
     """Score a detector's steps on one case by the README's rules (the module docstring)."""
     inside = in_windows(steps.t_ic_s, case.windows)
-    out = CaseScore(case, detected=int(inside.sum()), failed=failed,
-                    cadence_error_spm=cadence_errors(case, steps))
+    out = CaseScore(
+        case, detected=int(inside.sum()), failed=failed, cadence_error_spm=cadence_errors(case, steps)
+    )
     if case.kind == "none":  # a smoke case: it ran, and found this many steps
         out.detected = int(steps.t_ic_s.size)
         return out

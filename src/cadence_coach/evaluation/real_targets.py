@@ -73,7 +73,9 @@ def group_targets(group: str, engine: GroupSummary, baseline: GroupSummary | Non
     if baseline is not None and engine.kind == "counts":
         out.append(Target("count error % vs baseline", engine.count_error_pct, baseline.count_error_pct))
     if baseline is not None and engine.kind in ("events", "counts"):
-        out.append(Target("cadence error spm vs baseline", engine.cadence_error_spm, baseline.cadence_error_spm))
+        out.append(
+            Target("cadence error spm vs baseline", engine.cadence_error_spm, baseline.cadence_error_spm)
+        )
     return out
 
 

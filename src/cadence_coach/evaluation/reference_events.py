@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .matching import match_events
+from ..session.matching import match_events
 
 BOUT_MARGIN_S = 0.1
 """Detected contacts this close outside a bout still count (a contact at its very edge), s."""
@@ -34,7 +34,10 @@ class ReferenceEvents:
     @classmethod
     def load(cls, path: Path, system: str, side: str | None = None) -> ReferenceEvents:
         """Events of ``system`` (and ``side``: a foot's own contacts; None for both feet)."""
-        ic, to, starts, ends = [], [], [], []
+        ic: list[float] = []
+        to: list[float] = []
+        starts: list[float] = []
+        ends: list[float] = []
         with open(path, newline="") as f:
             for row in csv.DictReader(f):
                 if row["system"] != system:
@@ -58,7 +61,7 @@ class ReferenceEvents:
     def step_time_s(self) -> np.ndarray:
         """Intervals between consecutive contacts within each bout, s (steps for both feet, strides for
         one)."""
-        out = []
+        out: list[float] = []
         for a, b in self.bouts:
             inside = self.ic[(self.ic >= a) & (self.ic <= b)]
             out.extend(np.diff(inside))
@@ -77,8 +80,13 @@ class Score:
     latency_s: np.ndarray
 
 
-def score(ref: ReferenceEvents, t_ic: np.ndarray, t_to: np.ndarray, detected_at: np.ndarray,
-          tolerance_s: float = 0.06) -> Score:
+def score(
+    ref: ReferenceEvents,
+    t_ic: np.ndarray,
+    t_to: np.ndarray,
+    detected_at: np.ndarray,
+    tolerance_s: float = 0.06,
+) -> Score:
     """Match detected contacts (and toe-offs, NaN where unknown) to the reference within ``tolerance_s``.
 
     Latency is ``detected_at`` minus the matched reference contact.
@@ -101,8 +109,16 @@ def score(ref: ReferenceEvents, t_ic: np.ndarray, t_to: np.ndarray, detected_at:
 def excerpt_flags(spec: dict) -> list[str]:
     """The ``analyze`` import flags of a real excerpt, from its entry in tests/data/real/excerpts.json
     (placement, units, and the side and rate where it gives them)."""
-    flags = ["--format", "csv", "--placement", spec["placement"],
-             "--acc-unit", spec["acc_unit"], "--gyro-unit", spec["gyro_unit"]]
+    flags = [
+        "--format",
+        "csv",
+        "--placement",
+        spec["placement"],
+        "--acc-unit",
+        spec["acc_unit"],
+        "--gyro-unit",
+        spec["gyro_unit"],
+    ]
     if "side" in spec:
         flags += ["--side", spec["side"]]
     if "rate" in spec:
@@ -120,4 +136,8 @@ def read_steps(path: Path) -> dict[str, np.ndarray]:
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     names = rows[0].keys() if rows else ()
-    return {c: np.array([float(r[c]) if r[c] else np.nan for r in rows]) for c in names if c not in ("side", "strike")}
+    return {
+        c: np.array([float(r[c]) if r[c] else np.nan for r in rows])
+        for c in names
+        if c not in ("side", "strike")
+    }

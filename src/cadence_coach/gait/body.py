@@ -56,7 +56,9 @@ class BodyStepDetector:
     def _choose(self, acc: bool, gyro: bool) -> BodyDetector:
         """The method for this placement, given whether any accelerometer / gyroscope axis is measured."""
         if self.placement is Placement.FOOT:
-            return FootAccDetector(self.sensor, self.side) if acc else FootGyroDetector(self.sensor, self.side)
+            return (
+                FootAccDetector(self.sensor, self.side) if acc else FootGyroDetector(self.sensor, self.side)
+            )
         if self.placement is Placement.SHANK:
             if gyro:
                 return ShankGyroDetector(self.sensor, self.side)

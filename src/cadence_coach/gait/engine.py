@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
-from . import kernels, trunk_kernels
 from .body import BodyStepDetector
 from .foot import DetectedStride, FootOutput, FootStepDetector
 from .grade import GradeEstimator
@@ -131,7 +130,9 @@ class _SessionGrade:
     def grade_at(self, known_before: float) -> float | None:
         """The grade (percent) with the strides and readings known before ``known_before`` (arrival, s);
         calls must come with non-decreasing ``known_before``."""
-        due = sorted((x for x in self._strides if x[0] < known_before), key=lambda x: (x[0], x[1], x[2].t_end_s))
+        due = sorted(
+            (x for x in self._strides if x[0] < known_before), key=lambda x: (x[0], x[1], x[2].t_end_s)
+        )
         if due:
             self._strides = [x for x in self._strides if x[0] >= known_before]
         for known_at, _, stride in due:
@@ -151,7 +152,11 @@ class _SessionGrade:
             due_t, due_pa = self._t[now], self._pa[now]
             self._arrival, self._t, self._pa = self._arrival[~now], self._t[~now], self._pa[~now]
             self._in_order = bool(np.all(np.diff(self._arrival) >= 0))
-        self._earliest = float(self._arrival[0] if self._in_order else self._arrival.min()) if self._arrival.size else math.inf
+        self._earliest = (
+            float(self._arrival[0] if self._in_order else self._arrival.min())
+            if self._arrival.size
+            else math.inf
+        )
         order = np.lexsort((due_pa, due_t))  # in sample-time order, however they were queued
         self.estimator.add_pressure(due_t[order], due_pa[order])
 
@@ -168,10 +173,10 @@ class GaitEngine:
 
     def __init__(self, sensors: list[SensorInfo]) -> None:
         self.sensors = sensors
-        kernels.compile_all()  # before any data flows: a live session must not wait for the compiler
-        trunk_kernels.compile_all()
         foot_sensors = [i for i, info in enumerate(sensors) if info.placement is Placement.FOOT]
-        self.feet_detectors: dict[int, FootStepDetector | BodyStepDetector | None] = dict.fromkeys(foot_sensors)
+        self.feet_detectors: dict[int, FootStepDetector | BodyStepDetector | None] = dict.fromkeys(
+            foot_sensors
+        )
         """Each foot sensor's detector (None until its first samples show which axes it has)."""
         self.body_detectors: dict[int, BodyStepDetector] = {
             i: BodyStepDetector(i, info.placement, info.side)

@@ -84,7 +84,9 @@ class _FootLanding(LandingDetector):
         self._unmeasured: list[int] = []  # crossing rows of landings whose burst is not measured yet
         self._gate_pos = 0  # next absolute row whose stillness is to be decided
         self._still = False  # stillness of the row before _gate_pos
-        self._runs: list[list[int]] = []  # still runs [first row, first row moving again (or -1)], oldest first
+        self._runs: list[
+            list[int]
+        ] = []  # still runs [first row, first row moving again (or -1)], oldest first
 
     def _allowed(self, start: int, stop: int) -> list[tuple[int, int]]:
         """The rows of [start, stop) where a landing may be: not still, not within PUSH_OFF_S after
@@ -118,7 +120,8 @@ class _FootLanding(LandingDetector):
         while self._unmeasured and self._unmeasured[0] + self._n(self.peak_window_s) < row:
             cross = self._unmeasured.pop(0)
             if cross >= h.base:
-                self._bursts = (self._bursts + [self._max_break(cross, cross + self._n(self.peak_window_s) + 1)])[-LANDING_MEMORY:]
+                burst = self._max_break(cross, cross + self._n(self.peak_window_s) + 1)
+                self._bursts = (self._bursts + [burst])[-LANDING_MEMORY:]
         strides = super()._typical_landing(row, stride)
         if len(self._bursts) < 3:
             return strides
@@ -137,8 +140,14 @@ class _FootLanding(LandingDetector):
         self._gate_pos = max(self._gate_pos, first)
         while self._gate_pos < stop:
             row = next_still_change(
-                self._signal(), self._gate_pos - h.base, stop - h.base, first - h.base, self._n(STILL_S),
-                self.still_limit, self.by_range, self._still,
+                self._signal(),
+                self._gate_pos - h.base,
+                stop - h.base,
+                first - h.base,
+                self._n(STILL_S),
+                self.still_limit,
+                self.by_range,
+                self._still,
             )
             if row < 0:
                 self._gate_pos = stop
@@ -185,7 +194,7 @@ class FootGyroDetector(_FootLanding):
     """
 
     uses_gyro = True
-    takes_gyro_alone = True
+    needs_acc = False
     unit = 1.0
     min_break = MIN_BREAK_RATE
     min_rise = MIN_RATE_RISE

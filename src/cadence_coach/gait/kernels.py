@@ -1,6 +1,6 @@
 """Compiled per-sample loops of the gait detectors (numba, compiled on first use and cached on disk).
 
-The detector's state machine (gait/foot.py) decides *what* to look for next; these kernels do the looking:
+The detector's state machine (gait/foot/detector.py) decides *what* to look for next; these kernels do the looking:
 each scans rows of the sample history from a start row and stops at the first row that answers, so a
 search costs the samples it examines and one call, whatever the block sizes. Rows are positions in the
 history's held views (``SampleHistory.rows``); every kernel returns -1 where nothing answers yet.
@@ -11,12 +11,14 @@ Units: acceleration m/s^2, angular rate rad/s, squared thresholds in the same un
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numba import njit
+from numba.core.dispatcher import Dispatcher
 
 from ..datatypes import GRAVITY
-from . import landing_kernels
+from . import landing_kernels, trunk_kernels
 
 
 @njit(cache=True, inline="always")
@@ -48,7 +50,9 @@ def first_still(
 
 
 @njit(cache=True)
-def first_rate_beyond(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, threshold: float, sign: float) -> int:
+def first_rate_beyond(
+    gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, threshold: float, sign: float
+) -> int:
     """First row in [start, stop) where ``sign * rate > threshold``, rate = gyro . axis (rad/s)."""
     for i in range(start, stop):
         if sign * _rate(gyro, axis, i) > threshold:
@@ -261,11 +265,27 @@ def stride_displacement(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, tilt: 
 
 _compiled = False
 
+CompileProgress = Callable[[int, int], None]
+"""``progress(done, total)``: the ``done``-th of ``total`` kernels has just been compiled."""
 
-def compile_all() -> None:
+
+def _misses(kernel: Dispatcher) -> int:
+    """How many times ``kernel`` found no usable entry in the on-disk cache (and so compiled)."""
+    return sum(kernel.stats.cache_misses.values())
+
+
+def compile_all(progress: CompileProgress | None = None) -> None:
     """Compile (or load from the on-disk cache) every kernel for the array types the detectors pass:
-    read-only strided views of a sample history. Called once per process before data flows, so a live
-    session never waits for the compiler in the middle of a run."""
+    read-only strided views of a sample history; a no-op after the first call.
+
+    Each command that runs the gait engine calls it once, before data flows: ``analyze`` and ``replay``
+    before building the pipeline, ``run`` before any link is up, ``bench`` before its simulated radio
+    starts (compiling takes seconds on a fresh install and stalls the event loop meanwhile), so a live
+    session never waits for the compiler in the middle of a run. Without it (tests, benchmarks), each
+    kernel compiles on its first call.
+
+    ``progress`` is called after each kernel that had to be compiled (a cold cache), never for one loaded
+    from the cache: a caller can show progress on the first run and stay silent on the next."""
     global _compiled
     if _compiled:
         return
@@ -275,18 +295,26 @@ def compile_all() -> None:
     t, acc, gyro, jerk = held[:, 0], held[:, 2:5], held[:, 5:8], held[:, 9]
     axis, cov = np.array([0.0, 1.0, 0.0]), np.eye(3)
     bounds = (1.0, 0.5, 2.0 * GRAVITY**2)
-    first_still(acc, gyro, 0, 8, 2, *bounds)
-    first_rate_beyond(gyro, axis, 0, 8, 1.0, 1.0)
-    argmax_rate(gyro, axis, 0, 8)
-    first_rate_jump(gyro, axis, 0, 8, 1.0)
-    terminal_swing_start(gyro, axis, 0, 8, 0.0, 0.25)
-    first_trend_break(jerk, 0, 8, 1.0, 1.8, 0.0)
-    quietest(acc, gyro, 0, 8, *bounds[1:])
-    mean_still_force(acc, gyro, 0, 8, *bounds)
-    track_principal_axis(gyro, 0, 8, cov, axis, 0.8)
-    trend_breaks(acc[-2:], np.zeros((4, 10))[:, 2:5])
-    rotation_between(t, gyro, axis, 0, 8)
-    peak_norm(acc, 0, 8)
-    stride_displacement(t, acc, gyro, cov)
+    calls: list[tuple[Dispatcher, tuple]] = [
+        (first_still, (acc, gyro, 0, 8, 2, *bounds)),
+        (first_rate_beyond, (gyro, axis, 0, 8, 1.0, 1.0)),
+        (argmax_rate, (gyro, axis, 0, 8)),
+        (first_rate_jump, (gyro, axis, 0, 8, 1.0)),
+        (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25)),
+        (first_trend_break, (jerk, 0, 8, 1.0, 1.8, 0.0)),
+        (quietest, (acc, gyro, 0, 8, *bounds[1:])),
+        (mean_still_force, (acc, gyro, 0, 8, *bounds)),
+        (track_principal_axis, (gyro, 0, 8, cov, axis, 0.8)),
+        (trend_breaks, (acc[-2:], np.zeros((4, 10))[:, 2:5])),
+        (rotation_between, (t, gyro, axis, 0, 8)),
+        (peak_norm, (acc, 0, 8)),
+        (stride_displacement, (t, acc, gyro, cov)),
+    ]
+    for done, (kernel, args) in enumerate(calls, start=1):
+        misses = _misses(kernel)
+        kernel(*args)
+        if progress is not None and _misses(kernel) > misses:
+            progress(done, len(calls))
     landing_kernels.compile_all()
+    trunk_kernels.compile_all()
     _compiled = True

@@ -224,7 +224,11 @@ class LandingDetector(BodyDetector):
         assert h is not None
         w = self._n(stride)
         lo = max(self._first, h.base, row - self._n(stride_period.WINDOW_S))  # not across a gap's break
-        tops = [self._max_break(row - (k + 1) * w, row - k * w) for k in range(LEVEL_STRIDES) if row - (k + 1) * w >= lo]
+        tops = [
+            self._max_break(row - (k + 1) * w, row - k * w)
+            for k in range(LEVEL_STRIDES)
+            if row - (k + 1) * w >= lo
+        ]
         tops = [x for x in tops if x > self._floor()]  # a window with no landing at all: standing
         if len(tops) < 3 and self.level:
             tops.append(self.level)
@@ -236,7 +240,13 @@ class LandingDetector(BodyDetector):
         h = self.hist
         assert h is not None
         return max_loaded_break(
-            self._signal(), start - h.base, stop - h.base, self._n(RISE_S), self._first - h.base, MIN_RISE, self.unit
+            self._signal(),
+            start - h.base,
+            stop - h.base,
+            self._n(RISE_S),
+            self._first - h.base,
+            MIN_RISE,
+            self.unit,
         )
 
     def _find(self, start: int, stop: int, threshold: float, anywhere: bool = False) -> int | None:
@@ -248,15 +258,21 @@ class LandingDetector(BodyDetector):
         for a, b in [(start, stop)] if anywhere else self._allowed(start, stop):
             while a < b:
                 row = first_loaded_break(
-                    self._signal(), a - h.base, b - h.base, self._n(RISE_S), self._first - h.base, MIN_RISE,
-                    self.unit, threshold,
+                    self._signal(),
+                    a - h.base,
+                    b - h.base,
+                    self._n(RISE_S),
+                    self._first - h.base,
+                    MIN_RISE,
+                    self.unit,
+                    threshold,
                 )
                 if row < 0:
                     break
                 row += h.base
-                if not self.quiet_factor or self._max_break(row, row + 1) > self.quiet_factor * self._max_break(
-                    row - self._n(QUIET_S) - 1, row - 1
-                ):
+                if not self.quiet_factor or self._max_break(
+                    row, row + 1
+                ) > self.quiet_factor * self._max_break(row - self._n(QUIET_S) - 1, row - 1):
                     return row
                 a = row + 1
         return None
@@ -356,7 +372,9 @@ class LandingDetector(BodyDetector):
         h = self.hist
         assert h is not None
         at = min(max(row, self._start_row), h.end - 1)
-        ev = StepEvent(t_ic_s=cand.t_ic, detected_at_s=float(h.arrival[at - h.base]), sensor=self.sensor, side=self.side)
+        ev = StepEvent(
+            t_ic_s=cand.t_ic, detected_at_s=float(h.arrival[at - h.base]), sensor=self.sensor, side=self.side
+        )
         stride = self._stride(cand.t_ic)
         if stride is not None:
             ev.step_time_s = stride / 2

@@ -43,7 +43,14 @@ def _loaded_break(x: np.ndarray, i: int, rise_rows: int, first: int, min_rise: f
 
 @njit(cache=True)
 def first_loaded_break(
-    x: np.ndarray, start: int, stop: int, rise_rows: int, first: int, min_rise: float, unit: float, threshold: float
+    x: np.ndarray,
+    start: int,
+    stop: int,
+    rise_rows: int,
+    first: int,
+    min_rise: float,
+    unit: float,
+    threshold: float,
 ) -> int:
     """First row in [start, stop) (none before ``first``) whose loaded break (see ``_loaded_break``)
     exceeds ``threshold``; -1 if none does."""
@@ -100,7 +107,9 @@ def next_still_change(
 
 
 @njit(cache=True)
-def stride_correlation(x: np.ndarray, start: int, stop: int, bin_rows: int, lag_lo: int, lag_hi: int) -> np.ndarray:
+def stride_correlation(
+    x: np.ndarray, start: int, stop: int, bin_rows: int, lag_lo: int, lag_hi: int
+) -> np.ndarray:
     """Normalised autocorrelation of a vector signal for lags ``lag_lo .. lag_hi - 1`` (in bins).
 
     The rows [start, stop) are averaged in bins of ``bin_rows`` rows (the first bin starts at ``start``;

@@ -75,9 +75,11 @@ IRREGULAR_RISE_G = 0.3
 """While the motion is not periodic (standing, fidgeting, a phone handled, the first steps of a bout),
 or too few steps are known, a step is expected to rise this much, g: a step's loading (0.3-1 g at the
 trunk while walking, more running), not a hand's."""
-RANGE_FRACTION = 0.5
-"""... or, when the motion is larger, this fraction of the vertical acceleration's range over the last
-two seconds (binned): the loading of a running step, not the small rises before it."""
+RANGE_FRACTION = 0.8
+"""... or, running, this fraction of the vertical acceleration's range over the last two seconds (40 ms
+bins, which shave the peaks): below the landing's rise of a running step, above the small rises before
+it (the trunk settling in flight). (Walking steps vary too much in size for it: a slow or impaired step
+loads the trunk far less than the walker's brisk ones.)"""
 REGULAR = 0.3
 """Autocorrelation peak above which the motion is periodic (walking: 0.5-1, standing: below 0.2)."""
 RISES_KEPT = 8
@@ -109,7 +111,7 @@ class AccStepDetector(BodyDetector):
         side: copied into the steps until the side is found from the signals (normally None).
     """
 
-    takes_gyro_alone = True
+    needs_acc = False  # a gyroscope alone gives the steps
 
     def __init__(self, sensor: int, placement: Placement, side: Side | None = None) -> None:
         self.sensor = sensor
@@ -209,12 +211,25 @@ class AccStepDetector(BodyDetector):
         out[:, 0] = t
         back = self.period.back
         opened = self._state[trunk_kernels.BIN_T]
-        need = int((t[-1] - (t[0] if math.isnan(opened) or not self._state[trunk_kernels.NSEEN] else opened)) / BIN_S) + 2
+        need = (
+            int(
+                (t[-1] - (t[0] if math.isnan(opened) or not self._state[trunk_kernels.NSEEN] else opened))
+                / BIN_S
+            )
+            + 2
+        )
         if need > len(self._bins):
             self._bins = np.zeros((need + 64, 4))
         n = trunk_kernels.trunk_signals(
-            t, acc, self._state, self._memory, self._lowpass, np.zeros(3) if back is None else back,
-            BIN_S, out[:, 1:], self._bins,
+            t,
+            acc,
+            self._state,
+            self._memory,
+            self._lowpass,
+            np.zeros(3) if back is None else back,
+            BIN_S,
+            out[:, 1:],
+            self._bins,
         )
         self.period.add(self._bins[:n])
         self.sig.push(out)
@@ -224,11 +239,13 @@ class AccStepDetector(BodyDetector):
         assert self._next_eval is not None
         self._next_eval += EVAL_S
         bins = self.period.bins
-        recent = bins[-int(GRAVITY_WINDOW_S / BIN_S):, 0] if len(bins) else np.zeros(1)
+        recent = bins[-int(GRAVITY_WINDOW_S / BIN_S) :, 0] if len(bins) else np.zeros(1)
         self.running = bool(recent.min() < (FLIGHT_G - 1.0) * GRAVITY)
         self._recent_range = float(recent.max() - recent.min())
         self.period.evaluate(learn_axis=self.fore_aft_possible and not self.running)
-        self.running = self.running and not self.period.stride_periodic  # a thigh falls freely, a body does not
+        self.running = (
+            self.running and not self.period.stride_periodic
+        )  # a thigh falls freely, a body does not
         braking = self.period.fore_aft_steady and not self.running and not self.period.stride_periodic
         if braking != self.braking:  # another signal: its rises are another size
             self.braking = braking
@@ -250,8 +267,18 @@ class AccStepDetector(BodyDetector):
             quiet = -math.inf if last is None else last + (REFRACTORY * step if step else FIRST_REFRACTORY_S)
             due = math.inf if last is None or step is None else last + LATE_FROM * step
             row, what = trunk_kernels.next_rise(
-                held[:, 0], held[:, column], start - base, len(held), self._rise, self._expected_rise(),
-                quiet, due, LATE_RATE / (step or 1.0), LATE_FLOOR, REARM, self._level(),
+                held[:, 0],
+                held[:, column],
+                start - base,
+                len(held),
+                self._rise,
+                self._expected_rise(),
+                quiet,
+                due,
+                LATE_RATE / (step or 1.0),
+                LATE_FLOOR,
+                REARM,
+                self._level(),
             )
             if row < 0:
                 self.pos = self.sig.total
@@ -273,9 +300,13 @@ class AccStepDetector(BodyDetector):
         """The rise a step is expected to make (m/s^2): the smaller foot's median of the recent ones; a
         fixed one while they are too few or the motion is not periodic."""
         if len(self._rises) < 4 or self.period.regularity < REGULAR:
-            return max(IRREGULAR_RISE_G * GRAVITY, RANGE_FRACTION * self._recent_range)
+            return max(
+                IRREGULAR_RISE_G * GRAVITY, RANGE_FRACTION * self._recent_range if self.running else 0.0
+            )
         rises = list(self._rises)
-        return max(MIN_RISE_G * GRAVITY, min(statistics.median(rises[-1::-2]), statistics.median(rises[-2::-2])))
+        return max(
+            MIN_RISE_G * GRAVITY, min(statistics.median(rises[-1::-2]), statistics.median(rises[-2::-2]))
+        )
 
     def _step(self, cross: int, out: BodyOutput) -> None:
         """A step's rise crossed the level at absolute index ``cross``: place the contact, emit."""
@@ -284,7 +315,9 @@ class AccStepDetector(BodyDetector):
         t_ic = self._contact(cross)
         t_cross = float(h.t[cross - h.base])
         self._last_cross = t_cross
-        ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[cross - h.base]), sensor=self.sensor, side=self.side)
+        ev = StepEvent(
+            t_ic_s=t_ic, detected_at_s=float(h.arrival[cross - h.base]), sensor=self.sensor, side=self.side
+        )
         self._timing(ev)
         out.new.append(ev)
         self._complete(cross, t_ic, out)
@@ -310,14 +343,14 @@ class AccStepDetector(BodyDetector):
         held = self.sig.latest()
         base = self.sig.total - len(held)
         first = max(self._gap_at, base, cross - self._n(MAX_STEP_S / 2))
-        look = held[first - base: cross - base + 1]
+        look = held[first - base : cross - base + 1]
         t, v = look[:, 0], look[:, 1]
         trough = float(v.min())
         if trough < (FLIGHT_G - 1.0) * GRAVITY:  # running: from flight, through the step level
             mid = trough + LEVEL * self._expected_rise()
             if float(v.max()) > mid:
                 return contact.extrapolated_edge(t, v, trough, mid, rising=True)
-        near = look[-self._n(LOOK_BACK_S) - 1:]
+        near = look[-self._n(LOOK_BACK_S) - 1 :]
         delay = _group_delay(self._lowpass_hz())
         if self.braking:
             return contact.braking_onset(near[:, 0], near[:, 3]) - delay
@@ -356,14 +389,14 @@ class AccStepDetector(BodyDetector):
         base = self.sig.total - len(held)
         if cross < base:
             return
-        part = held[cross - base: next_cross - base]
+        part = held[cross - base : next_cross - base]
         t, v = part[:, 0], part[:, 1]
         low = int(np.argmin(v))
         trough = float(v[low])
         if trough >= (FLIGHT_G - 1.0) * GRAVITY or low <= 2:
             return
         mid = 0.5 * (float(v[:low].max()) + trough)
-        t_to = contact.extrapolated_edge(t[:low + 1], v[:low + 1], trough, mid, rising=False)
+        t_to = contact.extrapolated_edge(t[: low + 1], v[: low + 1], trough, mid, rising=False)
         if ev.t_ic_s < t_to:
             ev.t_to_s = t_to
             ev.contact_s = t_to - ev.t_ic_s

@@ -1,9 +1,10 @@
-"""What the body-worn (shank, trunk, head) detectors share: their output per block, how they take blocks,
-their sample period."""
+"""What the step detectors share: how they take blocks (:class:`StepDetector`, the foot's too), and for the
+body-worn (shank, trunk, head) ones their output per block and their sample period."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -11,9 +12,9 @@ from ..datatypes import SampleBlock, StepEvent
 from .history import SampleHistory, pieces
 
 HISTORY_S = 4.0
-"""How far back a body-worn detector can look, s."""
+"""How far back a body-worn detector can look, s (:attr:`StepDetector.history_s`)."""
 PIECE_SAMPLES = 512
-"""Longest piece a block is cut into before it enters the history."""
+"""Longest piece a block is cut into before it enters a body-worn detector's history."""
 MAX_RATE_HZ = 2000.0
 """Highest sample rate the history is sized for, Hz."""
 PERIOD_SAMPLES = 9
@@ -40,31 +41,59 @@ def sample_period(t: np.ndarray) -> float | None:
     return dt if dt > 0 else None
 
 
-class BodyDetector:
-    """Base of the body-worn detectors: takes blocks of any length, in pieces that fit the sample history,
-    and hands each piece to ``_feed_piece`` (which appends it to ``self.hist`` and looks for steps)."""
+OutputT = TypeVar("OutputT")
+
+
+class StepDetector(Generic[OutputT]):
+    """Base of the step detectors: takes blocks of any length, in pieces that fit the sample history, and
+    hands each piece to ``_feed_piece`` (which appends it to ``self.hist`` and looks for steps).
+
+    A subclass sets how far back it looks (``history_s``), the longest piece (``piece_samples``), whether
+    it needs angular rate, and the output of a block (``_new_output``).
+    """
 
     needs_gyro = False
     """Blocks without angular rate are ignored by detectors that need it."""
-    takes_gyro_alone = False
-    """Blocks without specific force are ignored unless the detector works from angular rate alone."""
+    needs_acc = True
+    """Blocks without acceleration are ignored by detectors that need it."""
+    history_s = HISTORY_S
+    """How far back the detector can look, s."""
+    piece_samples = PIECE_SAMPLES
+    """Longest piece a block is cut into before it enters the history."""
     hist: SampleHistory | None = None
     dt: float = 0.0
     """Sample period, s (0 until learned)."""
 
-    def feed(self, block: SampleBlock) -> BodyOutput:
-        """Process one block; returns the steps it confirmed (``new``) and completed (``completed``)."""
-        out = BodyOutput()
-        if len(block) == 0 or (block.acc is None and not self.takes_gyro_alone) or (self.needs_gyro and block.gyro is None):
+    def feed(self, block: SampleBlock) -> OutputT:
+        """Process one block (any length); returns the steps it produced."""
+        out = self._new_output()
+        if (
+            len(block) == 0
+            or (self.needs_acc and block.acc is None)
+            or (self.needs_gyro and block.gyro is None)
+        ):
             return out
         if self.hist is None:
-            self.hist = SampleHistory(int(HISTORY_S * MAX_RATE_HZ) + PIECE_SAMPLES)
-        for piece in pieces(block, PIECE_SAMPLES):
+            self.hist = SampleHistory(int(self.history_s * MAX_RATE_HZ) + self.piece_samples)
+        for piece in pieces(block, self.piece_samples):
             self._feed_piece(piece, out)
         return out
 
-    def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
+    def _new_output(self) -> OutputT:
         raise NotImplementedError
+
+    def _feed_piece(self, block: SampleBlock, out: OutputT) -> None:
+        raise NotImplementedError
+
+
+class BodyDetector(StepDetector[BodyOutput]):
+    """Base of the body-worn detectors: a :class:`StepDetector` whose blocks give a :class:`BodyOutput`,
+    with the sample period learned from the first samples held.
+
+    ``feed`` returns the steps a block confirmed (``new``) and completed (``completed``)."""
+
+    def _new_output(self) -> BodyOutput:
+        return BodyOutput()
 
     def _period_known(self) -> bool:
         """Learn the sample period ``self.dt`` (s) from the first samples held; False until enough are."""

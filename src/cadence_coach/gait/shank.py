@@ -78,7 +78,7 @@ class ShankGyroDetector(BodyDetector):
     """
 
     needs_gyro = True
-    takes_gyro_alone = True
+    needs_acc = False
 
     def __init__(self, sensor: int, side: Side | None) -> None:
         self.sensor = sensor
@@ -93,7 +93,6 @@ class ShankGyroDetector(BodyDetector):
         self._stride: float | None = None
         self._pending: tuple[StepEvent, int] | None = None
         self._has_acc: bool | None = None  # whether the sensor measures acceleration (from its first block)
-
 
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         assert self.hist is not None
@@ -185,7 +184,11 @@ class ShankGyroDetector(BodyDetector):
             end = i + int(falls[0])
             start = self._mark - base
             peak = float(w[start:end].max()) if end > start else float(w[i])
-            self._swing_level = peak if self._swing_level is None else LEVEL_MEMORY * self._swing_level + (1 - LEVEL_MEMORY) * peak
+            self._swing_level = (
+                peak
+                if self._swing_level is None
+                else LEVEL_MEMORY * self._swing_level + (1 - LEVEL_MEMORY) * peak
+            )
             self._mark = self.pos = base + end
             self.phase = Phase.SEEK_ZERO
             return True
@@ -253,7 +256,9 @@ class ShankGyroDetector(BodyDetector):
     def _emit(self, t_ic: float, at: int, k_min: int, out: BodyOutput) -> None:
         h = self.hist
         assert h is not None
-        ev = StepEvent(t_ic_s=t_ic, detected_at_s=float(h.arrival[at - h.base]), sensor=self.sensor, side=self.side)
+        ev = StepEvent(
+            t_ic_s=t_ic, detected_at_s=float(h.arrival[at - h.base]), sensor=self.sensor, side=self.side
+        )
         if self._last_ic is not None and MIN_STRIDE_S <= t_ic - self._last_ic <= MAX_STRIDE_S:
             self._stride = t_ic - self._last_ic
             ev.step_time_s = self._stride / 2

@@ -109,7 +109,7 @@ class StepPeriod:
         for k in range(len(bins)):
             if np.isnan(bins[k, 0]):
                 bins[k] = bins[k - 1] if k else (self.bins[-1] if len(self.bins) else 0.0)
-        self.bins = np.concatenate([self.bins, bins])[-self.capacity:]
+        self.bins = np.concatenate([self.bins, bins])[-self.capacity :]
 
     def clear(self) -> None:
         """Forget the binned motion (after a gap); the estimates stand until renewed."""
@@ -139,7 +139,9 @@ class StepPeriod:
             self._learn_axis(round(self.step_s / BIN_S))
             if self.back is not None and not self.fore_aft_steady and self.regularity >= WALKING:
                 ratio = min(self._fore_aft_regularity / max(self._step_regularity, 1e-9), RATIO_CAP)
-                self._ratio = ratio if not self._ratios else RATIO_MEMORY * self._ratio + (1 - RATIO_MEMORY) * ratio
+                self._ratio = (
+                    ratio if not self._ratios else RATIO_MEMORY * self._ratio + (1 - RATIO_MEMORY) * ratio
+                )
                 self._ratios += 1
                 self.fore_aft_steady = self._ratios >= STEADY_COUNT and self._ratio >= STEADY
 
@@ -150,7 +152,7 @@ class StepPeriod:
         if n < FIRST_S / BIN_S or lag < 1:
             return
         now = self.bins[-n:, 1:] - self.bins[-n:, 1:].mean(axis=0)
-        before = self.bins[-n - lag:-lag, 1:] - self.bins[-n - lag:-lag, 1:].mean(axis=0)
+        before = self.bins[-n - lag : -lag, 1:] - self.bins[-n - lag : -lag, 1:].mean(axis=0)
         cov = now.T @ before
         self._cov = AXIS_MEMORY * self._cov + 0.5 * (cov + cov.T)
         values, vectors = np.linalg.eigh(self._cov)
@@ -174,7 +176,11 @@ def _step_lag(acf: np.ndarray) -> tuple[int, bool, float] | None:
     when it has no peak (no periodic motion)."""
     if not np.isfinite(acf).all():
         return None
-    peaks = [k for k in range(int(MIN_LAG_S / BIN_S), len(acf) - 1) if acf[k - 1] <= acf[k] > acf[k + 1] and acf[k] > PEAK_MIN]
+    peaks = [
+        k
+        for k in range(int(MIN_LAG_S / BIN_S), len(acf) - 1)
+        if acf[k - 1] <= acf[k] > acf[k + 1] and acf[k] > PEAK_MIN
+    ]
     if not peaks:
         return None
     highest = max(acf[k] for k in peaks)

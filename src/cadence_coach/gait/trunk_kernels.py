@@ -38,8 +38,15 @@ def _biquad(x: float, c: np.ndarray, z: np.ndarray, k: int) -> float:
 
 @njit(cache=True)
 def trunk_signals(
-    t: np.ndarray, acc: np.ndarray, state: np.ndarray, memory: float, lp: np.ndarray, back: np.ndarray,
-    bin_s: float, out: np.ndarray, bins: np.ndarray,
+    t: np.ndarray,
+    acc: np.ndarray,
+    state: np.ndarray,
+    memory: float,
+    lp: np.ndarray,
+    back: np.ndarray,
+    bin_s: float,
+    out: np.ndarray,
+    bins: np.ndarray,
 ) -> int:
     """Per sample: gravity (exponential mean of the specific force with weight ``memory`` for the old
     value), the vertical dynamic acceleration ``v`` (along gravity, gravity removed), the backward one
@@ -93,8 +100,18 @@ def trunk_signals(
 
 @njit(cache=True)
 def next_rise(
-    t: np.ndarray, s: np.ndarray, start: int, stop: int, state: np.ndarray, height: float,
-    quiet_until: float, due: float, late_rate: float, late_floor: float, rearm: float, level: float,
+    t: np.ndarray,
+    s: np.ndarray,
+    start: int,
+    stop: int,
+    state: np.ndarray,
+    height: float,
+    quiet_until: float,
+    due: float,
+    late_rate: float,
+    late_floor: float,
+    rearm: float,
+    level: float,
 ) -> tuple[int, int]:
     """Scan rows [start, stop) of the step signal ``s`` (m/s^2) for the next rise through the step level.
 
@@ -148,7 +165,9 @@ def compile_all() -> None:
     t, acc = history[:, 0], history[:, 2:5]
     out = np.zeros((8, 4))
     bins = np.zeros((16, 4))
-    trunk_signals(t, acc, np.zeros(SIGNAL_STATE), 0.99, np.array([1.0, 0, 0, 0, 0]), np.zeros(3), 0.04, out[:, 1:], bins)
+    trunk_signals(
+        t, acc, np.zeros(SIGNAL_STATE), 0.99, np.array([1.0, 0, 0, 0, 0]), np.zeros(3), 0.04, out[:, 1:], bins
+    )
     out.flags.writeable = False
     next_rise(out[:, 0], out[:, 2], 0, 8, np.zeros(RISE_STATE), 1.0, 0.0, 1.0, 2.0, 0.3, 0.5, 0.5)
     _compiled = True

@@ -39,10 +39,8 @@ from typing import BinaryIO
 import numpy as np
 
 from ..datatypes import GRAVITY, Placement, SampleBlock, SensorInfo, Side
-from ..errors import UserError
-
-PROFILE_NAME = "csv-import"
-"""The ``profile`` of an imported file's sensor: it has no firmware profile and no packets."""
+from ..errors import UserError, file_errors
+from ..profiles import CSV_IMPORT_PROFILE
 
 ACC_COLUMNS = ("ax", "ay", "az")
 GYRO_COLUMNS = ("gx", "gy", "gz")
@@ -80,6 +78,7 @@ class CsvSource:
         gyro_unit: ``"dps"`` (degrees/s) or ``"rads"`` (rad/s).
         block_s: nominal block length, s; blocks also end at gaps and chunk boundaries.
         sensor: sensor index the blocks carry.
+        chunk_bytes: bytes read from the file at a time.
 
     Attributes:
         sensor_info: the sensor, profile ``csv-import``, address = the file name.
@@ -98,8 +97,10 @@ class CsvSource:
         gyro_unit: str = "dps",
         block_s: float = 1.0,
         sensor: int = 0,
+        chunk_bytes: int = CHUNK_BYTES,
     ) -> None:
         self.path = Path(path)
+        self.chunk_bytes = chunk_bytes
         if acc_unit not in ACC_UNITS:
             raise UserError(f"unknown accelerometer unit {acc_unit!r} (use g or mps2)")
         if gyro_unit not in GYRO_UNITS:
@@ -109,11 +110,12 @@ class CsvSource:
         self.rate_hz = rate_hz
         self.block_s = block_s
         self.sensor = sensor
-        self.sensor_info = SensorInfo(PROFILE_NAME, placement, side, address=self.path.name)
+        self.sensor_info = SensorInfo(CSV_IMPORT_PROFILE, placement, side, address=self.path.name)
         self.bad_rows = 0
         self.first_bad: str | None = None
         self._first_bad_line = 0
-        self._file = _open(self.path)
+        with file_errors(self.path, "the CSV file"):
+            self._file: BinaryIO = open(self.path, "rb")
         self.size_bytes = os.fstat(self._file.fileno()).st_size
         self.bytes_read = 0
         try:
@@ -155,8 +157,8 @@ class CsvSource:
         used = [col[c] for c in axes]
         self._acc = [axes.index(c) if c in axes else -1 for c in ACC_COLUMNS]
         self._gyro = [axes.index(c) if c in axes else -1 for c in GYRO_COLUMNS]
-        self.acc_axes = tuple(k >= 0 for k in self._acc)
-        self.gyro_axes = tuple(k >= 0 for k in self._gyro)
+        self.acc_axes = (self._acc[0] >= 0, self._acc[1] >= 0, self._acc[2] >= 0)
+        self.gyro_axes = (self._gyro[0] >= 0, self._gyro[1] >= 0, self._gyro[2] >= 0)
         self._time = self._baro = None
         if TIME_COLUMN in col:
             self._time = len(used)
@@ -261,7 +263,7 @@ class CsvSource:
         rest = b""
         head, self._head = self._head, b""
         while True:
-            data = head or self._file.read(CHUNK_BYTES)
+            data = head or self._file.read(self.chunk_bytes)
             if not head:
                 self.bytes_read += len(data)
             head = b""
@@ -355,17 +357,6 @@ class CsvSource:
         self.close()
 
 
-def _open(path: Path) -> BinaryIO:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory, not a CSV file") from None
-    except PermissionError:
-        raise UserError(f"{path}: permission denied") from None
-
-
 def _floats(cells: list[str]) -> np.ndarray:
     """The cells as floats; NaN where a cell is empty or not a number."""
     try:
@@ -394,12 +385,12 @@ def _triad(values: np.ndarray, columns: list[int], scale: float) -> np.ndarray |
 
 def _check_rate(rate_hz: float, what: str, hint: str = "") -> None:
     if not MIN_RATE_HZ <= rate_hz <= MAX_RATE_HZ:
-        raise UserError(
-            f"{what} is {rate_hz:g} Hz: expected {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} Hz{hint}"
-        )
+        raise UserError(f"{what} is {rate_hz:g} Hz: expected {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} Hz{hint}")
 
 
-def _check_monotonic(path: Path, t: np.ndarray, lines: np.ndarray, prev_t: float | None, prev_line: int) -> None:
+def _check_monotonic(
+    path: Path, t: np.ndarray, lines: np.ndarray, prev_t: float | None, prev_line: int
+) -> None:
     steps = np.diff(t, prepend=-math.inf if prev_t is None else prev_t)
     bad = np.flatnonzero(steps <= 0)
     if len(bad):

@@ -56,7 +56,10 @@ def crc32(data: np.ndarray, start: int, end: int, tables: np.ndarray) -> int:
     i = start
     while i + 8 <= end:
         lo = crc ^ (
-            np.uint32(data[i]) | (np.uint32(data[i + 1]) << 8) | (np.uint32(data[i + 2]) << 16) | (np.uint32(data[i + 3]) << 24)
+            np.uint32(data[i])
+            | (np.uint32(data[i + 1]) << 8)
+            | (np.uint32(data[i + 2]) << 16)
+            | (np.uint32(data[i + 3]) << 24)
         )
         crc = (
             tables[7, lo & 0xFF]

@@ -23,16 +23,16 @@ import os
 import struct
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
-from ..datatypes import RawPacket, SensorInfo
-from ..errors import UserError
+from ..datatypes import PacketBatch, RawPacket, SensorInfo
+from ..errors import UserError, file_errors
 from . import framing
 from .framing import KIND_EVENT, KIND_PACKET
 
@@ -57,7 +57,7 @@ class RecordingHeader:
     """
 
     sensors: list[SensorInfo]
-    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     source: str = "ble"
     meta: dict = field(default_factory=dict)
 
@@ -71,7 +71,7 @@ class RecordingHeader:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "RecordingHeader":
+    def from_json(cls, d: dict) -> RecordingHeader:
         return cls(
             sensors=[SensorInfo.from_json(s) for s in d["sensors"]],
             started_at=str(d.get("started_at", "")),
@@ -86,79 +86,6 @@ class RecordedEvent:
 
     t_s: float
     data: dict
-
-
-@dataclass(frozen=True, slots=True)
-class PacketBatch:
-    """Consecutive packets of a recording as arrays, for decoding in bulk (no object per packet).
-
-    Attributes:
-        buffer: bytes holding every payload (the file chunk they were read from).
-        start: offset of each payload in ``buffer``, shape (p,), int64.
-        length: length of each payload, bytes, shape (p,), int64.
-        sensor: sensor index of each packet (recording header order), shape (p,), uint8.
-        channel: index of each packet's characteristic in its sensor's ``characteristics``, shape (p,), uint8.
-        t_host: arrival time of each packet on the session time base, s, shape (p,), float64.
-        characteristics: each sensor's characteristic UUIDs, as the recording header lists them.
-    """
-
-    buffer: bytes
-    start: np.ndarray
-    length: np.ndarray
-    sensor: np.ndarray
-    channel: np.ndarray
-    t_host: np.ndarray
-    characteristics: tuple[tuple[str, ...], ...]
-
-    def __len__(self) -> int:
-        return int(self.start.size)
-
-    @property
-    def data(self) -> np.ndarray:
-        """``buffer`` as a uint8 array (no copy)."""
-        return np.frombuffer(self.buffer, np.uint8)
-
-    def __getitem__(self, which: slice | np.ndarray) -> "PacketBatch":
-        """The packets picked by a slice, a boolean mask or indices (sharing ``buffer``)."""
-        return PacketBatch(
-            self.buffer, self.start[which], self.length[which], self.sensor[which], self.channel[which],
-            self.t_host[which], self.characteristics,
-        )
-
-    def raw_packets(self) -> list[RawPacket]:
-        """One :class:`RawPacket` per packet (for the per-packet users: paced replay, PMD and RSC streams)."""
-        buf, uuids = self.buffer, self.characteristics
-        return [
-            RawPacket(s, t, uuids[s][c], buf[a : a + n])
-            for s, c, t, a, n in zip(
-                self.sensor.tolist(), self.channel.tolist(), self.t_host.tolist(),
-                self.start.tolist(), self.length.tolist(),
-            )
-        ]
-
-    @staticmethod
-    def concat(batches: Sequence["PacketBatch"]) -> "PacketBatch":
-        """The packets of ``batches`` in order, as one batch (when they come from different buffers, the
-        byte range each one's payloads span is copied into a new buffer)."""
-        batches = [b for b in batches if len(b)] or list(batches[:1])
-        if len(batches) == 1:
-            return batches[0]
-        first = batches[0]
-        if all(b.buffer is first.buffer for b in batches):
-            buffer, start = first.buffer, np.concatenate([b.start for b in batches])
-        else:
-            parts, starts, offset = [], [], 0
-            for b in batches:
-                lo, hi = int(b.start.min()), int((b.start + b.length).max())
-                parts.append(b.buffer[lo:hi])
-                starts.append(b.start + (offset - lo))
-                offset += hi - lo
-            buffer, start = b"".join(parts), np.concatenate(starts)
-        return PacketBatch(
-            buffer, start, np.concatenate([b.length for b in batches]),
-            np.concatenate([b.sensor for b in batches]), np.concatenate([b.channel for b in batches]),
-            np.concatenate([b.t_host for b in batches]), first.characteristics,
-        )
 
 
 def _parse_event(body: bytes) -> RecordedEvent | None:
@@ -193,9 +120,7 @@ class RecordingWriter:
         self.header = header
         self.flush_interval_s = flush_interval_s
         self.fsync = fsync
-        self._channels = [
-            {uuid: i for i, uuid in enumerate(s.characteristics)} for s in header.sensors
-        ]
+        self._channels = [{uuid: i for i, uuid in enumerate(s.characteristics)} for s in header.sensors]
         self._file: BinaryIO = open(self.path, "xb")
         head = json.dumps(header.to_json(), separators=(",", ":")).encode()
         self._file.write(MAGIC + _U32.pack(len(head)) + head)
@@ -242,7 +167,7 @@ class RecordingWriter:
             self.flush()
             self._file.close()
 
-    def __enter__(self) -> "RecordingWriter":
+    def __enter__(self) -> RecordingWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -254,21 +179,20 @@ class RecordingReader:
 
     Raises :class:`UserError` (one clear line) if the file is missing or not a recording.
 
+    Args:
+        path: the recording.
+        read_size: bytes read from the file at a time.
+
     Attributes:
         corrupt_records: records skipped because their CRC did not match.
         truncated: True if the file ended inside a record (a session that was killed).
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, read_size: int = READ_SIZE) -> None:
         self.path = Path(path)
-        try:
+        self.read_size = read_size
+        with file_errors(self.path, "the recording"):
             self._file: BinaryIO = open(self.path, "rb")
-        except FileNotFoundError:
-            raise UserError(f"{self.path}: no such file") from None
-        except IsADirectoryError:
-            raise UserError(f"{self.path}: is a directory, not a recording") from None
-        except PermissionError:
-            raise UserError(f"{self.path}: permission denied") from None
         if self._file.read(len(MAGIC)) != MAGIC:
             self._file.close()
             raise UserError(f"{self.path}: not a cadence-coach recording (bad magic bytes)")
@@ -297,9 +221,9 @@ class RecordingReader:
     def batches(self, max_packets: int = 65536) -> Iterator[PacketBatch | RecordedEvent]:
         """Packets (as :class:`PacketBatch` es of at most ``max_packets``) and events, in file order.
 
-        A batch holds consecutive packets: it ends at an event, at the end of a read chunk (1 MiB) or
-        at ``max_packets``. Stops at a truncated or torn last record (``truncated``); corrupt records are
-        skipped and counted (``corrupt_records``).
+        A batch holds consecutive packets: it ends at an event, at the end of a read chunk
+        (``read_size``) or at ``max_packets``. Stops at a truncated or torn last record (``truncated``);
+        corrupt records are skipped and counted (``corrupt_records``).
         """
         if max_packets < 1:
             raise ValueError("max_packets must be >= 1")
@@ -323,8 +247,13 @@ class RecordingReader:
             self.corrupt_records += corrupt
             if n:
                 yield PacketBatch(
-                    chunk, starts[:n].copy(), lengths[:n].copy(), sensors[:n].copy(), channels[:n].copy(),
-                    t_ns[:n] * 1e-9, self._uuids,
+                    chunk,
+                    starts[:n].copy(),
+                    lengths[:n].copy(),
+                    sensors[:n].copy(),
+                    channels[:n].copy(),
+                    t_ns[:n] * 1e-9,
+                    self._uuids,
                 )
             if status == framing.EVENT:
                 event = _parse_event(chunk[ev_start:ev_end])
@@ -339,7 +268,7 @@ class RecordingReader:
                 if eof:
                     self.truncated = pos < len(chunk)
                     return
-                more = f.read(READ_SIZE)
+                more = f.read(self.read_size)
                 eof = not more
                 chunk = chunk[pos:] + more
                 pos = 0
@@ -356,7 +285,7 @@ class RecordingReader:
 
     @property
     def bytes_read(self) -> int:
-        """Bytes of the file read so far (reading runs up to 1 MiB ahead of the records yielded)."""
+        """Bytes of the file read so far (reading runs up to ``read_size`` ahead of the records yielded)."""
         return 0 if self._file.closed else self._file.tell()
 
     def packets(self) -> Iterator[RawPacket]:
@@ -368,7 +297,7 @@ class RecordingReader:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> "RecordingReader":
+    def __enter__(self) -> RecordingReader:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -55,7 +55,9 @@ class ClockSync:
         self._v = -np.inf  # max of (applied + slew * arrival) so far
         self._last: tuple[float, float] | None = None  # (sensor time, applied offset) of the last packet
 
-    def map(self, packet_sensor_t: np.ndarray, packet_arrival: np.ndarray, sample_sensor_t: np.ndarray) -> np.ndarray:
+    def map(
+        self, packet_sensor_t: np.ndarray, packet_arrival: np.ndarray, sample_sensor_t: np.ndarray
+    ) -> np.ndarray:
         """Session times of a batch's samples.
 
         Args:

@@ -1,42 +1,17 @@
-"""Per-sensor decoding: raw packets in, timestamped sample blocks out.
-
-A :class:`SensorStream` owns what is stateful about one sensor's data: the decoder chosen by its firmware
-profile, counter unwrapping, lost-packet detection and the sensor-to-host clock mapping. Malformed
-packets are counted and skipped, never raised.
-"""
+"""Decoding state of one open IMU sensor (decoders/open_imu.py): counter unwrapping, lost and repeated
+packets, gaps and the sensor-to-host clock mapping; raw packets in, timestamped sample blocks out."""
 
 from __future__ import annotations
 
-import logging
 import math
-from collections.abc import Callable
-from typing import Protocol
 
 import numpy as np
 
-from .clock import ClockSync, unwrap_counter, unwrap_one
-from ..datatypes import PodReading, RawPacket, SampleBlock
+from ..datatypes import PacketBatch, RawPacket, SampleBlock
 from ..decoders import open_imu
-from .polar_pmd import PolarPmdStream
 from ..profiles import Profile
-from .rsc import RscStream
-from ..sources.recording import PacketBatch
-
-log = logging.getLogger(__name__)
-
-
-class SensorStream(Protocol):
-    """Turns one sensor's raw packets into sample blocks (or, for pods that compute them, readings)."""
-
-    malformed: int
-    """Packets that could not be decoded (counted, logged once in a while, skipped)."""
-    lost_packets: int
-    """Packets detected as missing from the sensor's counters."""
-
-    def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock | PodReading]:
-        """Decode consecutive packets of this sensor: sample blocks (one per run of samples without a
-        gap) or pod readings. Never raises for bad payloads."""
-        ...
+from .base import MalformedLog
+from .clock import ClockSync, unwrap_counter, unwrap_one
 
 
 class OpenImuStream:
@@ -45,18 +20,27 @@ class OpenImuStream:
     at a time with the same arithmetic on plain numbers (the same blocks, without the array set-up).
 
     ``profile`` is accepted for a uniform constructor; open IMU packets describe their own rate and ranges.
+
+    Attributes:
+        lost_packets: packets judged missing from jumps of the sequence counter.
     """
 
     def __init__(self, sensor: int, profile: Profile | None = None) -> None:
         self.sensor = sensor
-        self.malformed = 0
         self.lost_packets = 0
+        self._malformed = MalformedLog(sensor, "open IMU")
         self._clock = ClockSync()
         self._last_seq: int | None = None
         self._last_t0: int | None = None
         self._next_sensor_t: float | None = None
 
+    @property
+    def malformed(self) -> int:
+        """Packets that could not be decoded (skipped)."""
+        return self._malformed.count
+
     def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock]:
+        """Decode consecutive packets of this sensor: one block per run of samples without a gap."""
         if len(packets) == 1 and self._last_seq is not None:
             return self._feed_one(packets[0])
         batch = open_imu.parse_batch([p.payload for p in packets])
@@ -71,7 +55,7 @@ class OpenImuStream:
     def _blocks(self, batch: open_imu.ImuBatch, t_host: np.ndarray) -> list[SampleBlock]:
         """Sample blocks from decoded packets; ``t_host`` is the arrival time of every input packet, s."""
         if batch.rejected:
-            self._count_malformed(batch.rejected)
+            self._malformed.skip(batch.rejected)
         if batch.index.size == 0:
             return []
         seq = unwrap_counter(batch.sequence, 16, self._last_seq)
@@ -101,7 +85,9 @@ class OpenImuStream:
         frame_in_packet = np.arange(int(n.sum())) - np.repeat(first_frame, n)
         sensor_t = np.repeat(t0_s, n) + frame_in_packet * np.repeat(period, n)
         last_t = t0_s + (n - 1) * period
-        expected_t0 = np.concatenate([[np.nan if self._next_sensor_t is None else self._next_sensor_t], last_t[:-1] + period[:-1]])
+        expected_t0 = np.concatenate(
+            [[np.nan if self._next_sensor_t is None else self._next_sensor_t], last_t[:-1] + period[:-1]]
+        )
         gap = (lost > 0) | (t0_s > expected_t0 + 0.5 * period)
         self._next_sensor_t = float(last_t[-1] + period[-1])
         arrival = t_host[index]
@@ -140,7 +126,7 @@ class OpenImuStream:
         except open_imu.DecodeError:
             p = None
         if p is None or p.acc.shape[0] == 0:
-            self._count_malformed(1)
+            self._malformed.skip()
             return []
         assert self._last_seq is not None and self._last_t0 is not None
         seq = unwrap_one(p.sequence, 16, self._last_seq)
@@ -164,34 +150,15 @@ class OpenImuStream:
             baro[-1] = p.pressure_pa
         return [
             SampleBlock(
-                sensor=self.sensor, t=t, acc=p.acc, gyro=p.gyro, baro_pa=baro, t_arrival=packet.t_host,
-                gap_before=gap, acc_range=p.acc_range, gyro_range=p.gyro_range, arrival=np.full(n, packet.t_host),
+                sensor=self.sensor,
+                t=t,
+                acc=p.acc,
+                gyro=p.gyro,
+                baro_pa=baro,
+                t_arrival=packet.t_host,
+                gap_before=gap,
+                acc_range=p.acc_range,
+                gyro_range=p.gyro_range,
+                arrival=np.full(n, packet.t_host),
             )
         ]
-
-    def _count_malformed(self, k: int) -> None:
-        before = self.malformed
-        self.malformed += k
-        if before < 3 or self.malformed // 1000 > before // 1000:
-            log.warning("sensor %d: %d malformed packet(s) skipped (%d so far)", self.sensor, k, self.malformed)
-
-
-STREAMS: dict[str, Callable[[int, Profile | None], SensorStream]] = {
-    "open_imu": OpenImuStream,
-    "polar_pmd": PolarPmdStream,
-    "rsc": RscStream,
-}
-"""Stream decoder class by the ``decoder`` name a firmware profile gives."""
-
-
-def feed_batch(stream: SensorStream, packets: PacketBatch) -> list[SampleBlock | PodReading]:
-    """``stream.feed_many`` for packets read in bulk (one sensor's): open IMU decodes them from the
-    buffer; the other streams (rare in recordings) get them as :class:`RawPacket` s."""
-    if isinstance(stream, OpenImuStream):
-        return stream.feed_batch(packets)
-    return stream.feed_many(packets.raw_packets())
-
-
-def make_stream(decoder: str, sensor: int, profile: Profile | None = None) -> SensorStream:
-    """The stream decoder for a profile's decoder name, configured by the profile; KeyError if unknown."""
-    return STREAMS[decoder](sensor, profile)

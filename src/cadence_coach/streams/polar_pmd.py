@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .clock import ClockSync
 from ..datatypes import GRAVITY, RawPacket, SampleBlock
 from ..decoders import polar_pmd
 from ..decoders.errors import DecodeError
 from ..decoders.polar_pmd import MeasurementType, OpCode, SettingType
 from ..profiles import Profile
+from .base import MalformedLog, PacketwiseStream
+from .clock import ClockSync
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class _Channel:
     last_t: float = -math.inf
 
 
-class PolarPmdStream:
+class PolarPmdStream(PacketwiseStream[SampleBlock]):
     """Decodes one Polar sensor's PMD frames (and control point responses) into sample blocks.
 
     Args:
@@ -74,10 +75,10 @@ class PolarPmdStream:
 
     def __init__(self, sensor: int, profile: Profile | None = None) -> None:
         self.sensor = sensor
-        self.malformed = 0
         self.lost_packets = 0
         self.resyncs = 0
         self.control_errors = 0
+        self._malformed = MalformedLog(sensor, "PMD")
         settings = profile.raw.get("pmd", {}) if profile else {}
         characteristics = profile.characteristics if profile else {}
         self.control_uuid = characteristics.get("control", polar_pmd.CONTROL_UUID)
@@ -94,9 +95,10 @@ class PolarPmdStream:
             self._channels[kind] = _Channel(1.0 / float(chosen.get("sample_rate_hz", DEFAULT_RATE_HZ)), full)
         self._epoch_ns: int | None = None
 
-    def feed_many(self, packets: list[RawPacket]) -> list[SampleBlock]:
-        """Decode consecutive notifications and indications of this sensor."""
-        return [b for b in map(self.feed, packets) if b is not None]
+    @property
+    def malformed(self) -> int:
+        """Payloads that could not be decoded (skipped)."""
+        return self._malformed.count
 
     def feed(self, packet: RawPacket) -> SampleBlock | None:
         """Decode one notification or indication; None if it held no new samples or was malformed."""
@@ -108,7 +110,7 @@ class PolarPmdStream:
             if not np.isfinite(frame.samples).all():
                 raise DecodeError("PMD frame with non-finite values")
         except DecodeError as exc:
-            self._count_malformed(exc)
+            self._malformed.skip(reason=exc)
             return None
         return self._timed_block(frame, packet.t_host)
 
@@ -169,21 +171,19 @@ class PolarPmdStream:
             is_start = response.ok and response.op_code == OpCode.REQUEST_MEASUREMENT_START
             settings = response.settings() if is_start else {}
         except DecodeError as exc:
-            self._count_malformed(exc)
+            self._malformed.skip(reason=exc)
             return
         if not response.ok:
             self.control_errors += 1
             if self.control_errors <= 3:
                 log.warning(
                     "sensor %d: PMD command %d for measurement %d failed with status %d",
-                    self.sensor, response.op_code, response.measurement, response.status,
+                    self.sensor,
+                    response.op_code,
+                    response.measurement,
+                    response.status,
                 )
             return
         factor = settings.get(SettingType.FACTOR)
         if factor and math.isfinite(factor[0]) and factor[0] != 0:
             self.factors[response.measurement] = factor[0]
-
-    def _count_malformed(self, exc: Exception) -> None:
-        self.malformed += 1
-        if self.malformed <= 3 or self.malformed % 1000 == 0:
-            log.warning("sensor %d: malformed PMD payload #%d skipped: %s", self.sensor, self.malformed, exc)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from ..datatypes import PodReading, RawPacket
 from ..decoders import rsc
 from ..decoders.errors import DecodeError
 from ..profiles import Profile
+from .base import MalformedLog, PacketwiseStream
 
-log = logging.getLogger(__name__)
 
-
-class RscStream:
+class RscStream(PacketwiseStream[PodReading]):
     """Decodes one RSC pod's measurements (and its feature read, when the source passes it on).
 
     Args:
@@ -27,17 +24,18 @@ class RscStream:
 
     def __init__(self, sensor: int, profile: Profile | None = None) -> None:
         self.sensor = sensor
-        self.malformed = 0
         self.lost_packets = 0
+        self._malformed = MalformedLog(sensor, "RSC")
         self.feature: rsc.RscFeature | None = None
         characteristics = profile.characteristics if profile else {}
         self.feature_uuid = characteristics.get("feature", rsc.FEATURE_UUID)
         one_foot = profile is not None and profile.raw.get("rsc", {}).get("cadence_counts") == "one_foot"
         self.cadence_scale = 2.0 if one_foot else 1.0
 
-    def feed_many(self, packets: list[RawPacket]) -> list[PodReading]:
-        """Decode consecutive payloads of this pod."""
-        return [r for r in map(self.feed, packets) if r is not None]
+    @property
+    def malformed(self) -> int:
+        """Payloads that could not be decoded (skipped)."""
+        return self._malformed.count
 
     def feed(self, packet: RawPacket) -> PodReading | None:
         """Decode one measurement; None for a feature read or a malformed payload."""
@@ -47,9 +45,7 @@ class RscStream:
                 return None
             m = rsc.parse_measurement(packet.payload)
         except DecodeError as exc:
-            self.malformed += 1
-            if self.malformed <= 3 or self.malformed % 1000 == 0:
-                log.warning("sensor %d: malformed RSC payload #%d skipped: %s", self.sensor, self.malformed, exc)
+            self._malformed.skip(reason=exc)
             return None
         reports_running = self.feature is None or self.feature.walking_running_status
         return PodReading(

@@ -235,7 +235,7 @@ class Voice:
             sink, self._sink = self._sink, None
             sink.close(t_end_s)
 
-    def __enter__(self) -> "Voice":
+    def __enter__(self) -> Voice:
         self.start()
         return self
 

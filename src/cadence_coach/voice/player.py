@@ -17,7 +17,8 @@ import logging
 import os
 import threading
 import time
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -127,6 +128,7 @@ class Player:
         metronome_spm: metronome rate, steps/min, or None.
         on_unplayed: called (from the supervisor thread) with each queued cue lost to a device failure.
         opener: opens the stream; the default uses sounddevice.
+        backoff_s: waits between reopen attempts after a device loss, s; the last one repeats.
     """
 
     def __init__(
@@ -138,6 +140,7 @@ class Player:
         metronome_spm: float | None = None,
         on_unplayed: Callable[[CueRecord], None] = lambda record: None,
         opener: StreamOpener = open_sounddevice_stream,
+        backoff_s: tuple[float, ...] = BACKOFF_S,
     ) -> None:
         self.mixer = Mixer(rate_hz, metronome_spm, max_block=max(blocksize, 4096))
         self.blocksize = blocksize
@@ -148,6 +151,7 @@ class Player:
         self.reopens = 0
         self._on_unplayed = on_unplayed
         self._opener = opener
+        self._backoff_s = backoff_s
         self._stream: OutputStream | None = None
         self._output_latency_s = 0.0
         self._heartbeat = 0.0
@@ -205,7 +209,9 @@ class Player:
         self._stream, self.device_name = stream, name
         self._output_latency_s = float(stream.latency)
         deadline = time.monotonic() + WARMUP_TIMEOUT_S
-        while self.mixer.frames_rendered - start_frame < WARMUP_S * self.rate_hz and time.monotonic() < deadline:
+        while (
+            self.mixer.frames_rendered - start_frame < WARMUP_S * self.rate_hz and time.monotonic() < deadline
+        ):
             time.sleep(0.01)
 
     def open(self) -> None:
@@ -248,7 +254,7 @@ class Player:
                 for record in self.mixer.drain_pending():
                     self._on_unplayed(record)
                 attempt = 0
-            if self._closing.wait(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]):
+            if self._closing.wait(self._backoff_s[min(attempt, len(self._backoff_s) - 1)]):
                 return
             attempt += 1
             try:

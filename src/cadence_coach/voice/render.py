@@ -24,11 +24,12 @@ import io
 import logging
 import os
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from math import gcd
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -98,7 +99,12 @@ def read_pcm_wav(path: Path) -> tuple[np.ndarray, int]:
     """
     try:
         with wave.open(str(path), "rb") as w:
-            channels, width, rate, promised = w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getnframes()
+            channels, width, rate, promised = (
+                w.getnchannels(),
+                w.getsampwidth(),
+                w.getframerate(),
+                w.getnframes(),
+            )
             raw = w.readframes(promised)
     except (OSError, EOFError, wave.Error) as exc:
         raise InvalidWav(f"{path.name}: unreadable WAV ({exc})") from None
@@ -246,7 +252,9 @@ class PhraseRenderer:
         assert last_error is not None
         raise last_error
 
-    def render_clips(self, phrases: dict[str, str], rate_hz: int, volume: float = 1.0) -> dict[str, np.ndarray]:
+    def render_clips(
+        self, phrases: dict[str, str], rate_hz: int, volume: float = 1.0
+    ) -> dict[str, np.ndarray]:
         """Clips (float32 at ``rate_hz``) of every phrase that could be rendered, by cue id.
 
         A phrase that fails is logged as a warning and left out; if the speech engine cannot start at all,

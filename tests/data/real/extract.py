@@ -62,7 +62,10 @@ def read_gaitmap_imu(path: Path, foot: str) -> np.ndarray:
     with open(path) as f:
         sensors = next(csv.reader([f.readline()]))
         axes = next(csv.reader([f.readline()]))
-        cols = [next(i for i, (s, a) in enumerate(zip(sensors, axes)) if s == f"{foot}_sensor" and a == ax) for ax in AXES]
+        cols = [
+            next(i for i, (s, a) in enumerate(zip(sensors, axes)) if s == f"{foot}_sensor" and a == ax)
+            for ax in AXES
+        ]
         data = np.loadtxt(f, delimiter=",")
     return data[:, cols]
 
@@ -102,7 +105,9 @@ def gaitmap_102hz(root: Path) -> None:
         write_events(f"gaitmap_foot_{foot}_102hz", rows)
 
 
-def mobgap(root: Path, subject: str, test: str, trial: str, name: str, cut_s: tuple[float, float] | None) -> None:
+def mobgap(
+    root: Path, subject: str, test: str, trial: str, name: str, cut_s: tuple[float, float] | None
+) -> None:
     """Lower-back IMU (acc in g, gyro in deg/s, 100 Hz) with the Stereophoto (mocap) and INDIP micro
     walking bouts that lie inside the cut."""
     from scipy.io import loadmat

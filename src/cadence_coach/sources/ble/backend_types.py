@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bleak.backends.client import BaseBleakClient
 from bleak.backends.scanner import BaseBleakScanner
+
+if TYPE_CHECKING:
+    from bleak import BleakScanner
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +18,10 @@ class BleakBackends:
 
     scanner: type[BaseBleakScanner] | None = None
     client: type[BaseBleakClient] | None = None
+
+    def scanner_args(self) -> BleakScanner.ExtraArgs:
+        """Keyword arguments for ``BleakScanner``'s class methods: ``backend=`` when one is set."""
+        return {} if self.scanner is None else {"backend": self.scanner}
 
 
 PLATFORM = BleakBackends()

@@ -27,7 +27,7 @@ class GattLayout:
     stop: tuple[bytes, ...]
 
     @classmethod
-    def from_profile(cls, profile: Profile) -> "GattLayout":
+    def from_profile(cls, profile: Profile) -> GattLayout:
         """Read the layout from a loaded profile; :class:`UserError` if it names no service or data."""
         if not profile.service or not profile.data_characteristics:
             raise UserError(f"firmware profile {profile.name!r} names no BLE service or data characteristic")

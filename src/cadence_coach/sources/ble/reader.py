@@ -143,7 +143,7 @@ class BleSensorReader:
         """Current time on the session time base, s."""
         return time.monotonic() - self.session_start
 
-    async def __aenter__(self) -> "BleSensorReader":
+    async def __aenter__(self) -> BleSensorReader:
         await self.start()
         return self
 
@@ -173,7 +173,9 @@ class BleSensorReader:
         try:
             if client.is_connected and self.layout.control:
                 for command in self.layout.stop:
-                    await asyncio.wait_for(client.write_gatt_char(self.layout.control, command, response=True), 2.0)
+                    await asyncio.wait_for(
+                        client.write_gatt_char(self.layout.control, command, response=True), 2.0
+                    )
         except (BleakError, TimeoutError, OSError) as exc:
             log.debug("sensor %d: stop command not written: %s", self.sensor, exc)
         try:
@@ -187,7 +189,9 @@ class BleSensorReader:
             match = lambda d, ad: d.address.lower() == wanted  # noqa: E731
         else:
             match = lambda d, ad: ad.local_name == self.device  # noqa: E731
-        found = await BleakScanner.find_device_by_filter(match, timeout=self.scan_timeout_s, backend=self.backend.scanner)
+        found = await BleakScanner.find_device_by_filter(
+            match, timeout=self.scan_timeout_s, **self.backend.scanner_args()
+        )
         if found is None:
             raise UserError(f"no Bluetooth LE device {self.device!r} found within {self.scan_timeout_s:g} s")
         return found
@@ -198,7 +202,10 @@ class BleSensorReader:
         self.address = found.address
         self.name = found.name or self.name
         client = BleakClient(
-            found, disconnected_callback=self._on_disconnect, timeout=self.connect_timeout_s, backend=self.backend.client
+            found,
+            disconnected_callback=self._on_disconnect,
+            timeout=self.connect_timeout_s,
+            backend=self.backend.client,
         )
         try:
             async with asyncio.timeout(self.connect_timeout_s):
@@ -263,7 +270,9 @@ class BleSensorReader:
             outage = self.now() - (self._lost_at or self.now())
             self.stats.reconnects += 1
             self.stats.reconnect_durations_s.append(outage)
-            self._emit("reconnected", f"{self.address}: after {outage * 1000:.0f} ms, {attempts} attempt(s)", outage)
+            self._emit(
+                "reconnected", f"{self.address}: after {outage * 1000:.0f} ms, {attempts} attempt(s)", outage
+            )
 
     def _emit(self, kind: LinkEventKind, detail: str, outage_s: float | None = None) -> None:
         if self._on_event is not None:

@@ -36,16 +36,20 @@ def recognise(name: str | None, service_uuids: list[str], profiles: list[Profile
     return next((p.name for p in profiles if p.matches(name, service_uuids)), None)
 
 
-async def scan(timeout_s: float = 5.0, backend: BleakBackends = PLATFORM, profiles: list[Profile] | None = None) -> list[FoundDevice]:
+async def scan(
+    timeout_s: float = 5.0, backend: BleakBackends = PLATFORM, profiles: list[Profile] | None = None
+) -> list[FoundDevice]:
     """Scan for ``timeout_s`` s; devices matching a profile first, then by signal strength.
 
     Raises :class:`UserError` (one line) when there is no usable Bluetooth adapter.
     """
     profiles = all_profiles() if profiles is None else profiles
     try:
-        seen = await BleakScanner.discover(timeout=timeout_s, return_adv=True, backend=backend.scanner)
+        seen = await BleakScanner.discover(timeout=timeout_s, return_adv=True, **backend.scanner_args())
     except FileNotFoundError:
-        raise UserError("no Bluetooth adapter: the Bluetooth service (BlueZ on D-Bus) is not running") from None
+        raise UserError(
+            "no Bluetooth adapter: the Bluetooth service (BlueZ on D-Bus) is not running"
+        ) from None
     except (BleakError, OSError) as exc:
         raise UserError(f"no usable Bluetooth adapter: {exc or type(exc).__name__}") from None
     found = [

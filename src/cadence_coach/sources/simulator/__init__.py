@@ -3,11 +3,12 @@
 One facade::
 
     sim = simulate("long-descent-overstride", duration_s=300, seed=1, rate_hz=200, feet="both")
+    sim = simulate_draw(draw_run(7))         # or a run drawn at random (runner, course, sensors)
     summary = write(sim, "run.ccrec")        # + run.ccrec.truth.json
     signals = true_signals(sim, 0, t)        # noise-free sensor signals and pose at times t
 
 Stages (one module each): :mod:`.course` grade over distance, :mod:`.scenarios` named courses,
-:mod:`.runner` behaviour step by step, :mod:`.foot` foot kinematics, :mod:`.imu` sensor model,
+:mod:`.draws` random runs, :mod:`.runner` behaviour step by step, :mod:`.foot` foot kinematics, :mod:`.imu` sensor model,
 :mod:`.wire` clocks, packets and radio, :mod:`.truth` the sidecar. See docs/simulator.md.
 """
 
@@ -27,23 +28,28 @@ from ...decoders import open_imu
 from ...errors import UserError
 from ..recording import RecordingHeader, RecordingWriter
 from .course import Course
+from .draws import DRAW_SCENARIO, RunDraw, draw_run
 from .foot import FootTrajectory, foot_from_plan
 from .imu import ImuModel
 from .runner import Runner, StepPlan, plan_steps
-from .scenarios import SCENARIOS, build_scenario, scenario_names
+from .scenarios import SCENARIOS, Scenario, build_scenario, lay_out, scenario_names
 from .truth import Truth, build_episodes, build_grade, build_steps, load_truth, truth_path, write_truth
 from .wire import Link, PacketPlan, encode_packets, plan_packets
 
 __all__ = [
+    "DRAW_SCENARIO",
     "SCENARIOS",
+    "RunDraw",
     "Simulation",
     "SensorSamples",
     "TrueSignals",
     "WriteSummary",
     "Truth",
+    "draw_run",
     "load_truth",
     "scenario_names",
     "simulate",
+    "simulate_draw",
     "true_signals",
     "truth_path",
     "write",
@@ -187,26 +193,14 @@ def simulate(
     Raises:
         UserError: for any bad argument, naming the allowed values.
     """
-    _check(scenario, duration_s, rate_hz, feet, interval_ms, loss, acc_range_g, gyro_range_dps, standing_s)
-    if not (isinstance(seed, int) and seed >= 0):
-        raise UserError(f"seed {seed!r}: give a whole number >= 0")
-    seeds = np.random.SeedSequence(seed).spawn(4)
-    world_rng = np.random.default_rng(seeds[0])
+    if scenario not in SCENARIOS:
+        raise UserError(f"unknown scenario {scenario!r} (known: {', '.join(scenario_names())})")
+    _check(duration_s, rate_hz, feet, interval_ms, loss, acc_range_g, gyro_range_dps, standing_s)
+    _check_seed(seed)
+    world_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[0])
     flat_speed = float(world_rng.uniform(2.8, 3.2))
     runner = Runner.random(world_rng, flat_speed)
     layout = build_scenario(scenario, duration_s - standing_s, runner, world_rng)
-    plan = plan_steps(
-        layout.course, runner, duration_s, np.random.default_rng(seeds[1]), layout.episodes, layout.walk_ranges_m, standing_s
-    )
-    trajectories = (foot_from_plan(plan, 0, layout.course), foot_from_plan(plan, 1, layout.course))
-    sensor_rng = np.random.default_rng(seeds[2])
-    wire_rng = np.random.default_rng(seeds[3])
-    sensors = []
-    for side in FEET[feet]:
-        imu = ImuModel.random(sensor_rng, rate_hz, acc_range_g, gyro_range_dps)
-        link = Link.random(wire_rng, rate_hz, interval_ms / 1000.0, loss)
-        t = link.sample_times(duration_s)
-        sensors.append(SimulatedSensor(side, imu, link, t, plan_packets(link, t, wire_rng, baro)))
     options = {
         "feet": feet,
         "interval_ms": interval_ms,
@@ -216,10 +210,68 @@ def simulate(
         "gyro_range_dps": gyro_range_dps,
         "standing_s": standing_s,
     }
-    sim = Simulation(scenario, seed, duration_s, rate_hz, options, layout.course, runner, plan, trajectories, sensors)
+    return _assemble(layout, runner, seed, duration_s, rate_hz, options)
+
+
+def simulate_draw(draw: RunDraw) -> Simulation:
+    """Simulate a drawn run (:func:`.draws.draw_run`); the scenario is "random" and the truth sidecar
+    also records the draw (``draw``: strike style, course style, segments with their episodes).
+
+    Raises:
+        UserError: for a draw whose session settings are out of range (after changing them).
+    """
+    d = draw
+    _check(
+        d.duration_s, d.rate_hz, d.feet, d.interval_ms, d.loss, d.acc_range_g, d.gyro_range_dps, d.standing_s
+    )
+    _check_seed(d.seed)
+    layout = lay_out(
+        DRAW_SCENARIO, list(d.segments), d.duration_s - d.standing_s, d.runner, np.random.default_rng(d.seed)
+    )
+    options = {
+        "feet": d.feet,
+        "interval_ms": d.interval_ms,
+        "loss": d.loss,
+        "baro": d.baro,
+        "acc_range_g": d.acc_range_g,
+        "gyro_range_dps": d.gyro_range_dps,
+        "standing_s": d.standing_s,
+    }
+    sim = _assemble(layout, d.runner, d.seed, d.duration_s, d.rate_hz, options)
+    sim.truth["draw"] = d.as_dict()
+    return sim
+
+
+def _assemble(
+    layout: Scenario, runner: Runner, seed: int, duration_s: float, rate_hz: float, options: dict
+) -> Simulation:
+    """Plan the steps of a laid-out course, build the feet, sensors and links, and the truth."""
+    seeds = np.random.SeedSequence(seed).spawn(4)
+    o = options
+    plan = plan_steps(
+        layout.course,
+        runner,
+        duration_s,
+        np.random.default_rng(seeds[1]),
+        layout.episodes,
+        layout.walk_ranges_m,
+        o["standing_s"],
+    )
+    trajectories = (foot_from_plan(plan, 0, layout.course), foot_from_plan(plan, 1, layout.course))
+    sensor_rng = np.random.default_rng(seeds[2])
+    wire_rng = np.random.default_rng(seeds[3])
+    sensors = []
+    for side in FEET[o["feet"]]:
+        imu = ImuModel.random(sensor_rng, rate_hz, o["acc_range_g"], o["gyro_range_dps"])
+        link = Link.random(wire_rng, rate_hz, o["interval_ms"] / 1000.0, o["loss"])
+        t = link.sample_times(duration_s)
+        sensors.append(SimulatedSensor(side, imu, link, t, plan_packets(link, t, wire_rng, o["baro"])))
+    sim = Simulation(
+        layout.name, seed, duration_s, rate_hz, options, layout.course, runner, plan, trajectories, sensors
+    )
     steps = build_steps(plan, layout.course, trajectories, duration_s)
     sim.truth = {
-        "scenario": scenario,
+        "scenario": layout.name,
         "seed": seed,
         "rate_hz": rate_hz,
         "duration_s": duration_s,
@@ -258,8 +310,13 @@ def write(sim: Simulation, out_path: str | os.PathLike) -> WriteSummary:
         sensors=[s.info for s in sim.sensors],
         started_at="1970-01-01T00:00:00+00:00",
         source="simulator",
-        meta={"scenario": sim.scenario, "seed": sim.seed, "rate_hz": sim.rate_hz, "duration_s": sim.duration_s,
-              "options": sim.options},
+        meta={
+            "scenario": sim.scenario,
+            "seed": sim.seed,
+            "rate_hz": sim.rate_hz,
+            "duration_s": sim.duration_s,
+            "options": sim.options,
+        },
     )
     try:
         with RecordingWriter(out, header) as writer:
@@ -286,8 +343,16 @@ def _packets(sim: Simulation, index: int) -> Iterator[RawPacket]:
         b = int(plan.start[stop - 1] + plan.count[stop - 1])
         samples = sim.samples(index, a, b)
         for arrival, payload in encode_packets(
-            s.link, plan, first, stop, samples.acc, samples.gyro, samples.pressure_pa, a,
-            s.imu.acc_range_g, s.imu.gyro_range_dps,
+            s.link,
+            plan,
+            first,
+            stop,
+            samples.acc,
+            samples.gyro,
+            samples.pressure_pa,
+            a,
+            s.imu.acc_range_g,
+            s.imu.gyro_range_dps,
         ):
             yield RawPacket(index, arrival, open_imu.DATA_UUID, payload)
 
@@ -313,18 +378,29 @@ def _sensor_truth(s: SimulatedSensor) -> dict:
     }
 
 
+def _check_seed(seed: int) -> None:
+    if not (isinstance(seed, int) and seed >= 0):
+        raise UserError(f"seed {seed!r}: give a whole number >= 0")
+
+
 def _check(
-    scenario: str, duration_s: float, rate_hz: float, feet: str, interval_ms: float, loss: float,
-    acc_range_g: int, gyro_range_dps: int, standing_s: float,
+    duration_s: float,
+    rate_hz: float,
+    feet: str,
+    interval_ms: float,
+    loss: float,
+    acc_range_g: int,
+    gyro_range_dps: int,
+    standing_s: float,
 ) -> None:
-    if scenario not in SCENARIOS:
-        raise UserError(f"unknown scenario {scenario!r} (known: {', '.join(scenario_names())})")
     if not (math.isfinite(duration_s) and standing_s + 10.0 <= duration_s <= MAX_DURATION_S):
         raise UserError(
             f"duration {duration_s:g} s out of range: give {standing_s + 10:g} to {MAX_DURATION_S:g} s"
         )
     if not RATE_RANGE_HZ[0] <= rate_hz <= RATE_RANGE_HZ[1]:
-        raise UserError(f"rate {rate_hz:g} Hz out of range: give {RATE_RANGE_HZ[0]:g} to {RATE_RANGE_HZ[1]:g} Hz")
+        raise UserError(
+            f"rate {rate_hz:g} Hz out of range: give {RATE_RANGE_HZ[0]:g} to {RATE_RANGE_HZ[1]:g} Hz"
+        )
     if feet not in FEET:
         raise UserError(f"feet {feet!r}: give one of {', '.join(FEET)}")
     if not INTERVAL_RANGE_MS[0] <= interval_ms <= INTERVAL_RANGE_MS[1]:

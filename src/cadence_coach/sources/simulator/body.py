@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.signal import bilinear, lfilter
@@ -32,6 +33,9 @@ from scipy.spatial.transform import Rotation
 from ...datatypes import GRAVITY, Placement, SampleBlock, SensorInfo, Side
 from . import polynomials as poly
 from .foot import pitch_matrix
+
+if TYPE_CHECKING:
+    from . import Simulation
 
 ANKLE = np.array([0.06, 0.0, 0.08])
 """Ankle joint in the foot frame (heel on the sole = origin), m."""
@@ -73,7 +77,9 @@ class BodySensor:
     gyro_range_dps: float
 
     @classmethod
-    def random(cls, rng: np.random.Generator, rate_hz: float, acc_range_g: float, gyro_range_dps: float) -> "BodySensor":
+    def random(
+        cls, rng: np.random.Generator, rate_hz: float, acc_range_g: float, gyro_range_dps: float
+    ) -> BodySensor:
         scale = math.sqrt(rate_hz / 400.0)
         return cls(
             mounting=Rotation.random(random_state=rng).as_matrix(),
@@ -90,7 +96,11 @@ class BodySensor:
         n = motion.specific_force.shape[0]
         seg = np.einsum("nji,nj->ni", motion.rotation, motion.specific_force)  # R^T f
         acc = seg @ self.mounting + self.acc_bias + self.acc_noise * rng.standard_normal((n, 3))
-        gyro = motion.angular_rate @ self.mounting + self.gyro_bias + self.gyro_noise * rng.standard_normal((n, 3))
+        gyro = (
+            motion.angular_rate @ self.mounting
+            + self.gyro_bias
+            + self.gyro_noise * rng.standard_normal((n, 3))
+        )
         amax, gmax = self.acc_range_g * GRAVITY, math.radians(self.gyro_range_dps)
         return np.clip(acc, -amax, amax), np.clip(gyro, -gmax, gmax)
 
@@ -116,7 +126,7 @@ class BodySession:
 
 
 def body_session(
-    sim,
+    sim: Simulation,
     placement: Placement,
     side: int = 1,
     *,
@@ -141,7 +151,9 @@ def body_session(
         motion = trunk_motion(sim, t, rng, head=placement is Placement.HEAD)
     sensor = BodySensor.random(rng, rate, acc_range_g, gyro_range_dps)
     acc, rate_meas = sensor.measure(motion, rng)
-    blocks = _packets(t, acc, rate_meas if gyro else None, interval_ms / 1000.0, loss, rng, acc_range_g, gyro_range_dps)
+    blocks = _packets(
+        t, acc, rate_meas if gyro else None, interval_ms / 1000.0, loss, rng, acc_range_g, gyro_range_dps
+    )
     plan = sim.plan
     keep = (plan.t_ic_s > 0.5) & (plan.t_ic_s < sim.duration_s - 0.5)
     if placement is Placement.SHANK:
@@ -159,13 +171,17 @@ def body_session(
     pitch = None
     if placement is not Placement.SHANK:
         lean0 = _lean_deg(np.array([0.5]), sim, head=placement is Placement.HEAD)[0]
-        pitch = list(_lean_deg(np.array([s["t_ic_s"] for s in steps]), sim, placement is Placement.HEAD) - lean0)
+        pitch = list(
+            _lean_deg(np.array([s["t_ic_s"] for s in steps]), sim, placement is Placement.HEAD) - lean0
+        )
     s = Side.LEFT if side == 0 else Side.RIGHT
-    info = SensorInfo(profile="simulated-body", placement=placement, side=s if placement is Placement.SHANK else None)
+    info = SensorInfo(
+        profile="simulated-body", placement=placement, side=s if placement is Placement.SHANK else None
+    )
     return BodySession(info, blocks, steps, pitch)
 
 
-def shank_motion(sim, side: int, t: np.ndarray, rng: np.random.Generator) -> BodyMotion:
+def shank_motion(sim: Simulation, side: int, t: np.ndarray, rng: np.random.Generator) -> BodyMotion:
     """Motion of a skin-mounted sensor on the distal tibia of leg ``side`` at times ``t`` (s)."""
     knots = _shank_knots(sim, side, rng)
     dense = np.arange(t[0] - 0.5, t[-1] + 0.01, 1.0 / DENSE_HZ)
@@ -188,7 +204,7 @@ def shank_motion(sim, side: int, t: np.ndarray, rng: np.random.Generator) -> Bod
     return BodyMotion(pitch_matrix(th), force, np.stack([zero, -th_rate, zero], axis=1))
 
 
-def _ankle_acc(sim, side: int, t: np.ndarray) -> np.ndarray:
+def _ankle_acc(sim: Simulation, side: int, t: np.ndarray) -> np.ndarray:
     """Acceleration of the ankle, m/s^2 (world): the foot's ankle point from each contact to toe-off
     (landing pulse included), a smooth quintic path through the swing (the leg carries the foot)."""
     acc = sim.feet[side].motion(t, ANKLE).acc
@@ -202,13 +218,19 @@ def _ankle_acc(sim, side: int, t: np.ndarray) -> np.ndarray:
     kk = k[swing]
     for axis in (0, 2):
         c = poly.quintic_hermite(
-            a.pos[:, axis], a.vel[:, axis], a.acc[:, axis], b.pos[:, axis], b.vel[:, axis], b.acc[:, axis], ic - to
+            a.pos[:, axis],
+            a.vel[:, axis],
+            a.acc[:, axis],
+            b.pos[:, axis],
+            b.vel[:, axis],
+            b.acc[:, axis],
+            ic - to,
         )
         acc[swing, axis] = poly.evaluate(c[kk], t[swing] - to[kk])[2]
     return acc
 
 
-def _shank_knots(sim, side: int, rng: np.random.Generator) -> np.ndarray:
+def _shank_knots(sim: Simulation, side: int, rng: np.random.Generator) -> np.ndarray:
     """Knots (time s, angle rad, rate rad/s, angular acceleration rad/s^2) of one shank's angle."""
     plan = sim.plan
     mine = np.flatnonzero(plan.side == side)
@@ -253,12 +275,14 @@ def _shank_knots(sim, side: int, rng: np.random.Generator) -> np.ndarray:
 def _evaluate_chain(knots: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Quintic Hermite chain through (time, value, rate, acceleration) knots, at times ``t``."""
     k0, k1 = knots[:-1], knots[1:]
-    coeffs = poly.quintic_hermite(k0[:, 1], k0[:, 2], k0[:, 3], k1[:, 1], k1[:, 2], k1[:, 3], k1[:, 0] - k0[:, 0])
+    coeffs = poly.quintic_hermite(
+        k0[:, 1], k0[:, 2], k0[:, 3], k1[:, 1], k1[:, 2], k1[:, 3], k1[:, 0] - k0[:, 0]
+    )
     i = np.clip(np.searchsorted(knots[:, 0], t, side="right") - 1, 0, len(k0) - 1)
     return poly.evaluate(coeffs[i], t - k0[i, 0])
 
 
-def _foot_forces(sim, t: np.ndarray) -> np.ndarray:
+def _foot_forces(sim: Simulation, t: np.ndarray) -> np.ndarray:
     """Sum of both feet's ground reaction forces per body mass at times ``t``, m/s^2 (world frame)."""
     plan = sim.plan
     out = np.zeros((t.size, 3))
@@ -282,7 +306,9 @@ def _foot_forces(sim, t: np.ndarray) -> np.ndarray:
         run_peak = (step - bump_amp * 0.025) * np.pi / (2 * tc)
         walk_scale = step / (tc * (2 / np.pi + 0.3 * 2 / (3 * np.pi)))
         vertical = np.where(
-            walking, walk_scale * (np.sin(np.pi * s) + 0.3 * np.sin(3 * np.pi * s)), run_peak * np.sin(np.pi * s) + bump
+            walking,
+            walk_scale * (np.sin(np.pi * s) + 0.3 * np.sin(3 * np.pi * s)),
+            run_peak * np.sin(np.pi * s) + bump,
         )
         fore = -np.where(walking, 0.2, 0.3) * np.sin(2 * np.pi * s)
         lateral = (-1.0 if side == 0 else 1.0) * np.where(walking, 0.05, 0.08) * np.sin(np.pi * s)
@@ -291,7 +317,7 @@ def _foot_forces(sim, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def _gait_phases(sim, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _gait_phases(sim: Simulation, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Step phase (0..1 from each contact), stride phase (0..1 from each left contact) and a 0..1
     amplitude that rises over the first second of motion."""
     plan = sim.plan
@@ -306,7 +332,7 @@ def _gait_phases(sim, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return step_phase, stride_phase, x * x * (3 - 2 * x)
 
 
-def _lean_deg(t: np.ndarray, sim, head: bool) -> np.ndarray:
+def _lean_deg(t: np.ndarray, sim: Simulation, head: bool) -> np.ndarray:
     """Mean forward lean of the trunk (or downward head pitch) at times ``t``, degrees: the runner
     leans further forward uphill and looks down more on steep descents."""
     grade = np.interp(t, sim.plan.t_ic_s, sim.plan.grade_pct)
@@ -316,7 +342,7 @@ def _lean_deg(t: np.ndarray, sim, head: bool) -> np.ndarray:
     return 2.0 + on * (4.0 + 0.3 * np.clip(grade, -10.0, 10.0))
 
 
-def _trunk_rotation(sim, t: np.ndarray, head: bool) -> np.ndarray:
+def _trunk_rotation(sim: Simulation, t: np.ndarray, head: bool) -> np.ndarray:
     step_phase, stride_phase, on = _gait_phases(sim, t)
     lean = np.radians(_lean_deg(t, sim, head) + on * 1.5 * np.sin(2 * np.pi * step_phase))
     roll_amp, yaw_amp = (1.5, 2.0) if head else (4.0, 5.0)
@@ -326,7 +352,7 @@ def _trunk_rotation(sim, t: np.ndarray, head: bool) -> np.ndarray:
     return rot.as_matrix()
 
 
-def trunk_motion(sim, t: np.ndarray, rng: np.random.Generator, head: bool = False) -> BodyMotion:
+def trunk_motion(sim: Simulation, t: np.ndarray, rng: np.random.Generator, head: bool = False) -> BodyMotion:
     """Motion of a pelvis (sacrum) or head sensor at times ``t`` (s)."""
     del rng
     force = _foot_forces(sim, t)
@@ -341,8 +367,14 @@ def trunk_motion(sim, t: np.ndarray, rng: np.random.Generator, head: bool = Fals
 
 
 def _packets(
-    t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, interval_s: float, loss: float,
-    rng: np.random.Generator, acc_range_g: float, gyro_range_dps: float,
+    t: np.ndarray,
+    acc: np.ndarray,
+    gyro: np.ndarray | None,
+    interval_s: float,
+    loss: float,
+    rng: np.random.Generator,
+    acc_range_g: float,
+    gyro_range_dps: float,
 ) -> list[SampleBlock]:
     """Cut samples into packets at connection events; drop lost ones and flag the gap after them."""
     events = np.arange(t[0], t[-1] + 2 * interval_s, interval_s)
@@ -357,8 +389,14 @@ def _packets(
         arrival = float(events[which[idx[0]]] + rng.uniform(0.0, 0.001))
         blocks.append(
             SampleBlock(
-                sensor=0, t=t[idx], acc=acc[idx], gyro=None if gyro is None else gyro[idx], t_arrival=arrival,
-                gap_before=gap, acc_range=acc_range_g * GRAVITY, gyro_range=math.radians(gyro_range_dps),
+                sensor=0,
+                t=t[idx],
+                acc=acc[idx],
+                gyro=None if gyro is None else gyro[idx],
+                t_arrival=arrival,
+                gap_before=gap,
+                acc_range=acc_range_g * GRAVITY,
+                gyro_range=math.radians(gyro_range_dps),
             )
         )
         gap = False

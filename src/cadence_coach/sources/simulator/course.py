@@ -6,7 +6,7 @@ The grade is piecewise linear between knots, so the altitude is piecewise quadra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,8 @@ class Course:
     distance_m: np.ndarray
     grade_pct: np.ndarray
     start_altitude_m: float = 300.0
+    _knot_alt: np.ndarray = field(init=False, repr=False, compare=False)
+    """Altitude at each knot, m (set from the knots)."""
 
     def __post_init__(self) -> None:
         d = np.asarray(self.distance_m, dtype=float)
@@ -34,7 +36,9 @@ class Course:
         object.__setattr__(self, "grade_pct", g)
         # Altitude at each knot (exact integral of the piecewise linear grade).
         rise = np.diff(d) * (g[:-1] + g[1:]) / 200.0
-        object.__setattr__(self, "_knot_alt", self.start_altitude_m + np.concatenate(([0.0], np.cumsum(rise))))
+        object.__setattr__(
+            self, "_knot_alt", self.start_altitude_m + np.concatenate(([0.0], np.cumsum(rise)))
+        )
 
     @property
     def length_m(self) -> float:
@@ -63,7 +67,7 @@ class Course:
     @classmethod
     def from_segments(
         cls, lengths_m: list[float], grades_pct: list[float], ramp_m: float, start_altitude_m: float = 300.0
-    ) -> "Course":
+    ) -> Course:
         """A course of constant-grade segments joined by linear grade ramps of ``ramp_m`` metres.
 
         Each ramp is centred on the boundary between two segments (shortened for short segments).

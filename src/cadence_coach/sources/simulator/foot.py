@@ -158,7 +158,9 @@ def pitch_matrix(pitch: np.ndarray) -> np.ndarray:
     return out
 
 
-def phase_durations(contact_s: np.ndarray, strike_deg: np.ndarray, walking: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def phase_durations(
+    contact_s: np.ndarray, strike_deg: np.ndarray, walking: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Durations of the roll to foot flat and of heel-off to toe-off, s."""
     roll = np.where(walking, 0.15, np.clip(0.16 + 0.008 * np.abs(strike_deg), 0.12, 0.32))
     push = np.where(walking, 0.35, 0.42)
@@ -243,7 +245,8 @@ class FootTrajectory:
         # With zero acceleration at touch-down, no stop distance left over at stop_s and travel
         # PULSE_STOP_FRACTION v T, this quintic's acceleration is exactly the landing pulse.
         land = [
-            poly.quintic_hermite(touch[:, j], v_land[:, j], zeros, pivot[:, j], zeros, zeros, stop) for j in (0, 1)
+            poly.quintic_hermite(touch[:, j], v_land[:, j], zeros, pivot[:, j], zeros, zeros, stop)
+            for j in (0, 1)
         ]
 
         # Heel at toe-off: the ball is fixed and the foot rotates about it at rate_to (pitch acc 0).
@@ -272,7 +275,9 @@ class FootTrajectory:
         z_k2 = heel_ic[:, 1] - vz2 * PITCH_MAX_BEFORE_IC_S
 
         sx = (  # the forward quintic, cut at the knots
-            poly.quintic_hermite(heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], x1, vx1, ax1, t_k1 - t_to[:-1]),
+            poly.quintic_hermite(
+                heel_to[:, 0], heel_to_v[:, 0], heel_to_a[:, 0], x1, vx1, ax1, t_k1 - t_to[:-1]
+            ),
             poly.quintic_hermite(x1, vx1, ax1, x2, vx2, ax2, t_k2 - t_k1),
             poly.quintic_hermite(x2, vx2, ax2, heel_ic[:, 0], heel_ic_v[:, 0], zn, st.t_ic_s[1:] - t_k2),
         )

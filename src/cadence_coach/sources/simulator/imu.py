@@ -60,7 +60,9 @@ class ImuModel:
     noise_seed: int
 
     @classmethod
-    def random(cls, rng: np.random.Generator, rate_hz: float, acc_range_g: int, gyro_range_dps: int) -> "ImuModel":
+    def random(
+        cls, rng: np.random.Generator, rate_hz: float, acc_range_g: int, gyro_range_dps: int
+    ) -> ImuModel:
         """A sensor with a uniformly random mounting rotation, lever arm, biases (seeded)."""
         scale = math.sqrt(rate_hz / 400.0)
         return cls(
@@ -102,6 +104,8 @@ class ImuModel:
     def _noise(self, first: int, n: int) -> np.ndarray:
         """Standard normal noise for samples first .. first + n - 1, shape (n, 7)."""
         blocks = range(first // NOISE_BLOCK, (first + n - 1) // NOISE_BLOCK + 1)
-        draws = [np.random.default_rng([self.noise_seed, b]).standard_normal((NOISE_BLOCK, 7)) for b in blocks]
+        draws = [
+            np.random.default_rng([self.noise_seed, b]).standard_normal((NOISE_BLOCK, 7)) for b in blocks
+        ]
         offset = first - blocks[0] * NOISE_BLOCK
         return np.concatenate(draws)[offset : offset + n]

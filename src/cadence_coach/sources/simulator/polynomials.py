@@ -10,14 +10,22 @@ import numpy as np
 
 
 def quintic_hermite(
-    p0: np.ndarray, v0: np.ndarray, a0: np.ndarray, p1: np.ndarray, v1: np.ndarray, a1: np.ndarray, T: np.ndarray
+    p0: np.ndarray,
+    v0: np.ndarray,
+    a0: np.ndarray,
+    p1: np.ndarray,
+    v1: np.ndarray,
+    a1: np.ndarray,
+    T: np.ndarray,
 ) -> np.ndarray:
     """Coefficients c0..c5 (shape (n, 6)) of q(tau) = sum c_k tau^k on [0, T] with the given end states.
 
     Args are arrays of shape (n,) (or scalars): positions, their first and second time derivatives at
     tau = 0 and tau = T, and the durations T (s, > 0).
     """
-    p0, v0, a0, p1, v1, a1, T = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (p0, v0, a0, p1, v1, a1, T)))
+    p0, v0, a0, p1, v1, a1, T = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float) for x in (p0, v0, a0, p1, v1, a1, T))
+    )
     dp = p1 - p0
     c3 = (20 * dp - (8 * v1 + 12 * v0) * T - (3 * a0 - a1) * T**2) / (2 * T**3)
     c4 = (-30 * dp + (14 * v1 + 16 * v0) * T + (3 * a0 - 2 * a1) * T**2) / (2 * T**4)
@@ -53,7 +61,15 @@ def evaluate(coeffs: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return value, d1, d2
 
 
-def end_jerks(p0, v0, a0, p1, v1, a1, T) -> tuple[np.ndarray, np.ndarray]:
+def end_jerks(
+    p0: np.ndarray,
+    v0: np.ndarray,
+    a0: np.ndarray,
+    p1: np.ndarray,
+    v1: np.ndarray,
+    a1: np.ndarray,
+    T: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Third derivative at tau = 0 and tau = T of the quintic Hermite segment with these end states."""
     dp = np.asarray(p1) - np.asarray(p0)
     j0 = (60 * dp - (36 * v0 + 24 * v1) * T - (9 * a0 - 3 * a1) * T**2) / T**3
@@ -103,5 +119,6 @@ def minimum_jerk_chain(
         rhs[:, -1] += 3 * a[:, -1] / T[:, -1]
         a[:, 1:-1] = np.linalg.solve(mat, rhs[..., None])[..., 0]
     return [
-        quintic_hermite(p[:, s], v[:, s], a[:, s], p[:, s + 1], v[:, s + 1], a[:, s + 1], T[:, s]) for s in range(m)
+        quintic_hermite(p[:, s], v[:, s], a[:, s], p[:, s + 1], v[:, s + 1], a[:, s + 1], T[:, s])
+        for s in range(m)
     ]

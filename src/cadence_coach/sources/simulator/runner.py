@@ -69,6 +69,9 @@ class Runner:
         strike_angle_deg: flat-ground strike angle, degrees (+ = toes up).
         impact_g: flat-ground peak foot acceleration at 3 m/s, g; sets the runner's stop time.
         walk_speed_mps: walking pace on flat ground, m/s.
+        fatigue_slowdown: fraction of the pace lost per 10 min of moving (0.02 = 2 %); cadence follows
+            the slower speed, so strides shorten too.
+        fatigue_strike_deg: rise of the running strike angle per 10 min of moving, degrees.
     """
 
     flat_speed_mps: float = 3.0
@@ -77,9 +80,11 @@ class Runner:
     strike_angle_deg: float = 3.0
     impact_g: float = 9.0
     walk_speed_mps: float = 1.4
+    fatigue_slowdown: float = 0.0
+    fatigue_strike_deg: float = 0.0
 
     @classmethod
-    def random(cls, rng: np.random.Generator, flat_speed_mps: float) -> "Runner":
+    def random(cls, rng: np.random.Generator, flat_speed_mps: float) -> Runner:
         """A plausible runner around the given easy pace (seeded)."""
         return cls(
             flat_speed_mps=flat_speed_mps,
@@ -123,7 +128,11 @@ class Runner:
         if walking:
             return 0.2, 0.25
         forward = max(0.3 + 0.025 * strike_deg, 0.1) * speed_mps / 3.0
-        down = (0.28 + 0.02 * max(strike_deg, 0.0)) * math.sqrt(speed_mps / 3.0) * (1.0 + 0.02 * max(-grade_pct, 0.0))
+        down = (
+            (0.28 + 0.02 * max(strike_deg, 0.0))
+            * math.sqrt(speed_mps / 3.0)
+            * (1.0 + 0.02 * max(-grade_pct, 0.0))
+        )
         return forward, down
 
     def stop_time(self, landing_speed_mps: float, strike_deg: float, walking: bool) -> float:
@@ -165,7 +174,8 @@ class StepPlan:
         walking: True for walking steps.
         overstride: True while the runner overstrides.
         episode: overstride episode index, -1 for none.
-        first_toe_off_s: when each foot (left, right) leaves its standing position, s.
+        first_toe_off_s: when each foot (left, right) leaves its standing position, s (set once the plan
+            is built).
     """
 
     t_ic_s: np.ndarray
@@ -183,7 +193,7 @@ class StepPlan:
     walking: np.ndarray
     overstride: np.ndarray
     episode: np.ndarray
-    first_toe_off_s: tuple[float, float] = field(default=(0.0, 0.0))
+    first_toe_off_s: tuple[float, float] = field(default=(0.0, 0.0), init=False)
 
     def __len__(self) -> int:
         return int(self.t_ic_s.shape[0])
@@ -216,23 +226,25 @@ def plan_steps(
     """Walk the runner over the course from standing until past ``end_s``.
 
     The runner stands still (both feet flat at distance 0) for ``standing_s`` seconds, then starts at
-    60 % of the target speed; the right foot steps first.
+    60 % of the target speed; the right foot steps first. Fatigue (:class:`Runner`) grows with the time
+    moving.
     """
     rows: list[tuple] = []
     x = 0.0
     t = standing_s
-    speed = 0.6 * runner.target_speed(course.grade_at(0.0), _in_ranges(0.0, walk_ranges_m))
+    speed = 0.6 * runner.target_speed(float(course.grade_at(0.0)), _in_ranges(0.0, walk_ranges_m))
     side = 1
     while t <= end_s + 2.0:
         grade = float(course.grade_at(x))
         walking = _in_ranges(x, walk_ranges_m)
         ep, intensity = _episode_at(x, episodes)
         dt_prev = rows[-1][2] if rows else 0.5
-        target = runner.target_speed(grade, walking)
+        tired = (t - standing_s) / 600.0  # tens of minutes moving
+        target = runner.target_speed(grade, walking) * (1.0 - runner.fatigue_slowdown * tired)
         speed += (target - speed) * (1.0 - math.exp(-dt_prev / SPEED_TIME_CONSTANT_S))
         speed = min(speed, 2.0) if walking else max(speed, 1.8)
         cadence = runner.flat_cadence(speed, walking)
-        strike = runner.strike_angle(grade, walking)
+        strike = runner.strike_angle(grade, walking) + (0.0 if walking else runner.fatigue_strike_deg * tired)
         gain = 0.0
         if ep is not None:
             cadence *= 1.0 - ep.cadence_drop * intensity
@@ -246,7 +258,9 @@ def plan_steps(
         forward *= 1.0 + gain
         stop = runner.stop_time(math.hypot(forward, down), strike, walking)
         stop *= 1.0 + STOP_JITTER * rng.standard_normal()
-        contact = contact_time(speed, step_time, grade, walking) * (1.0 + CONTACT_JITTER * rng.standard_normal())
+        contact = contact_time(speed, step_time, grade, walking) * (
+            1.0 + CONTACT_JITTER * rng.standard_normal()
+        )
         if not walking:
             contact = min(contact, 0.9 * step_time)
         rows.append(

@@ -2,7 +2,8 @@
 
 Each scenario is a list of segments given as shares of the running time with a grade; a segment's length
 is its share of the time times the runner's settled speed on that grade, so the course fits the
-requested duration whatever it is (the runner's speed lag makes the fit approximate).
+requested duration whatever it is (the runner's speed lag makes the fit approximate). Drawn runs
+(:mod:`.draws`) are laid out the same way by :func:`lay_out`, with their episodes placed explicitly.
 """
 
 from __future__ import annotations
@@ -21,13 +22,36 @@ RAMP_M = 30.0
 
 
 @dataclass(frozen=True)
+class EpisodeSpan:
+    """An overstride episode placed inside a segment (see :class:`~.runner.OverstrideEpisode`).
+
+    Attributes:
+        start, end: where it begins and ends, as fractions (0..1) of the segment's length.
+        cadence_drop: fraction below the flat-ground cadence at the same speed.
+        strike_angle_deg: strike angle while overstriding, degrees.
+        landing_gain: relative increase of the forward landing velocity.
+    """
+
+    start: float
+    end: float
+    cadence_drop: float
+    strike_angle_deg: float
+    landing_gain: float
+
+
+@dataclass(frozen=True)
 class Segment:
-    """Part of a scenario: ``share`` of the running time at ``grade_pct``, walking or running."""
+    """Part of a scenario: ``share`` of the running time at ``grade_pct``, walking or running.
+
+    ``overstride`` asks for the named scenarios' standard episodes (one per full 4 min, drawn from the
+    scenario's random generator); ``episodes`` places given ones.
+    """
 
     share: float
     grade_pct: float
     walking: bool = False
     overstride: bool = False
+    episodes: tuple[EpisodeSpan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,7 +78,11 @@ def _rolling_hills(rng: np.random.Generator, run_s: float) -> list[Segment]:
 
 
 def _long_descent(rng: np.random.Generator, run_s: float) -> list[Segment]:
-    return [Segment(0.25, 0.0), Segment(0.5, -float(rng.uniform(6.0, 10.0)), overstride=True), Segment(0.25, 0.0)]
+    return [
+        Segment(0.25, 0.0),
+        Segment(0.5, -float(rng.uniform(6.0, 10.0)), overstride=True),
+        Segment(0.25, 0.0),
+    ]
 
 
 def _steep_descent(rng: np.random.Generator, run_s: float) -> list[Segment]:
@@ -92,13 +120,29 @@ def build_scenario(name: str, run_s: float, runner: Runner, rng: np.random.Gener
     """Lay out scenario ``name`` for ``run_s`` seconds of moving. :class:`UserError` if unknown."""
     if name not in SCENARIOS:
         raise UserError(f"unknown scenario {name!r} (known: {', '.join(SCENARIOS)})")
-    segments = SCENARIOS[name][1](rng, run_s)
+    return lay_out(name, SCENARIOS[name][1](rng, run_s), run_s, runner, rng)
+
+
+def lay_out(
+    name: str, segments: list[Segment], run_s: float, runner: Runner, rng: np.random.Generator
+) -> Scenario:
+    """The course, walks and overstride episodes of ``segments`` fitted to ``run_s`` seconds of moving."""
     lengths = [s.share * run_s * runner.target_speed(s.grade_pct, s.walking) for s in segments]
     edges = np.concatenate(([0.0], np.cumsum(lengths)))
     course = Course.from_segments(lengths, [s.grade_pct for s in segments], RAMP_M)
     walks = [(float(edges[i]), float(edges[i + 1])) for i, s in enumerate(segments) if s.walking]
     episodes: list[OverstrideEpisode] = []
     for i, s in enumerate(segments):
+        for span in s.episodes:
+            episodes.append(
+                OverstrideEpisode(
+                    start_m=float(edges[i] + span.start * lengths[i]),
+                    end_m=float(edges[i] + span.end * lengths[i]),
+                    cadence_drop=span.cadence_drop,
+                    strike_angle_deg=span.strike_angle_deg,
+                    landing_gain=span.landing_gain,
+                )
+            )
         if not s.overstride:
             continue
         # One episode per full four minutes of the segment (at least one), each over the middle half of its slot.

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...datatypes import GRAVITY
+from ...datatypes import GRAVITY, STRIKE_FORE_DEG, STRIKE_HEEL_DEG
 from ...errors import UserError
 from .course import Course
 from .foot import INSTEP, FootTrajectory
@@ -55,8 +55,8 @@ def truth_path(recording: str | os.PathLike) -> Path:
 
 
 def strike_class(angle_deg: np.ndarray) -> np.ndarray:
-    """Strike class by strike angle: heel > 8 deg, mid -1.6..8 deg, fore < -1.6 deg."""
-    return np.where(angle_deg > 8.0, "heel", np.where(angle_deg < -1.6, "fore", "mid"))
+    """Strike class names by strike angle (degrees), the limits of :func:`~cadence_coach.datatypes.strike_class`."""
+    return np.where(angle_deg > STRIKE_HEEL_DEG, "heel", np.where(angle_deg < STRIKE_FORE_DEG, "fore", "mid"))
 
 
 @dataclass
@@ -116,7 +116,9 @@ def load_truth(path: str | os.PathLike) -> Truth:
         raise UserError(f"{p}: not a simulator ground-truth file ({exc})") from None
 
 
-def build_steps(plan: StepPlan, course: Course, feet: tuple[FootTrajectory, FootTrajectory], end_s: float) -> list[dict]:
+def build_steps(
+    plan: StepPlan, course: Course, feet: tuple[FootTrajectory, FootTrajectory], end_s: float
+) -> list[dict]:
     """One truth record per initial contact (both feet) from 0 to ``end_s``, in time order.
 
     ``impact_g`` is measured on the noise-free kinematics: the peak specific-force magnitude at the
@@ -177,7 +179,8 @@ def build_episodes(steps: list[dict]) -> list[dict]:
         if s["episode"] is not None:
             spans.setdefault(s["episode"], []).append(s["t_ic_s"])
     return [
-        {"id": k, "kind": "overstride", "t_start_s": min(v), "t_end_s": max(v)} for k, v in sorted(spans.items())
+        {"id": k, "kind": "overstride", "t_start_s": min(v), "t_end_s": max(v)}
+        for k, v in sorted(spans.items())
     ]
 
 

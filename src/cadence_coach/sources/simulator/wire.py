@@ -55,7 +55,7 @@ class Link:
     first_sequence: int = 0
 
     @classmethod
-    def random(cls, rng: np.random.Generator, rate_hz: float, interval_s: float, loss: float) -> "Link":
+    def random(cls, rng: np.random.Generator, rate_hz: float, interval_s: float, loss: float) -> Link:
         """A link with random clock offset, drift (+-40 ppm), start phases and counter start."""
         return cls(
             rate_hz=rate_hz,
@@ -109,11 +109,15 @@ class PacketPlan:
         return int(self.start.shape[0])
 
 
-def plan_packets(link: Link, t_samples: np.ndarray, rng: np.random.Generator, with_pressure: bool) -> PacketPlan:
+def plan_packets(
+    link: Link, t_samples: np.ndarray, rng: np.random.Generator, with_pressure: bool
+) -> PacketPlan:
     """Group samples into packets at connection events and decide arrivals and losses."""
     fpp = open_imu.frames_per_packet(link.mtu, has_gyro=True, has_pressure=with_pressure)
     last = t_samples[-1] if t_samples.size else 0.0
-    events = link.first_event_s + link.interval_s * np.arange(int(np.ceil((last - link.first_event_s) / link.interval_s)) + 2)
+    events = link.first_event_s + link.interval_s * np.arange(
+        int(np.ceil((last - link.first_event_s) / link.interval_s)) + 2
+    )
     upto = np.searchsorted(t_samples, events, side="right")
     before = np.concatenate(([0], upto[:-1]))
     frames = upto - before
@@ -130,7 +134,9 @@ def plan_packets(link: Link, t_samples: np.ndarray, rng: np.random.Generator, wi
     sequence = link.first_sequence + np.arange(n)
     t_last = t_samples[start + count - 1] if n else np.zeros(0)
     baro_slot = np.floor(t_last / BARO_PERIOD_S)
-    pressure = np.concatenate(([True], np.diff(baro_slot) > 0))[:n] if with_pressure else np.zeros(n, dtype=bool)
+    pressure = (
+        np.concatenate(([True], np.diff(baro_slot) > 0))[:n] if with_pressure else np.zeros(n, dtype=bool)
+    )
     return PacketPlan(start, count, arrival, sequence, lost, pressure)
 
 

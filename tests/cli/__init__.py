@@ -1,0 +1,1 @@
+"""cli/: the commands as a user runs them: arguments, exit codes, one-line errors, lazy imports."""

@@ -1,0 +1,1 @@
+"""coach/: configuration, rules and the session summary."""

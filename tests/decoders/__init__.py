@@ -1,0 +1,1 @@
+"""decoders/: the pure packet parsers against reference vectors and mutated payloads."""

@@ -1,0 +1,1 @@
+"""evaluation/: the harness itself: reference events, real-data scoring, the offline baseline."""

@@ -1,0 +1,127 @@
+"""Shank, trunk and head detectors on the simulator's body-worn sensors (sources/simulator/body.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cadence_coach.datatypes import Placement, SampleBlock
+from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.session.matching import match_events
+from cadence_coach.sources.simulator import simulate
+from cadence_coach.sources.simulator.body import body_session
+
+
+@pytest.fixture(scope="module")
+def run():
+    return simulate("walk-run", 60, 3, rate_hz=200, feet="right", baro=False)
+
+
+def feed(session, blocks):
+    engine = GaitEngine([session.info])
+    new, done = [], []
+    for b in blocks:
+        out = engine.feed(b)
+        new.extend(out.new)
+        done.extend(out.completed)
+    return new, done
+
+
+def regrouped(blocks, size):
+    """The same samples cut into blocks of ``size`` (gaps kept where they were)."""
+    out = []
+    for b in blocks:
+        for a in range(0, len(b), size):
+            s = slice(a, a + size)
+            out.append(
+                SampleBlock(
+                    0,
+                    b.t[s],
+                    acc=b.acc[s],
+                    gyro=None if b.gyro is None else b.gyro[s],
+                    t_arrival=float(b.t[s][-1]),
+                    gap_before=b.gap_before and a == 0,
+                )
+            )
+    return out
+
+
+def joined(blocks):
+    """Runs of blocks between gaps joined into one block each (arrival = each sample's time)."""
+    runs, cur = [], []
+    for b in blocks:
+        if b.gap_before and cur:
+            runs.append(cur)
+            cur = []
+        cur.append(b)
+    runs.append(cur)
+    out = []
+    for i, r in enumerate(runs):
+        t = np.concatenate([b.t for b in r])
+        gyro = None if r[0].gyro is None else np.concatenate([b.gyro for b in r])
+        out.append(
+            SampleBlock(
+                0,
+                t,
+                acc=np.concatenate([b.acc for b in r]),
+                gyro=gyro,
+                t_arrival=float(t[-1]),
+                gap_before=i > 0,
+                arrival=t.copy(),
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    "placement,gyro",
+    [(Placement.SHANK, True), (Placement.SHANK, False), (Placement.TRUNK, True), (Placement.HEAD, False)],
+)
+def test_same_events_whatever_the_block_sizes(run, placement, gyro):
+    session = body_session(run, placement, seed=3, gyro=gyro, loss=0.003)
+    one = regrouped(session.blocks, 1)
+    _, by_one = feed(session, one)
+    _, by_run = feed(session, joined(one))
+    assert len(by_one) > 20
+    assert [s.side for s in by_one] == [s.side for s in by_run]
+    for field in ("t_ic_s", "t_to_s", "contact_s", "step_time_s", "impact_g", "trunk_pitch_deg"):
+        a, b = ([getattr(s, field) for s in steps] for steps in (by_one, by_run))
+        assert [x is None for x in a] == [x is None for x in b], field
+        assert [x for x in a if x is not None] == pytest.approx([x for x in b if x is not None], rel=1e-9), (
+            field
+        )
+
+
+def test_shank_gyroscope_gives_contact_toe_off_and_low_latency(run):
+    session = body_session(run, Placement.SHANK, side=1, seed=3, gyro=True)
+    new, done = feed(session, session.blocks)
+    truth = [s for s in session.steps if 5.0 < s["t_ic_s"] < 58.0]
+    mine = [s for s in done if 4.9 < s.t_ic_s < 58.0]
+    m = match_events(np.array([s.t_ic_s for s in mine]), np.array([s["t_ic_s"] for s in truth]), 0.03)
+    assert m.f1 > 0.97
+    ic_err = [mine[d].t_ic_s - truth[k]["t_ic_s"] for d, k in zip(m.detected, m.true)]
+    to_err = [mine[d].t_to_s - truth[k]["t_to_s"] for d, k in zip(m.detected, m.true) if mine[d].t_to_s]
+    latency = [mine[d].detected_at_s - truth[k]["t_ic_s"] for d, k in zip(m.detected, m.true)]
+    assert np.median(np.abs(ic_err)) < 0.010
+    assert np.median(np.abs(to_err)) < 0.015
+    assert np.median(latency) < 0.050  # emitted at contact, not a stride later
+    assert all(s.side is session.info.side for s in mine)
+    assert np.median([s.impact_g for s in mine if s.impact_g is not None]) > 2.0
+
+
+def test_trunk_finds_every_step_its_side_and_running_contact():
+    run = simulate("flat-easy", 60, 3, rate_hz=200, feet="right", baro=False)
+    session = body_session(run, Placement.TRUNK, seed=3, gyro=False)
+    _, done = feed(session, session.blocks)
+    truth = [s for s in session.steps if 8.0 < s["t_ic_s"] < 58.0]
+    mine = [s for s in done if 7.9 < s.t_ic_s < 58.0]
+    m = match_events(np.array([s.t_ic_s for s in mine]), np.array([s["t_ic_s"] for s in truth]), 0.03)
+    assert m.f1 > 0.95
+    pairs = [(mine[d], truth[k]) for d, k in zip(m.detected, m.true)]
+    sided = [(s.side.value == t["side"]) for s, t in pairs if s.side is not None]
+    assert len(sided) > 0.7 * len(pairs) and np.mean(sided) > 0.95
+    running = [
+        abs(s.contact_s - t["contact_s"]) for s, t in pairs if not t["walking"] and s.contact_s is not None
+    ]
+    assert len(running) > 0.5 * sum(not t["walking"] for _, t in pairs)
+    assert np.median(running) < 0.015

@@ -1,0 +1,108 @@
+"""The foot detector's parts on their own: strike classes, impact threshold, pitch axis, held output."""
+
+import numpy as np
+import pytest
+
+from cadence_coach.datatypes import GRAVITY, SampleBlock, StepEvent, StrikeClass
+from cadence_coach.gait.foot import DetectedStride, FootOutput
+from cadence_coach.gait.foot.impact import ImpactThreshold
+from cadence_coach.gait.foot.pitch_axis import AxisVerdict, PitchAxis
+from cadence_coach.gait.history import SampleHistory
+from cadence_coach.gait.strapdown import StrideTrajectory
+from cadence_coach.gait.strike import STRIKE_FORE_DEG, STRIKE_HEEL_DEG, StrikeClassifier, strike_class
+
+
+def test_strike_class_limits():
+    assert strike_class(STRIKE_HEEL_DEG + 0.01) is StrikeClass.HEEL
+    assert strike_class(STRIKE_HEEL_DEG) is StrikeClass.MID
+    assert strike_class(STRIKE_FORE_DEG) is StrikeClass.MID
+    assert strike_class(STRIKE_FORE_DEG - 0.01) is StrikeClass.FORE
+
+
+def test_strike_classifier_holds_a_class_within_the_hysteresis_band():
+    c = StrikeClassifier(hysteresis_deg=4.0)
+    assert c.classify(7.0) is StrikeClass.MID  # no previous class: the plain limit
+    assert c.classify(9.9) is StrikeClass.MID  # from mid, heel needs 8 + 2
+    assert c.classify(10.1) is StrikeClass.HEEL
+    assert c.classify(6.1) is StrikeClass.HEEL  # from heel, mid needs under 8 - 2
+    assert c.classify(5.9) is StrikeClass.MID
+    assert c.classify(-3.7) is StrikeClass.FORE
+    assert c.classify(0.3) is StrikeClass.FORE  # from fore, mid needs over -1.6 + 2
+    c.reset()
+    assert c.classify(0.3) is StrikeClass.MID
+
+
+def test_impact_threshold_learns_a_clamped_fraction_of_the_median_landing():
+    th = ImpactThreshold(min_g=1.0, max_g=20.0, fraction=0.2, landings=3, learned_min_rate_hz=150.0)
+    fast, slow = 1 / 200, 1 / 100
+    assert th.threshold(fast) == pytest.approx(GRAVITY)
+    th.learn(100.0)
+    assert th.threshold(fast) == pytest.approx(20.0)
+    assert th.threshold(slow) == pytest.approx(GRAVITY)  # below 150 Hz the learned value is not used
+    th.learn(10_000.0)
+    assert th.threshold(fast) == pytest.approx(20.0 * GRAVITY)  # clamped
+    th.learn(10.0)
+    th.learn(20.0)  # the first landing (100) is forgotten: median of 10000, 10, 20
+    assert th.threshold(fast) == pytest.approx(GRAVITY)  # 0.2 * 20 = 4, raised to the 1 g floor
+
+
+def swinging_history(axis: np.ndarray, rate_hz: float = 100.0, seconds: float = 3.0) -> SampleHistory:
+    """A foot rotating about ``axis`` only: toes-down at up to 8 rad/s, toes-up at up to 4."""
+    t = np.arange(int(seconds * rate_hz)) / rate_hz
+    phase = (t % 1.0) * 2 * np.pi
+    w = np.where(np.sin(phase) > 0, 8.0, 4.0) * np.sin(phase)
+    h = SampleHistory(1000)
+    acc = np.tile([0.0, 0.0, GRAVITY], (t.size, 1))
+    h.append(SampleBlock(sensor=0, t=t, acc=acc, gyro=w[:, None] * axis, t_arrival=0.0, arrival=t + 0.01))
+    return h
+
+
+def stride(dx: float, dy: float = 0.0) -> StrideTrajectory:
+    return StrideTrajectory(np.array([dx, dy, 0.0]), 1.0, 1.0, np.eye(3))
+
+
+def test_pitch_axis_found_on_probation_and_a_backward_stride_asks_for_a_reread():
+    lateral = np.array([0.0, 0.6, 0.8])
+    h = swinging_history(lateral)
+    p = PitchAxis(boot_s=2.0)
+    assert p.find(h, 0.01)
+    assert p.on_probation
+    assert float(p.axis @ lateral) == pytest.approx(1.0)  # the larger excursion is toes-down
+    level = p.axis  # the stride starts level (identity tilt)
+    ahead = stride(level[1], -level[0])  # the displacement with the axis on its left
+    behind = stride(-level[1], level[0])
+    assert p.judge(behind, h, 150) is AxisVerdict.REREAD
+    assert p.on_probation
+    assert p.judge(ahead, h, 150) is AxisVerdict.AGREES
+    assert not p.on_probation
+    assert p.probation_end_s == pytest.approx(1.51)  # arrival of the sample that confirmed it
+
+
+def test_pitch_axis_flips_when_most_recent_strides_go_backwards():
+    p = PitchAxis(vote_strides=5, flip_votes=3)
+    p.axis = np.array([0.0, 1.0, 0.0])
+    h = swinging_history(p.axis)
+    ahead, behind = stride(1.0), stride(-1.0)
+    assert p.judge(stride(0.1), h, 0) is AxisVerdict.AGREES  # too short to tell
+    assert [p.judge(s, h, 0) for s in (behind, ahead, behind, behind)] == [
+        AxisVerdict.SKIP,
+        AxisVerdict.AGREES,
+        AxisVerdict.SKIP,
+        AxisVerdict.FLIP,
+    ]
+    p.flip()
+    assert p.axis[1] == -1.0
+    assert p.judge(stride(-1.0), h, 0) is AxisVerdict.AGREES  # the vote starts again
+
+
+def test_held_output_is_handed_on_dated_no_earlier_than_the_end_of_probation():
+    held, out = FootOutput(), FootOutput()
+    early, late = StepEvent(t_ic_s=0.5, detected_at_s=0.6), StepEvent(t_ic_s=3.0, detected_at_s=3.1)
+    held.new += [early, late]
+    held.completed.append(early)
+    held.strides.append(DetectedStride(stride(1.0), 1.0))
+    held.move_to(out, 2.0)
+    assert [ev.detected_at_s for ev in out.new] == [2.0, 3.1]
+    assert out.completed == [early]
+    assert [s.detected_at_s for s in out.strides] == [2.0]
+    assert not (held.new or held.completed or held.strides)

@@ -1,0 +1,1 @@
+"""outputs/: the steps.csv and cues.csv writers."""

@@ -1,0 +1,1 @@
+"""Real recordings: the bundled excerpts (tests/data/real) and the real-dev set (../shared, skipped when absent)."""

@@ -1,0 +1,1 @@
+"""session/: the pipeline with several sensors, live sessions, the terminal view, step matching."""

@@ -1,0 +1,1 @@
+"""voice/: rendering, mixing, playback and (marker audio) a real sound server end to end."""
