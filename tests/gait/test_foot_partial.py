@@ -12,12 +12,12 @@ import pytest
 
 from cadence_coach.cli import main as cli_main
 from cadence_coach.datatypes import Placement, SampleBlock, Side
-from cadence_coach.evaluation.matching import match_events
 from cadence_coach.evaluation.real_cases import Steps, default_dev_dir, load_dev_cases
 from cadence_coach.evaluation.real_scoring import score_case, summarize
 from cadence_coach.evaluation.reference_events import ReferenceEvents
 from cadence_coach.gait.body import BodyStepDetector
 from cadence_coach.gait.foot_partial import FootAccDetector, FootGyroDetector
+from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 
 EXCERPTS = Path(__file__).resolve().parents[1] / "data" / "real"
