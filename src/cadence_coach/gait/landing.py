@@ -85,6 +85,9 @@ QUIET_S = 0.1
 edge, the sample just before it, is left out)."""
 STRIDE_TOLERANCE = 0.3
 """The time since the last contact is a stride when within this fraction of the estimated period."""
+AGREE = 0.15
+"""Two successive stride estimates agree within this fraction (a step's pace changes by a few percent
+in 0.5 s)."""
 DEFAULT_STRIDE_S = 1.0
 """Window of the typical landing while the stride period is not known, s (a walking stride)."""
 UPDATE_S = 0.5
@@ -132,6 +135,7 @@ class LandingDetector(BodyDetector):
         """Estimated stride period, s (None until known)."""
         self.level = 0.0
         """Typical landing's loaded break (0 until known)."""
+        self._estimate: float | None = None  # the last update's stride estimate, s
         self.pos = 0  # next absolute row to examine
         self._first = 2  # first row with a valid break since the stream start or the last gap
         self._started = False
@@ -207,7 +211,16 @@ class LandingDetector(BodyDetector):
         h = self.hist
         assert h is not None
         start = max(self._first, h.base)
-        period = self.period.estimate(self._signal(), start - h.base, row - h.base, self.dt)
+        estimate = self.period.estimate(self._signal(), start - h.base, row - h.base, self.dt)
+        # A period counts once two successive estimates agree: a window holding the first steps after
+        # standing can repeat after a step's worth of lag by chance, never twice in a row.
+        agreed = (
+            estimate is not None
+            and self._estimate is not None
+            and abs(estimate / self._estimate - 1) <= AGREE
+        )
+        self._estimate = estimate
+        period = estimate if agreed else None
         if period is not None:
             self.stride_s = period
         self.level = self._typical_landing(row, self.stride_s or DEFAULT_STRIDE_S)
