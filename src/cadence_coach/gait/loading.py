@@ -378,8 +378,14 @@ class AccStepDetector(BodyDetector):
 
     def _timing(self, ev: StepEvent) -> None:
         """Step time from the last contact; cadence from the last two steps (a stride: the left and right
-        steps of a phone in a pocket, or of a limping walk, differ, their sum does not)."""
+        steps of a phone in a pocket, or of a limping walk, differ, their sum does not). A step whose
+        contact lies within MAX_EXTRAPOLATION_S of the first sample (after the start or a gap) counts,
+        but its time is not used: the recording began during its loading."""
         ics = self._ics
+        h = self.hist
+        assert h is not None
+        if ev.t_ic_s < float(h.t[max(self._gap_at, h.base) - h.base]) + MAX_EXTRAPOLATION_S:
+            return  # the data began during this step's rise: its onset, so its time, is not known
         if ics and MIN_STEP_S <= ev.t_ic_s - ics[-1] <= MAX_STEP_S:
             ev.step_time_s = ev.t_ic_s - ics[-1]
             ev.cadence_spm = 60.0 / ev.step_time_s
