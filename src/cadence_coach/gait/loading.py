@@ -327,6 +327,7 @@ class AccStepDetector(BodyDetector):
                 LATE_FLOOR,
                 REARM,
                 self._level(),
+                self._flight_level(),
             )
             if row < 0:
                 self.pos = self.sig.total
@@ -339,6 +340,11 @@ class AccStepDetector(BodyDetector):
             else:
                 self._rise_from = float(self._rise[trunk_kernels.TROUGH])
                 self._step(row + base, out)
+
+    def _flight_level(self) -> float:
+        """Below this the step signal is in flight (m/s^2), and a landing must take it past 1 g: the
+        vertical of a body, not of a thigh (a pocket phone falls freely with the leg) nor the braking."""
+        return -math.inf if self.braking or self.period.stride_periodic else (FLIGHT_G - 1.0) * GRAVITY
 
     def _level(self) -> float:
         """Fraction of the expected rise a step's rise must cross."""
@@ -403,7 +409,8 @@ class AccStepDetector(BodyDetector):
         t, v = look[:, 0], look[:, 1]
         trough = float(v.min())
         if trough < (FLIGHT_G - 1.0) * GRAVITY:  # running: from flight, through the step level
-            mid = trough + LEVEL * self._expected_rise()
+            # the rise seen so far may already exceed the expected one (the first steps)
+            mid = trough + LEVEL * max(self._expected_rise(), float(v[-1]) - trough)
             if float(v.max()) > mid:
                 return contact.extrapolated_edge(t, v, trough, mid, rising=True)
         near = look[-self._n(LOOK_BACK_S) - 1 :]

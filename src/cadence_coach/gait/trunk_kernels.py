@@ -119,13 +119,16 @@ def next_rise(
     late_floor: float,
     rearm: float,
     level: float,
+    flight: float,
 ) -> tuple[int, int]:
     """Scan rows [start, stop) of the step signal ``s`` (m/s^2) for the next rise through the step level.
 
     Armed, the level is the lowest value since arming plus ``level`` x ``height`` (the expected rise,
     m/s^2);
     after the time ``due`` (s) the expected rise shrinks by ``late_rate`` per second overdue, down to
-    ``late_floor`` of itself (a step that is late is a weaker one). Until ``quiet_until`` (s: the
+    ``late_floor`` of itself (a step that is late is a weaker one). From a trough below ``flight``
+    (m/s^2: a flight phase) the crossing must also take ``s`` above 0 (a landing loads the body past 1 g;
+    the level drifting during the flight is no landing). Until ``quiet_until`` (s: the
     refractory time after the last step) nothing counts and the lowest value restarts at every sample.
     After a crossing the scan re-arms once ``s`` falls ``rearm`` x ``height`` below its top since.
 
@@ -144,7 +147,7 @@ def next_rise(
             h = height
             if t[i] > due:
                 h *= max(late_floor, 1.0 - late_rate * (t[i] - due))
-            if x > state[TROUGH] + level * h:
+            if x > state[TROUGH] + level * h and (state[TROUGH] >= flight or x > 0.0):
                 state[ARMED] = 0.0
                 state[TOP] = x
                 return i, CROSSED
@@ -176,5 +179,5 @@ def compile_all() -> None:
         t, acc, np.zeros(SIGNAL_STATE), 0.99, np.array([1.0, 0, 0, 0, 0]), np.zeros(3), 0.04, out[:, 1:], bins
     )
     out.flags.writeable = False
-    next_rise(out[:, 0], out[:, 2], 0, 8, np.zeros(RISE_STATE), 1.0, 0.0, 1.0, 2.0, 0.3, 0.5, 0.5)
+    next_rise(out[:, 0], out[:, 2], 0, 8, np.zeros(RISE_STATE), 1.0, 0.0, 1.0, 2.0, 0.3, 0.5, 0.5, -1.0)
     _compiled = True
