@@ -219,7 +219,7 @@ def trunk_signal(lean_deg, seconds=40.0, rate=100.0, cadence=170.0, mounting=Non
     t = np.arange(0, seconds, 1 / rate)
     phase = (t * cadence / 60.0) % 1.0
     load = 1.8 * np.exp(-(((phase - 0.3) / 0.1) ** 2))  # g, stance loading
-    vertical = 0.3 + load
+    vertical = 1.0 - 1.8 * 0.1 * np.sqrt(np.pi) + load  # g, averaging 1 g over a step, as it must
     forward = -0.5 * np.gradient(load, t) / (cadence / 60.0) / 6.0  # brake while rising, push while falling
     side = 0.2 * np.sin(np.pi * t * cadence / 60.0)
     world = np.stack([forward, side, vertical], axis=1) * GRAVITY  # x forward, y left, z up

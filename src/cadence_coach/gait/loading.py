@@ -35,7 +35,7 @@ from . import contact, trunk_kernels
 from .body_axes import BodyAxes, SideVote, side_evidence
 from .output import HISTORY_S, MAX_RATE_HZ, PIECE_SAMPLES, BodyDetector, BodyOutput
 from .ringbuffer import RingBuffer
-from .step_period import BIN_S, EVAL_S, StepPeriod
+from .step_period import BIN_S, EVAL_S, SETTLED_COS, WINDOW_S, StepPeriod
 
 MAX_EXTRAPOLATION_S = contact.MAX_EXTRAPOLATION_S
 """Re-exported for gait/shank.py, which places its contacts the same way."""
@@ -92,6 +92,17 @@ LOOK_BACK_S = 0.2
 braking rise is shorter; further back lies the previous step's push-off)."""
 IMPACT_WINDOW_S = 0.05
 """The impact peak is the largest magnitude within this time after contact, s."""
+BRIDGED_GAP_S = 0.1
+"""Samples lost over at most this long (s: a few wireless packets) are bridged: the filters and the step
+search run on across the gap, timed by the sample times. It is shorter than the braking jump and the
+loading rise of a step together (100-200 ms), so at most part of one rise is lost, where a restart
+would lose the period, the level and the next steps."""
+SIGN_SMOOTH_S = 0.02
+"""The fore-aft axis's sign is told from the jerk of the horizontal acceleration smoothed over this
+long, s: shorter than the braking jump (30-60 ms), which the 40 ms bins of the period would blur."""
+SEED_STEPS = 4
+"""When the step signal becomes the backward acceleration, the rises of the last this many steps are
+measured from the binned signal (so the level fits the new signal at once, not after four steps)."""
 GRAVITY_WINDOW_S = 2.0
 """Gravity (for the pitch) is averaged over this window, s."""
 GYRO_SCALE = GRAVITY
@@ -130,8 +141,10 @@ class AccStepDetector(BodyDetector):
         self._rises: deque[float] = deque(maxlen=RISES_KEPT)
         self._rise_from: float | None = None  # lowest value before the last step's crossing
         self._last_cross: float | None = None  # time of the last step's crossing, s
+        self._last_cross_at = -1  # its absolute index: this step's contact lies after it
         self._ics: deque[float] = deque(maxlen=3)
         self.braking = False  # the step signal is the backward acceleration
+        self._back: np.ndarray | None = None  # the backward axis the rises were measured along
         self.running = False
         self._recent_range = 0.0  # of the vertical acceleration over the last GRAVITY_WINDOW_S, m/s^2
         self._pending: tuple[StepEvent, int] | None = None
@@ -147,7 +160,7 @@ class AccStepDetector(BodyDetector):
     def _feed_piece(self, block: SampleBlock, out: BodyOutput) -> None:
         h = self.hist
         assert h is not None
-        if block.gap_before:
+        if block.gap_before and not (h.end and float(block.t[0]) - float(h.t[-1]) <= BRIDGED_GAP_S):
             self._after_gap(out)
         h.append(block)
         self.acc_present = any(block.acc_axes)
@@ -242,15 +255,50 @@ class AccStepDetector(BodyDetector):
         recent = bins[-int(GRAVITY_WINDOW_S / BIN_S) :, 0] if len(bins) else np.zeros(1)
         self.running = bool(recent.min() < (FLIGHT_G - 1.0) * GRAVITY)
         self._recent_range = float(recent.max() - recent.min())
-        self.period.evaluate(learn_axis=self.fore_aft_possible and not self.running)
+        learn = self.fore_aft_possible and not self.running
+        self.period.evaluate(learn_axis=learn, horizontal=self._horizontal)
         self.running = (
             self.running and not self.period.stride_periodic
         )  # a thigh falls freely, a body does not
         braking = self.period.fore_aft_steady and not self.running and not self.period.stride_periodic
-        if braking != self.braking:  # another signal: its rises are another size
+        back = self.period.back
+        turned = (
+            braking and self._back is not None and back is not None and float(back @ self._back) < SETTLED_COS
+        )
+        if braking:
+            self._back = back
+        if braking != self.braking or turned:  # another signal: its rises are another size
             self.braking = braking
             self._rises.clear()
             self._rise[:] = (1.0, math.inf, -math.inf)
+            if braking:
+                self._rises.extend(self._binned_rises())
+
+    def _binned_rises(self) -> list[float]:
+        """The backward acceleration's rise in each of the last SEED_STEPS step periods (m/s^2), from
+        the binned signals: its range within a step is the braking jump (the bins shave its peaks, so
+        the first level is a little lower than the rises that follow)."""
+        step, back = self.period.step_s, self.period.back
+        if step is None or back is None:
+            return []
+        n = max(2, round(step / BIN_S))
+        b = self.period.bins[-SEED_STEPS * n :, 1:] @ back
+        if len(b) < SEED_STEPS * n:
+            return []
+        chunks = b.reshape(SEED_STEPS, n)
+        return [float(x) for x in chunks.max(axis=1) - chunks.min(axis=1)]
+
+    def _horizontal(self) -> np.ndarray:
+        """The horizontal specific force over the last WINDOW_S, low-passed (n, 3), m/s^2, gravity taken
+        as its mean there."""
+        h = self.hist
+        assert h is not None
+        end = self.sig.total  # the samples up to this evaluation, however the blocks were cut
+        acc = h.acc[h.rows(end - self._n(WINDOW_S), end)]
+        g = acc.mean(axis=0)
+        up = g / (np.linalg.norm(g) + 1e-12)
+        hor = acc - np.outer(acc @ up, up)
+        return _smooth(hor, max(1, round(SIGN_SMOOTH_S / self.dt)))
 
     # -- steps ----------------------------------------------------------------------------------
 
@@ -279,6 +327,7 @@ class AccStepDetector(BodyDetector):
                 LATE_FLOOR,
                 REARM,
                 self._level(),
+                self._flight_level(),
             )
             if row < 0:
                 self.pos = self.sig.total
@@ -291,6 +340,11 @@ class AccStepDetector(BodyDetector):
             else:
                 self._rise_from = float(self._rise[trunk_kernels.TROUGH])
                 self._step(row + base, out)
+
+    def _flight_level(self) -> float:
+        """Below this the step signal is in flight (m/s^2), and a landing must take it past 1 g: the
+        vertical of a body, not of a thigh (a pocket phone falls freely with the leg) nor the braking."""
+        return -math.inf if self.braking or self.period.stride_periodic else (FLIGHT_G - 1.0) * GRAVITY
 
     def _level(self) -> float:
         """Fraction of the expected rise a step's rise must cross."""
@@ -313,6 +367,7 @@ class AccStepDetector(BodyDetector):
         h = self.hist
         assert h is not None
         t_ic = self._contact(cross)
+        self._last_cross_at = cross
         t_cross = float(h.t[cross - h.base])
         self._last_cross = t_cross
         ev = StepEvent(
@@ -329,8 +384,14 @@ class AccStepDetector(BodyDetector):
 
     def _timing(self, ev: StepEvent) -> None:
         """Step time from the last contact; cadence from the last two steps (a stride: the left and right
-        steps of a phone in a pocket, or of a limping walk, differ, their sum does not)."""
+        steps of a phone in a pocket, or of a limping walk, differ, their sum does not). A step whose
+        contact lies within MAX_EXTRAPOLATION_S of the first sample (after the start or a gap) counts,
+        but its time is not used: the recording began during its loading."""
         ics = self._ics
+        h = self.hist
+        assert h is not None
+        if ev.t_ic_s < float(h.t[max(self._gap_at, h.base) - h.base]) + MAX_EXTRAPOLATION_S:
+            return  # the data began during this step's rise: its onset, so its time, is not known
         if ics and MIN_STEP_S <= ev.t_ic_s - ics[-1] <= MAX_STEP_S:
             ev.step_time_s = ev.t_ic_s - ics[-1]
             ev.cadence_spm = 60.0 / ev.step_time_s
@@ -339,15 +400,17 @@ class AccStepDetector(BodyDetector):
         ics.append(ev.t_ic_s)
 
     def _contact(self, cross: int) -> float:
-        """Contact time of the rise crossing at absolute index ``cross`` (s)."""
+        """Contact time of the rise crossing at absolute index ``cross`` (s), looked for after the last
+        step's crossing (so the flight level is this step's, not an older, lower one)."""
         held = self.sig.latest()
         base = self.sig.total - len(held)
-        first = max(self._gap_at, base, cross - self._n(MAX_STEP_S / 2))
+        first = max(self._gap_at, base, cross - self._n(MAX_STEP_S / 2), self._last_cross_at + 1)
         look = held[first - base : cross - base + 1]
         t, v = look[:, 0], look[:, 1]
         trough = float(v.min())
         if trough < (FLIGHT_G - 1.0) * GRAVITY:  # running: from flight, through the step level
-            mid = trough + LEVEL * self._expected_rise()
+            # the rise seen so far may already exceed the expected one (the first steps)
+            mid = trough + LEVEL * max(self._expected_rise(), float(v[-1]) - trough)
             if float(v.max()) > mid:
                 return contact.extrapolated_edge(t, v, trough, mid, rising=True)
         near = look[-self._n(LOOK_BACK_S) - 1 :]
@@ -407,6 +470,14 @@ class AccStepDetector(BodyDetector):
         if self._pending is not None:
             out.completed.append(self._pending[0])
             self._pending = None
+
+
+def _smooth(x: np.ndarray, n: int) -> np.ndarray:
+    """Moving mean of ``x`` (rows) over ``n`` rows."""
+    if n <= 1 or len(x) < n:
+        return x
+    c = np.cumsum(np.vstack([np.zeros((1, x.shape[1])), x]), axis=0)
+    return (c[n:] - c[:-n]) / n
 
 
 def _butterworth(cutoff_hz: float, dt: float) -> np.ndarray:

@@ -25,6 +25,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from collections.abc import Callable
+
+from ..datatypes import GRAVITY
+
 BIN_S = 0.04
 """Bin length, s: 25 Hz keeps every harmonic of the step that matters for the period (a step lasts
 0.25-1.5 s) while the sums stay cheap."""
@@ -67,6 +71,16 @@ turning and fidgeting repeat less)..."""
 STEADY_COUNT = 2
 """... and it needs this many of them (one second of evaluations) before the fore-aft axis is trusted,
 for the rest of the session (a sensor fixed to the trunk stays so)."""
+MOVING_G = 0.03
+"""The fore-aft axis is learned only while the vertical acceleration's standard deviation over the
+window is at least this, g: walking loads the trunk by 0.1-1 g a step (a standard deviation of 0.035 g
+and up), while a standing body's sway and a sensor's noise stay below 0.025 g. Standing still, the
+autocorrelation still finds some periodic noise, and learning axes from it would mislead them for
+seconds."""
+SETTLED_COS = 0.97
+"""The fore-aft line has settled when it turned less than 14 degrees (cosine at least this) since the
+last evaluation; only then do windows count towards trusting it (a line still turning, as in the first
+steps after standing, gives the braking along the wrong direction, or with the wrong sign)."""
 AXIS_MEMORY = 0.95
 """Weight of the accumulated covariance and jerk moments at each evaluation (every EVAL_S: a memory of
 about 10 s, so the axes settle over a few steps and then follow a shifted sensor)."""
@@ -95,6 +109,7 @@ class StepPeriod:
         self._cov = np.zeros((3, 3))
         self._axis: np.ndarray | None = None
         self._moments = np.zeros(3)
+        self.axis_settled = False
         self._step_regularity = 0.0
         self._fore_aft_regularity = 0.0
         self.fore_aft_steady = False
@@ -115,8 +130,10 @@ class StepPeriod:
         """Forget the binned motion (after a gap); the estimates stand until renewed."""
         self.bins = np.zeros((0, 4))
 
-    def evaluate(self, learn_axis: bool) -> None:
-        """Renew the step period (and the fore-aft axis if ``learn_axis``) from the bins held."""
+    def evaluate(self, learn_axis: bool, horizontal: Callable[[], np.ndarray] | None = None) -> None:
+        """Renew the step period (and the fore-aft axis if ``learn_axis``) from the bins held;
+        ``horizontal`` gives the last seconds' horizontal acceleration at the full sample rate (n, 3),
+        m/s^2, whose jerk tells the axis's sign (the bins smooth the braking jump)."""
         if len(self.bins) < FIRST_S / BIN_S:
             return
         max_lag = min(int(MAX_LAG_S / BIN_S), len(self.bins) // 2)
@@ -135,9 +152,12 @@ class StepPeriod:
                 step, acf = both[0], 0.5 * (acf + _autocorrelation(self.bins[:, 1:] @ self.back, max_lag))
         self.step_s = _refined(acf, step) * BIN_S
         self._step_regularity = float(acf[step])
-        if learn_axis and not self.stride_periodic:
-            self._learn_axis(round(self.step_s / BIN_S))
-            if self.back is not None and not self.fore_aft_steady and self.regularity >= WALKING:
+        moving = float(np.std(self.bins[-int(WINDOW_S / BIN_S) :, 0])) >= MOVING_G * GRAVITY
+        if learn_axis and moving and not self.stride_periodic:
+            self._learn_axis(round(self.step_s / BIN_S), horizontal)
+            if not self.axis_settled:
+                self._ratios = 0
+            elif self.back is not None and not self.fore_aft_steady and self.regularity >= WALKING:
                 ratio = min(self._fore_aft_regularity / max(self._step_regularity, 1e-9), RATIO_CAP)
                 self._ratio = (
                     ratio if not self._ratios else RATIO_MEMORY * self._ratio + (1 - RATIO_MEMORY) * ratio
@@ -145,7 +165,7 @@ class StepPeriod:
                 self._ratios += 1
                 self.fore_aft_steady = self._ratios >= STEADY_COUNT and self._ratio >= STEADY
 
-    def _learn_axis(self, lag: int) -> None:
+    def _learn_axis(self, lag: int, horizontal: Callable[[], np.ndarray] | None) -> None:
         """Fore-aft axis from the horizontal autocovariance at the step lag, sign from the jerk's skew;
         both accumulated over evaluations (a sensor fixed to the trunk keeps its axes)."""
         n = min(int(WINDOW_S / BIN_S), len(self.bins) - lag)
@@ -161,8 +181,11 @@ class StepPeriod:
         axis = vectors[:, -1]
         if self._axis is not None and float(axis @ self._axis) < 0:
             axis = -axis  # eigenvectors come with either sign: keep the previous one's
+        self.axis_settled = self._axis is not None and float(axis @ self._axis) >= SETTLED_COS
+        if not self.axis_settled:  # a new line: the jerk's skew measured along the old one says nothing
+            self._moments[:] = 0.0
         self._axis = axis
-        jerk = np.diff(self.bins[-n:, 1:] @ axis)
+        jerk = np.diff((self.bins[-n:, 1:] if horizontal is None else horizontal()) @ axis)
         self._moments = AXIS_MEMORY * self._moments + np.array([np.sum(jerk**3), np.sum(jerk**2), jerk.size])
         cubes, squares, count = self._moments
         skew = cubes / count / ((squares / count) ** 1.5 + 1e-12)

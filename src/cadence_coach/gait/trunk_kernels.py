@@ -13,6 +13,8 @@ import math
 import numpy as np
 from numba import njit
 
+from ..datatypes import GRAVITY
+
 # trunk_signals state layout
 G0, NSEEN, LPV, LPB, BIN_T, BIN_N, BIN_SUM = 0, 3, 4, 8, 12, 13, 14
 SIGNAL_STATE = 18
@@ -49,10 +51,14 @@ def trunk_signals(
     bins: np.ndarray,
 ) -> int:
     """Per sample: gravity (exponential mean of the specific force with weight ``memory`` for the old
-    value), the vertical dynamic acceleration ``v`` (along gravity, gravity removed), the backward one
-    ``b`` (along ``back``, zero vector when unknown), both low-passed by the biquad ``lp`` (b0, b1, b2,
-    a1, a2). Writes (v, v low-passed, b low-passed) to ``out`` (n, 3); closes the ``bin_s`` bins the
-    samples complete into ``bins`` as (vertical, horizontal x, y, z) means and returns how many."""
+    value; until that many samples are seen, the plain mean of those seen: the first sample alone may be
+    mid-step, several g off), the vertical dynamic acceleration ``v`` (along gravity, gravity's known size
+    removed: the estimate's size is not gravity's while it holds part of a running step, which would
+    put the flight far below free fall, nor while a phone turns in a pocket, the mean of a turning
+    vector being shorter; a sensor's scale error only shifts ``v`` by a constant), the backward one ``b`` (along ``back``, zero vector
+    when unknown), both low-passed by the biquad ``lp`` (b0, b1, b2, a1, a2). Writes (v, v low-passed,
+    b low-passed) to ``out`` (n, 3); closes the ``bin_s`` bins the samples complete into ``bins`` as
+    (vertical, horizontal x, y, z) means and returns how many."""
     n_bins = 0
     for i in range(t.shape[0]):
         ax, ay, az = acc[i, 0], acc[i, 1], acc[i, 2]
@@ -61,9 +67,10 @@ def trunk_signals(
         if state[NSEEN] == 0.0 or math.isnan(state[BIN_T]):
             state[BIN_T] = t[i]
         state[NSEEN] += 1.0
-        gx = memory * state[G0] + (1.0 - memory) * ax
-        gy = memory * state[G0 + 1] + (1.0 - memory) * ay
-        gz = memory * state[G0 + 2] + (1.0 - memory) * az
+        m = min(memory, 1.0 - 1.0 / state[NSEEN])  # the plain mean until it holds a time constant
+        gx = m * state[G0] + (1.0 - m) * ax
+        gy = m * state[G0 + 1] + (1.0 - m) * ay
+        gz = m * state[G0 + 2] + (1.0 - m) * az
         state[G0], state[G0 + 1], state[G0 + 2] = gx, gy, gz
         gn = math.sqrt(gx * gx + gy * gy + gz * gz)
         if gn > 0.0:
@@ -71,7 +78,7 @@ def trunk_signals(
         else:
             ux, uy, uz = 0.0, 0.0, 0.0
         along = ax * ux + ay * uy + az * uz
-        v = along - gn
+        v = along - GRAVITY  # gravity's known size (see the docstring)
         hx, hy, hz = ax - along * ux, ay - along * uy, az - along * uz
         b = hx * back[0] + hy * back[1] + hz * back[2]
         out[i, 0] = v
@@ -112,13 +119,16 @@ def next_rise(
     late_floor: float,
     rearm: float,
     level: float,
+    flight: float,
 ) -> tuple[int, int]:
     """Scan rows [start, stop) of the step signal ``s`` (m/s^2) for the next rise through the step level.
 
     Armed, the level is the lowest value since arming plus ``level`` x ``height`` (the expected rise,
     m/s^2);
     after the time ``due`` (s) the expected rise shrinks by ``late_rate`` per second overdue, down to
-    ``late_floor`` of itself (a step that is late is a weaker one). Until ``quiet_until`` (s: the
+    ``late_floor`` of itself (a step that is late is a weaker one). From a trough below ``flight``
+    (m/s^2: a flight phase) the crossing must also take ``s`` above 0 (a landing loads the body past 1 g;
+    the level drifting during the flight is no landing). Until ``quiet_until`` (s: the
     refractory time after the last step) nothing counts and the lowest value restarts at every sample.
     After a crossing the scan re-arms once ``s`` falls ``rearm`` x ``height`` below its top since.
 
@@ -137,7 +147,7 @@ def next_rise(
             h = height
             if t[i] > due:
                 h *= max(late_floor, 1.0 - late_rate * (t[i] - due))
-            if x > state[TROUGH] + level * h:
+            if x > state[TROUGH] + level * h and (state[TROUGH] >= flight or x > 0.0):
                 state[ARMED] = 0.0
                 state[TOP] = x
                 return i, CROSSED
@@ -184,5 +194,5 @@ def compile_all() -> None:
             t, acc, np.zeros(SIGNAL_STATE), 0.99, np.array([1.0, 0, 0, 0, 0]), np.zeros(3), 0.04, out, bins
         )
     out.flags.writeable = False
-    next_rise(out[:, 0], out[:, 2], 0, 8, np.zeros(RISE_STATE), 1.0, 0.0, 1.0, 2.0, 0.3, 0.5, 0.5)
+    next_rise(out[:, 0], out[:, 2], 0, 8, np.zeros(RISE_STATE), 1.0, 0.0, 1.0, 2.0, 0.3, 0.5, 0.5, -1.0)
     _compiled = True
