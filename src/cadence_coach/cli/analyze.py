@@ -102,7 +102,7 @@ def progress_bar() -> Progress:
 def analyze_file(args: argparse.Namespace, path: Path, out: Path, show_progress: bool = False) -> Analyzed:
     """Analyze one input (read with the input flags of ``args``) into the steps file ``out``."""
     with open_input(args, path=path) as source:
-        prepare_step_detector()  # once per process; a no-op after the first input
+        prepare_step_detector(placements=[s.placement for s in source.sensors])  # no-op once loaded
         pipeline = Pipeline(source.sensors)
         show = show_progress and source.size_bytes >= PROGRESS_MIN_BYTES
         progress = progress_bar() if show else None
