@@ -54,7 +54,9 @@ for case in load_dev_cases(Path(sys.argv[1])):
 """The baseline over every dev case in a fresh process (imports included, like the engine's commands)."""
 
 
-def engine_run(dev_dir: Path, cases: list[Case], out_dir: Path, jobs: int | None) -> tuple[list[CaseScore], float]:
+def engine_run(
+    dev_dir: Path, cases: list[Case], out_dir: Path, jobs: int | None
+) -> tuple[list[CaseScore], float]:
     """Analyze every dev case with ONE ``analyze --manifest cases.json --out-dir`` command (each case's
     own import flags) and score them; (scores, wall time s). Lines naming failed inputs are passed on."""
     cmd = [

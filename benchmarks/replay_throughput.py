@@ -54,7 +54,9 @@ def build_recording(path: Path, seconds: float, issue_hour: bool = False) -> int
     if issue_hour:
         sim = simulate("flat-easy", seconds, seed=1, rate_hz=RATE_HZ, feet="both", interval_ms=15.0)
     else:
-        sim = simulate("rolling-hills", seconds, seed=2, rate_hz=RATE_HZ, feet="right", interval_ms=INTERVAL_MS)
+        sim = simulate(
+            "rolling-hills", seconds, seed=2, rate_hz=RATE_HZ, feet="right", interval_ms=INTERVAL_MS
+        )
     return write(sim, path).packets_sent
 
 

@@ -173,8 +173,19 @@ def test_bad_manifest_entries_are_reported_and_skipped(tmp_path, capsys, mixed) 
 
 def test_command_line_flags_are_the_entries_defaults(tmp_path, mixed) -> None:
     manifest = mixed / "list.json"
-    manifest.write_text(json.dumps([{"file": f"feet/{GOOD[0]}.csv"}, {"file": f"{TRUNK_FILE}.csv", "argv": TRUNK}]))
-    args = ["analyze", "--manifest", str(manifest), *FOOT, "--rate", "102.4", "--out-dir", str(tmp_path / "o")]
+    manifest.write_text(
+        json.dumps([{"file": f"feet/{GOOD[0]}.csv"}, {"file": f"{TRUNK_FILE}.csv", "argv": TRUNK}])
+    )
+    args = [
+        "analyze",
+        "--manifest",
+        str(manifest),
+        *FOOT,
+        "--rate",
+        "102.4",
+        "--out-dir",
+        str(tmp_path / "o"),
+    ]
     assert exit_code([*args, "--jobs", "1"]) == 0
     foot = mixed / "feet" / f"{GOOD[0]}.csv"
     expected = single_analyze(tmp_path, foot, [*FOOT, "--rate", "102.4"])

@@ -341,7 +341,9 @@ def _foot_calls() -> list[tuple[Dispatcher, tuple]]:
     return calls
 
 
-def compile_all(progress: CompileProgress | None = None, placements: Iterable[Placement] | None = None) -> None:
+def compile_all(
+    progress: CompileProgress | None = None, placements: Iterable[Placement] | None = None
+) -> None:
     """Compile (or load from the on-disk cache) the kernels the detectors of ``placements`` may call
     (default: every placement), for the array types they pass; a no-op for the kernels already loaded.
 
@@ -366,7 +368,11 @@ def compile_all(progress: CompileProgress | None = None, placements: Iterable[Pl
         acc, prev = _held()[1], np.zeros((4, 10))[:, 2:5]
         end = acc[-2:].copy()
         end.flags.writeable = False
-        calls += [(trend_breaks, (before, block)) for before in (acc[-2:], end) for block in (prev, np.zeros((4, 3)))]
+        calls += [
+            (trend_breaks, (before, block))
+            for before in (acc[-2:], end)
+            for block in (prev, np.zeros((4, 3)))
+        ]
     with _without(UNUSED_AT_TARGET_START):
         for done, (kernel, args) in enumerate(calls, start=1):
             misses = _misses(kernel)
