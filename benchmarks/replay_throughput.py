@@ -141,7 +141,8 @@ def main() -> None:
         n_packets = build_recording(rec, seconds, args.issue_hour)
         size_mb = rec.stat().st_size / 1e6
         print(
-            f"recording: {args.minutes:g} min, {RATE_HZ:g} Hz, {INTERVAL_MS:g} ms interval, {n_packets} packets, "
+            f"recording: {args.minutes:g} min, {RATE_HZ:g} Hz, {'both feet, 15' if args.issue_hour else INTERVAL_MS:} "
+            f"ms interval, {n_packets} packets, "
             f"{size_mb:.1f} MB (built in {time.perf_counter() - start:.1f} s)"
         )
         commands = {
