@@ -12,7 +12,11 @@ as at a 7.5 ms BLE connection interval, with the simulated runner, then times:
 - where the CPU time goes along the bulk path that both commands take (reading, + decoding, + the gait
   engine), per packet and per hour of recording.
 
-    python benchmarks/replay_throughput.py [--minutes 60] [--runs 3]
+    python benchmarks/replay_throughput.py [--minutes 60] [--runs 3] [--issue-hour]
+
+The fresh processes run without PYTHONDONTWRITEBYTECODE: an installed package has its modules' bytecode
+compiled, and a user's command does not compile them again each time (with that variable set and the
+package run from its source folder, about 60 modules compile at every start).
 """
 
 from __future__ import annotations
@@ -42,10 +46,17 @@ RATE_HZ = 400.0
 INTERVAL_MS = 7.5
 
 
-def build_recording(path: Path, seconds: float) -> int:
+def build_recording(path: Path, seconds: float, issue_hour: bool = False) -> int:
     """Simulate one foot-mounted open IMU at 400 Hz (rolling hills, BLE interval 7.5 ms: 3 frames per
-    packet) and write the recording; returns its packet count."""
-    sim = simulate("rolling-hills", seconds, seed=2, rate_hz=RATE_HZ, feet="right", interval_ms=INTERVAL_MS)
+    packet) and write the recording; returns its packet count. With ``issue_hour``: the recording of
+    issue 10's target instead (``cadence-coach simulate --scenario flat-easy --rate 400 --feet both
+    --seed 1``: both feet, the command's 15 ms interval)."""
+    if issue_hour:
+        sim = simulate("flat-easy", seconds, seed=1, rate_hz=RATE_HZ, feet="both", interval_ms=15.0)
+    else:
+        sim = simulate(
+            "rolling-hills", seconds, seed=2, rate_hz=RATE_HZ, feet="right", interval_ms=INTERVAL_MS
+        )
     return write(sim, path).packets_sent
 
 
@@ -69,7 +80,8 @@ def fresh_process(argv: list[str], runs: int) -> tuple[float, float]:
     for i in range(runs + 1):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "COLUMNS": "100"})
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"COLUMNS": "100"}
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
@@ -116,15 +128,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60.0, help="length of the recording (default 60)")
     parser.add_argument("--runs", type=int, default=3, help="runs per command; the median is shown")
+    parser.add_argument(
+        "--issue-hour",
+        action="store_true",
+        help="time issue 10's recording (flat-easy, both feet, 400 Hz, seed 1) instead",
+    )
     args = parser.parse_args()
     seconds = args.minutes * 60
     with tempfile.TemporaryDirectory() as tmp:
         rec = Path(tmp) / "bench.ccrec"
         start = time.perf_counter()
-        n_packets = build_recording(rec, seconds)
+        n_packets = build_recording(rec, seconds, args.issue_hour)
         size_mb = rec.stat().st_size / 1e6
         print(
-            f"recording: {args.minutes:g} min, {RATE_HZ:g} Hz, {INTERVAL_MS:g} ms interval, {n_packets} packets, "
+            f"recording: {args.minutes:g} min, {RATE_HZ:g} Hz, {'both feet, 15' if args.issue_hour else INTERVAL_MS:} "
+            f"ms interval, {n_packets} packets, "
             f"{size_mb:.1f} MB (built in {time.perf_counter() - start:.1f} s)"
         )
         commands = {

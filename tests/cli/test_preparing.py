@@ -62,3 +62,22 @@ def test_on_a_narrow_terminal_the_line_is_shortened_so_it_never_wraps():
     shown = out.getvalue().split("\r")[1:]
     assert shown[0] == "preparing: 1/14" and shown[-1] == "preparing: 14/14\n"
     assert all(len(text.rstrip("\n")) < 40 for text in shown)
+
+
+SHANK_PROBE = """
+import sys
+from cadence_coach.cli.preparing import prepare_step_detector
+from cadence_coach.datatypes import Placement
+from cadence_coach.gait import kernels
+prepare_step_detector(placements=[Placement.SHANK])
+print(sorted(kernels._compiled), "cffi" in sys.modules, "scipy.linalg" in sys.modules)
+import cffi, scipy.linalg  # still importable afterwards
+"""
+
+
+def test_only_the_kernels_of_the_inputs_placements_load_and_numba_skips_cffi_and_blas(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    proc = subprocess.run(
+        [sys.executable, "-c", SHANK_PROBE], env=env, capture_output=True, text=True, timeout=600, check=True
+    )
+    assert proc.stdout.split() == ["['history',", "'landing']", "False", "False"]

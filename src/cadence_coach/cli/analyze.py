@@ -1,7 +1,8 @@
 """``cadence-coach analyze INPUT --out steps.csv``: every step of an input, as fast as possible.
 
-With ``--out-dir DIR`` it takes any number of inputs and writes ``DIR/<input stem>.steps.csv`` for each
-(cli/analyze_batch.py); :func:`analyze_file` is the one-input work both do.
+With ``--out-dir DIR`` it takes any number of inputs, or a manifest naming inputs with their own import
+flags (``--manifest FILE``), and writes ``DIR/<input stem>.steps.csv`` for each (cli/analyze_batch.py);
+:func:`analyze_file` is the one-input work both do.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
         "flags apply to every CSV input)",
     )
     p.add_argument(
+        "--manifest",
+        metavar="FILE",
+        help="with --out-dir: a JSON list of inputs with their own import flags, "
+        '[{"file": PATH, "argv": ["--placement", "foot", ...]}, ...] or {"cases": [...]}; PATH is '
+        "relative to FILE's folder; flags given on the command line are the defaults of every entry",
+    )
+    p.add_argument(
         "--jobs",
         type=jobs_value,
         metavar="N",
@@ -94,7 +102,7 @@ def progress_bar() -> Progress:
 def analyze_file(args: argparse.Namespace, path: Path, out: Path, show_progress: bool = False) -> Analyzed:
     """Analyze one input (read with the input flags of ``args``) into the steps file ``out``."""
     with open_input(args, path=path) as source:
-        prepare_step_detector()  # once per process; a no-op after the first input
+        prepare_step_detector(placements=[s.placement for s in source.sensors])  # no-op once loaded
         pipeline = Pipeline(source.sensors)
         show = show_progress and source.size_bytes >= PROGRESS_MIN_BYTES
         progress = progress_bar() if show else None
@@ -117,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
         from .analyze_batch import run_batch
 
         return run_batch(args)
+    if args.manifest is not None:
+        raise UserError("--manifest needs --out-dir DIR (one steps file per input)")
+    if not args.input:
+        raise UserError("give an input to analyze (or --manifest FILE with --out-dir DIR)")
     if len(args.input) > 1:
         raise UserError(
             f"{len(args.input)} inputs: give --out-dir DIR to analyze several (--out names one file)"

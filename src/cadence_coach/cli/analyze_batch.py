@@ -1,5 +1,11 @@
 """``cadence-coach analyze IN1 IN2 ... --out-dir DIR [--jobs N]``: many inputs in one command.
 
+The inputs come from the command line (the import flags apply to each) or from ``--manifest FILE``: JSON,
+a list of ``{"file": PATH, "argv": [flags...]}`` (or an object with that list under ``"cases"``, as the
+real-dev set's cases.json), PATH relative to FILE's folder; each entry's flags are parsed by the same
+import-flag parser as the command line, with the command line's flags as defaults. An entry that cannot be
+read is reported on one line and skipped like a failed input.
+
 Start-up (imports, loading the compiled gait kernels) is paid once: the inputs are shared out to a pool of
 worker processes started once for the whole batch (``--jobs``, default the core count; forked after the
 kernels are loaded where the platform allows, so the workers start warm), or analyzed in this process
@@ -12,6 +18,7 @@ the exit code is 2 if any input failed, else 0.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import sys
@@ -24,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from .analyze import analyze_file
-from .input_options import CSV_FLAGS
+from .input_options import CSV_FLAGS, add_import_arguments
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -74,13 +81,65 @@ def analyze_job(job: Job) -> FileResult:
     return FileResult(str(job.input), str(job.out), error=error)
 
 
-def plan(inputs: list[str], out_dir: Path, flags: dict) -> tuple[list[Job], list[FileResult]]:
+Entry = tuple[str, dict]
+"""One input to analyze: its path as given, and its import flags (``format`` and :data:`CSV_FLAGS`)."""
+
+
+class EntryParser(argparse.ArgumentParser):
+    """The import-flag parser for one manifest entry: its errors raise :class:`UserError`."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(message)
+
+
+def import_flags(args: argparse.Namespace) -> dict:
+    """The import flags of a parsed command line."""
+    return {name: getattr(args, name) for name in ("format", *CSV_FLAGS)}
+
+
+def read_manifest(path: Path, defaults: dict) -> tuple[list[Entry], list[FileResult]]:
+    """The entries of the manifest ``path`` (each entry's ``argv`` parsed over ``defaults``), and a failed
+    result for each entry that cannot be read. A manifest that cannot be read at all raises UserError."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the manifest ({exc.strerror})") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: the manifest is not JSON ({exc})") from None
+    items = data.get("cases") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise UserError(f'{path}: the manifest must be a JSON list of entries or an object with "cases"')
+    parser = EntryParser(prog="argv", add_help=False)
+    add_import_arguments(parser)
+    entries: list[Entry] = []
+    bad: list[FileResult] = []
+    for number, item in enumerate(items, start=1):
+        file = item.get("file") if isinstance(item, dict) else None
+        argv = item.get("argv", []) if isinstance(item, dict) else None
+        name = f"{path} entry {number}"
+        if not isinstance(file, str) or not file:
+            bad.append(FileResult(name, "", error='needs "file": the input\'s path'))
+            continue
+        name = f"{name} ({file})"
+        if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+            bad.append(FileResult(name, "", error='"argv" must be a list of strings'))
+            continue
+        try:
+            flags = parser.parse_args(argv, argparse.Namespace(**defaults))
+        except UserError as exc:
+            bad.append(FileResult(name, "", error=str(exc)))
+            continue
+        entries.append((str(path.parent / file), vars(flags)))
+    return entries, bad
+
+
+def plan(entries: list[Entry], out_dir: Path) -> tuple[list[Job], list[FileResult]]:
     """A job per input, except inputs whose steps file would have the same name as an earlier one's
     (reported as failed)."""
     jobs: list[Job] = []
     clashes: list[FileResult] = []
     taken: dict[Path, str] = {}  # output file -> the input that claimed it
-    for name in inputs:
+    for name, flags in entries:
         out = out_dir / f"{Path(name).stem}.steps.csv"
         if out in taken:
             clashes.append(FileResult(name, str(out), error=f"same output name {out.name} as {taken[out]}"))
@@ -124,17 +183,31 @@ def files_progress() -> Progress:
     )
 
 
+def inputs(args: argparse.Namespace) -> tuple[list[Entry], list[FileResult]]:
+    """The inputs to analyze (from the command line or the manifest), and the manifest entries that
+    failed already."""
+    if args.manifest is None:
+        if not args.input:
+            raise UserError("give the inputs to analyze, or --manifest FILE")
+        return [(name, import_flags(args)) for name in args.input], []
+    if args.input:
+        raise UserError("give the inputs on the command line or in --manifest FILE, not both")
+    return read_manifest(Path(args.manifest), import_flags(args))
+
+
 def run_batch(args: argparse.Namespace) -> int:
-    """Analyze every input of ``args.input`` into ``args.out_dir``; the exit code."""
+    """Analyze every input (command line or manifest) into ``args.out_dir``; the exit code."""
     out_dir = Path(args.out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"{out_dir}: cannot create the output folder ({exc.strerror})") from None
-    flags = {name: getattr(args, name) for name in ("format", *CSV_FLAGS)}
-    jobs, failed = plan(args.input, out_dir, flags)
-    for clash in failed:
-        print(clash.summary(), file=sys.stderr)
+    entries, failed = inputs(args)
+    jobs, clashes = plan(entries, out_dir)
+    failed += clashes
+    for result in failed:
+        print(result.summary(), file=sys.stderr)
+    total = len(jobs) + len(failed)
     workers = min(args.jobs or os.cpu_count() or 1, len(jobs))
     progress = files_progress() if sys.stderr.isatty() else None
     steps = 0
@@ -150,10 +223,9 @@ def run_batch(args: argparse.Namespace) -> int:
             steps += result.rows
             if result.error:
                 failed.append(result)
-    done = len(args.input) - len(failed)
     tail = f"; {len(failed)} failed" if failed else ""
     print(
-        f"{done} of {len(args.input)} inputs analyzed, {steps} steps written to {out_dir}{tail}",
+        f"{total - len(failed)} of {total} inputs analyzed, {steps} steps written to {out_dir}{tail}",
         file=sys.stderr,
     )
     return EXIT_FAILED if failed else 0

@@ -36,14 +36,19 @@ def rate_value(text: str) -> float:
 
 
 def add_input_arguments(parser: argparse.ArgumentParser, several: bool = False) -> None:
-    """Add the positional INPUT (a list of them with ``several``), ``--format`` and the CSV import flags
-    to ``parser``."""
+    """Add the positional INPUT (a list of them with ``several``: zero or more, the command checks that
+    some are given), ``--format`` and the CSV import flags to ``parser``."""
     if several:
         parser.add_argument(
-            "input", nargs="+", help="recordings (.ccrec) or CSV files (see docs/csv-import.md)"
+            "input", nargs="*", help="recordings (.ccrec) or CSV files (see docs/csv-import.md)"
         )
     else:
         parser.add_argument("input", help="a recording (.ccrec) or a CSV file (see docs/csv-import.md)")
+    add_import_arguments(parser)
+
+
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--format`` and the CSV import flags (not the input) to ``parser``."""
     parser.add_argument(
         "--format",
         choices=FORMATS,

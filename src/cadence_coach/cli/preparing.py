@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from typing import TextIO
+
+from ..datatypes import Placement
 
 MESSAGE = "preparing the step detector (first run only)"
 SHORT_MESSAGE = "preparing"
@@ -63,15 +66,18 @@ def terminal_columns(out: TextIO) -> int:
         return 80
 
 
-def prepare_step_detector(out: TextIO | None = None) -> PreparingLine:
-    """Compile or load the gait kernels (:func:`~cadence_coach.gait.kernels.compile_all`), showing
-    progress on ``out`` (default stderr) only when they have to be compiled; returns the line (its
-    ``calls`` are the progress reports)."""
+def prepare_step_detector(
+    out: TextIO | None = None, placements: Iterable[Placement] | None = None
+) -> PreparingLine:
+    """Compile or load the gait kernels the detectors of ``placements`` (default: every placement) may
+    call (:func:`~cadence_coach.gait.kernels.compile_all`), showing progress on ``out`` (default
+    stderr) only when they have to be compiled; returns the line (its ``calls`` are the progress
+    reports)."""
     from ..gait import kernels  # numba: imported by the commands that run the engine only
 
     line = PreparingLine(out)
     try:
-        kernels.compile_all(line)
+        kernels.compile_all(line, placements)
     finally:
         line.finish()
     return line

@@ -11,13 +11,15 @@ Units: acceleration m/s^2, angular rate rad/s, squared thresholds in the same un
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from numba import njit
 from numba.core.dispatcher import Dispatcher
 
-from ..datatypes import GRAVITY
+from ..datatypes import GRAVITY, Placement
 from . import landing_kernels, trunk_kernels
 
 
@@ -263,7 +265,22 @@ def stride_displacement(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, tilt: 
     return pos
 
 
-_compiled = False
+_compiled: set[str] = set()
+"""The kernel sets already compiled or loaded (see :data:`KERNEL_SETS`)."""
+
+KERNEL_SETS = {
+    Placement.FOOT: ("foot", "history", "landing"),  # a partial foot axis set uses the landing kernels
+    Placement.SHANK: ("history", "landing"),
+    Placement.TRUNK: ("history", "trunk"),
+    Placement.HEAD: ("history", "trunk"),
+}
+"""The kernel sets the detectors of each placement may call: ``foot`` (this module's), ``history``
+(:func:`trend_breaks` alone, which every sample history calls), ``landing`` (landing_kernels.py) and
+``trunk`` (trunk_kernels.py)."""
+
+UNUSED_AT_TARGET_START = ("cffi", "scipy.linalg")
+"""Modules numba's CPU target imports when its first kernel loads (for kernels that call C through cffi,
+and for BLAS in ``np.dot``/``np.linalg``): about 0.2 s of start-up, and no kernel here uses either."""
 
 CompileProgress = Callable[[int, int], None]
 """``progress(done, total)``: the ``done``-th of ``total`` kernels has just been compiled."""
@@ -274,58 +291,96 @@ def _misses(kernel: Dispatcher) -> int:
     return sum(kernel.stats.cache_misses.values())
 
 
-def compile_all(progress: CompileProgress | None = None) -> None:
-    """Compile (or load from the on-disk cache) every kernel for the array types the detectors pass:
-    read-only strided views of a sample history; a no-op after the first call.
+@contextmanager
+def _without(modules: Iterable[str]) -> Iterator[None]:
+    """Within the block, importing any of ``modules`` that is not imported yet fails with ImportError
+    (numba treats those two as optional); afterwards they import as usual."""
+    blocked = [m for m in modules if m not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for m in blocked:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
 
-    Each command that runs the gait engine calls it once, before data flows: ``analyze`` and ``replay``
-    before building the pipeline, ``run`` before any link is up, ``bench`` before its simulated radio
-    starts (compiling takes seconds on a fresh install and stalls the event loop meanwhile), so a live
-    session never waits for the compiler in the middle of a run. Without it (tests, benchmarks), each
-    kernel compiles on its first call.
 
-    ``progress`` is called after each kernel that had to be compiled (a cold cache), never for one loaded
-    from the cache: a caller can show progress on the first run and stay silent on the next."""
-    global _compiled
-    if _compiled:
-        return
+def _held() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Arrays of the types the detectors pass, read-only strided views of a sample history: t (s), acc
+    (m/s^2), gyro (rad/s) and jerk."""
     held = np.zeros((8, 10))
     held[:, 2:5] = [0.0, 0.0, GRAVITY]
     held.flags.writeable = False
-    t, acc, gyro, jerk = held[:, 0], held[:, 2:5], held[:, 5:8], held[:, 9]
-    held_rows = np.ascontiguousarray(acc[-2:])
-    held_rows.flags.writeable = False
+    return held[:, 0], held[:, 2:5], held[:, 5:8], held[:, 9]
+
+
+def _foot_calls() -> list[tuple[Dispatcher, tuple]]:
+    """The foot detector's kernels, each with arguments of the types it is called with (an axis comes
+    both as an array of its own and as a column of a matrix: two specialisations)."""
+    t, acc, gyro, jerk = _held()
     cov = np.eye(3)
-    # The pitch axis comes as a contiguous array or as a column of an eigenvector matrix (any layout):
-    # each layout is its own compiled variant, and a variant missed here would compile mid-session.
-    axes = (np.array([0.0, 1.0, 0.0]), np.eye(3)[:, 1])
     bounds = (1.0, 0.5, 2.0 * GRAVITY**2)
     calls: list[tuple[Dispatcher, tuple]] = [
         (first_still, (acc, gyro, 0, 8, 2, *bounds)),
         (first_trend_break, (jerk, 0, 8, 1.0, 1.8, 0.0)),
         (quietest, (acc, gyro, 0, 8, *bounds[1:])),
         (mean_still_force, (acc, gyro, 0, 8, *bounds)),
-        # The history's own update (new rows: contiguous) and a re-read from history (strided views).
-        (trend_breaks, (acc[-2:], np.zeros((4, 10))[:, 2:5])),
-        (trend_breaks, (held_rows, np.zeros((4, 10))[:, 2:5])),
-        (trend_breaks, (acc[-2:], np.zeros((4, 3)))),
         (peak_norm, (acc, 0, 8)),
         (stride_displacement, (t, acc, gyro, cov)),
     ]
-    for axis in axes:
+    for axis in (np.array([0.0, 1.0, 0.0]), np.eye(3)[:, 1]):
         calls += [
             (first_rate_beyond, (gyro, axis, 0, 8, 1.0, 1.0)),
             (argmax_rate, (gyro, axis, 0, 8)),
             (first_rate_jump, (gyro, axis, 0, 8, 1.0)),
             (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25)),
-            (track_principal_axis, (gyro, 0, 8, cov, axis.copy() if axis.flags.c_contiguous else axis, 0.8)),
+            (track_principal_axis, (gyro, 0, 8, cov, axis, 0.8)),
             (rotation_between, (t, gyro, axis, 0, 8)),
         ]
-    for done, (kernel, args) in enumerate(calls, start=1):
-        misses = _misses(kernel)
-        kernel(*args)
-        if progress is not None and _misses(kernel) > misses:
-            progress(done, len(calls))
-    landing_kernels.compile_all()
-    trunk_kernels.compile_all()
-    _compiled = True
+    return calls
+
+
+def compile_all(
+    progress: CompileProgress | None = None, placements: Iterable[Placement] | None = None
+) -> None:
+    """Compile (or load from the on-disk cache) the kernels the detectors of ``placements`` may call
+    (default: every placement), for the array types they pass; a no-op for the kernels already loaded.
+
+    Each command that runs the gait engine calls it before data flows: ``analyze`` for each input's
+    placements before building its pipeline, ``replay`` before the replay starts, ``run`` before any
+    link is up, ``bench`` before its simulated radio starts (compiling takes seconds on a fresh install
+    and stalls the event loop meanwhile), so a live session never waits for the compiler in the middle
+    of a run. Without it (tests, benchmarks), each kernel compiles on its first call. Loading only the
+    sets an input needs saves little (a few ms a kernel); most of the cost is numba's own start, paid
+    by the first kernel, which :func:`_without` trims.
+
+    ``progress`` is called after each kernel that had to be compiled (a cold cache), never for one loaded
+    from the cache: a caller can show progress on the first run and stay silent on the next."""
+    wanted = {s for p in (placements if placements is not None else Placement) for s in KERNEL_SETS[p]}
+    todo = sorted(wanted - _compiled)
+    if not todo:
+        return
+    calls: list[tuple[Dispatcher, tuple]] = []
+    if "foot" in todo:
+        calls += _foot_calls()
+    if "history" in todo:  # rows before a block (a view of the history or a copy of its end), a block
+        acc, prev = _held()[1], np.zeros((4, 10))[:, 2:5]
+        end = acc[-2:].copy()
+        end.flags.writeable = False
+        calls += [
+            (trend_breaks, (before, block))
+            for before in (acc[-2:], end)
+            for block in (prev, np.zeros((4, 3)))
+        ]
+    with _without(UNUSED_AT_TARGET_START):
+        for done, (kernel, args) in enumerate(calls, start=1):
+            misses = _misses(kernel)
+            kernel(*args)
+            if progress is not None and _misses(kernel) > misses:
+                progress(done, len(calls))
+        if "landing" in todo:
+            landing_kernels.compile_all()
+        if "trunk" in todo:
+            trunk_kernels.compile_all()
+    _compiled.update(todo)

@@ -176,14 +176,20 @@ class CsvSource:
     def _unusable_axes(self, candidates: list[str], col: dict[str, int]) -> dict[str, str]:
         """Axis columns of the first chunk that carry no measurement: name -> why (``"no numeric
         value"`` or ``"constant"``). Constant axes are kept when every axis is constant."""
-        lines = self._head.decode("utf-8", errors="replace").split("\n")
+        text = self._head.decode("utf-8", errors="replace")
         if len(self._head) == CHUNK_BYTES:
-            lines.pop()  # the last line may be cut
-        cells = [line.split(",") for line in lines if line.strip()]
-        cells = [c for c in cells if len(c) == self.n_fields]
+            text = text[: text.rfind("\n") + 1]  # the last line may be cut
+        every = _load_whole(text, self.n_fields)  # well-formed lines: parsed at once, else cell by cell
+        self._head_parsed = (text, every)  # kept for the first chunk's rows
+        if every is None:
+            cells = [line.split(",") for line in text.split("\n") if line.strip()]
+            cells = [c for c in cells if len(c) == self.n_fields]
         empty, constant = {}, {}
         for name in candidates:
-            values = _floats([c[col[name]] for c in cells])
+            if every is not None:
+                values = every[:, col[name]]
+            else:
+                values = _floats([c[col[name]] for c in cells])
             values = values[np.isfinite(values)]
             if values.size == 0:
                 empty[name] = "no numeric value"
@@ -278,14 +284,42 @@ class CsvSource:
                 data, rest = rest, b""
                 if not data:
                     return
-            lines = data.decode("utf-8", errors="replace").split("\n")
-            if lines[-1] == "":
-                lines.pop()
-            numbers = np.arange(line_no + 1, line_no + 1 + len(lines))
-            line_no += len(lines)
-            rows, data_index = self._parse(lines, numbers, data_index)
+            text = data.decode("utf-8", errors="replace")
+            fast = self._parse_whole(text, line_no, data_index)
+            if fast is not None:
+                rows, line_no, data_index = fast
+            else:
+                lines = text.split("\n")
+                if lines[-1] == "":
+                    lines.pop()
+                numbers = np.arange(line_no + 1, line_no + 1 + len(lines))
+                line_no += len(lines)
+                rows, data_index = self._parse(lines, numbers, data_index)
             if len(rows.lines):
                 yield rows
+
+    def _parse_whole(self, text: str, line_no: int, data_index: int) -> tuple[_Rows, int, int] | None:
+        """A chunk of well-formed lines parsed in one call (most files): the good rows, the last line's
+        number and the next data-row index; None if any line is blank, has another number of fields than
+        the header or a value that is not a number (:meth:`_parse` then sorts them out line by line)."""
+        head, every = self._head_parsed
+        self._head_parsed = ("", None)
+        if text != head:
+            every = _load_whole(text, self.n_fields)
+        if every is None:
+            return None
+        n = len(every)
+        values = every[:, self._usecols]
+        numbers = np.arange(line_no + 1, line_no + 1 + n)
+        index = np.arange(data_index, data_index + n)
+        finite = np.isfinite(values[:, self._required]).all(axis=1)
+        for k in np.flatnonzero(~finite)[:1]:
+            self._bad(int(numbers[k]), "missing or non-finite value")
+        self.bad_rows += int(np.count_nonzero(~finite))
+        values = values[finite]
+        if self._baro is not None:
+            values[~np.isfinite(values[:, self._baro]), self._baro] = np.nan
+        return _Rows(values, numbers[finite], index[finite]), line_no + n, data_index + n
 
     def _parse(self, lines: list[str], numbers: np.ndarray, data_index: int) -> tuple[_Rows, int]:
         """Vectorised parse of a list of lines; returns the good rows and the next data-row index."""
@@ -355,6 +389,19 @@ class CsvSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _load_whole(text: str, n_fields: int) -> np.ndarray | None:
+    """Every column of ``text``'s lines as floats, one row per line, if every line has ``n_fields``
+    numbers (the common case, parsed in one call); else None (blank or ragged lines, text, CR-LF)."""
+    n = text.count("\n") + (not text.endswith("\n"))
+    if not text or "\r" in text or text.count(",") != n * (n_fields - 1):
+        return None
+    try:  # every column: loadtxt then checks that each row has the same number of fields
+        every = np.loadtxt(io.StringIO(text), delimiter=",", comments=None, ndmin=2, dtype=np.float64)
+    except ValueError:
+        return None
+    return every if every.shape == (n, n_fields) else None  # not if blank lines were skipped
 
 
 def _floats(cells: list[str]) -> np.ndarray:
