@@ -52,10 +52,13 @@ def test_rate_searches_match_numpy(signals):
     assert kernels.first_rate_beyond(gyro, axis, 0, 400, 99.0, 1.0) == -1
     assert kernels.argmax_rate(gyro, axis, 30, 90) == 30 + int(np.argmax(rate[30:90]))
     assert kernels.argmax_rate(gyro, axis, 30, 30) == -1
-    row, low = kernels.terminal_swing_start(gyro, axis, 0, 400, 0.0, 0.25)
+    row, low = kernels.terminal_swing_start(gyro, axis, 0, 400, 0.0, 0.25, 0)
     running_low = np.minimum.accumulate(np.minimum(rate, 0.0))
     assert row == int(np.argmax(rate > 0.25 * running_low))
     assert low == pytest.approx(running_low[row])
+    later, low = kernels.terminal_swing_start(gyro, axis, 0, 400, 0.0, 0.25, row + 5)
+    assert later == row + 5 + int(np.argmax(rate[row + 5 :] > 0.25 * running_low[row + 5 :]))
+    assert low == pytest.approx(running_low[later])
 
 
 def test_first_trend_break_and_running_max(signals):

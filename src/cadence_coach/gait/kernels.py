@@ -83,15 +83,16 @@ def first_rate_jump(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, j
 
 @njit(cache=True)
 def terminal_swing_start(
-    gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, low: float, fraction: float
+    gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, low: float, fraction: float, first: int
 ) -> tuple[int, float]:
-    """After mid-swing: the first row whose rate is above ``fraction`` of the lowest rate so far
-    (``low`` carries the lowest rate of rows examined before), and the lowest rate up to there."""
+    """After mid-swing: the first row, ``first`` or later, whose rate is above ``fraction`` of the lowest
+    rate so far (``low`` carries the lowest rate of rows examined before), and the lowest rate up to
+    there (rows before ``first`` count toward it)."""
     for i in range(start, stop):
         r = _rate(gyro, axis, i)
         if r < low:
             low = r
-        if r > fraction * low:
+        if i >= first and r > fraction * low:
             return i, low
     return -1, low
 
@@ -300,7 +301,7 @@ def compile_all(progress: CompileProgress | None = None) -> None:
         (first_rate_beyond, (gyro, axis, 0, 8, 1.0, 1.0)),
         (argmax_rate, (gyro, axis, 0, 8)),
         (first_rate_jump, (gyro, axis, 0, 8, 1.0)),
-        (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25)),
+        (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25, 0)),
         (first_trend_break, (jerk, 0, 8, 1.0, 1.8, 0.0)),
         (quietest, (acc, gyro, 0, 8, *bounds[1:])),
         (mean_still_force, (acc, gyro, 0, 8, *bounds)),

@@ -47,8 +47,13 @@ TERMINAL_JERK_FACTOR = 1.8
 SPIN_JUMP = 300.0
 """Pitch angular acceleration that marks contact, rad/s^2 (a swinging foot's stays under about 200; the
 ground stops or reverses its rotation at well over 1000)."""
-STILL_MIN_SAMPLES = 3
-"""Fewest samples of a still phase that ends terminal swing (STILL_MIN_S is 1-2 samples below 150 Hz)."""
+TERMINAL_STILL_S = 0.06
+"""How long the foot must stay still for terminal swing to count as over (mid-stance reached without a
+confirmed impact), s: a slow walker's foot hangs almost motionless for 20-40 ms at its largest
+dorsiflexion before contact, while even a running stance holds still for longer than this."""
+TERMINAL_AFTER_TO_S = 0.2
+"""Terminal swing starts no sooner than this after toe-off, s: a foot swings for 0.3 s or more even in a
+sprint, so a rate that runs down this early is the toe-off's own jolt, not the end of the swing."""
 IMPACT_SKIP_S = 0.02
 """The impact transient after contact, skipped before looking for mid-stance, s."""
 MAX_CONTACT_WAIT_S = 0.8
@@ -98,6 +103,7 @@ class FootStepDetector(StepDetector[FootOutput]):
         self._swing_jerk = 0.0  # largest second difference of the current swing, m/s^2
         self._terminal_jerk = 0.0  # largest second difference so far in terminal swing, m/s^2
         self._terminal_start = 0  # index where the current terminal swing began
+        self._toe_off = 0  # index of the last toe-off (the push-off's peak toes-down rate)
         self._prev_zv: tuple[int, np.ndarray] | None = None  # (index, still specific force)
         self._rewound_at = -math.inf  # arrival time of the sample that last had the history re-read, s
         self._resume_from = 0  # where a flip re-reads from: after the last emitted contact
@@ -204,6 +210,7 @@ class FootStepDetector(StepDetector[FootOutput]):
         peak = found(h, kernels.argmax_rate(h.gyro, self._axis, lo, hi))
         if peak is not None:
             self.steps.toe_off(float(h.t[peak - h.base]), out)
+        self._toe_off = i if peak is None else peak
         self.pos = i
         self.phase = _Phase.EARLY_SWING
         return True
@@ -228,8 +235,9 @@ class FootStepDetector(StepDetector[FootOutput]):
         h = self.hist
         assert h is not None
         lo, hi = span(h, self.pos, None)
+        first = self._toe_off + int(TERMINAL_AFTER_TO_S / self.dt) - h.base
         row, self._swing_low = kernels.terminal_swing_start(
-            h.gyro, self._axis, lo, hi, self._swing_low, TERMINAL_FRACTION
+            h.gyro, self._axis, lo, hi, self._swing_low, TERMINAL_FRACTION, first
         )
         if row < 0:
             self.pos = h.end
@@ -267,7 +275,7 @@ class FootStepDetector(StepDetector[FootOutput]):
             i = spin + h.base
         # At its largest dorsiflexion, just before contact, the foot turns slowly and its acceleration
         # passes through 1 g: at low rates that can fill STILL_MIN_S. A stance lasts longer.
-        still = first_still(h, self.dt, self.pos, i, STILL_MIN_SAMPLES)
+        still = first_still(h, self.dt, self.pos, i, TERMINAL_STILL_S)
         if still is not None:
             # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
             # largest trend break since terminal swing began as the contact, confirmed late.

@@ -61,13 +61,13 @@ def found(h: SampleHistory, row: int) -> int | None:
 
 
 def first_still(
-    h: SampleHistory, dt: float, start: int, limit: int | None = None, min_samples: int = 1
+    h: SampleHistory, dt: float, start: int, limit: int | None = None, min_s: float = STILL_MIN_S
 ) -> int | None:
     """First absolute index >= start (and < limit) where the foot has been still on the ground
-    (slow rotation, specific force about 1 g) for the last STILL_MIN_S and at least ``min_samples``
-    samples: a landing passes through 1 g for an instant, a stance stays there."""
+    (slow rotation, specific force about 1 g) for the last ``min_s`` seconds (at least one sample): a
+    landing passes through 1 g for an instant, a stance stays there."""
     lo, hi = span(h, start, limit)
-    run = max(min_samples, round(STILL_MIN_S / dt))
+    run = max(1, round(min_s / dt))
     return found(h, kernels.first_still(h.acc, h.gyro, lo, hi, run, *STILL_BOUNDS))
 
 
