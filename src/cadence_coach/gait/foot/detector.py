@@ -51,6 +51,9 @@ TERMINAL_STILL_S = 0.06
 """How long the foot must stay still for terminal swing to count as over (mid-stance reached without a
 confirmed impact), s: a slow walker's foot hangs almost motionless for 20-40 ms at its largest
 dorsiflexion before contact, while even a running stance holds still for longer than this."""
+HOVER_MAX_S = 0.25
+"""Longest a foot at rest in terminal swing, with no landing-sized trend break yet, is taken to hover
+before its landing, s: a swinging foot is lowered to the ground within this; longer, the person stands."""
 TERMINAL_AFTER_TO_S = 0.2
 """Terminal swing starts no sooner than this after toe-off, s: a foot swings for 0.3 s or more even in a
 sprint, so a rate that runs down this early is the toe-off's own jolt, not the end of the swing."""
@@ -273,14 +276,7 @@ class FootStepDetector(StepDetector[FootOutput]):
         )
         if spin >= 0:
             i = spin + h.base
-        # At its largest dorsiflexion, just before contact, the foot turns slowly and its acceleration
-        # passes through 1 g: at low rates that can fill STILL_MIN_S. A stance lasts longer.
-        still = first_still(h, self.dt, self.pos, i, TERMINAL_STILL_S)
-        if still is not None:
-            # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
-            # largest trend break since terminal swing began as the contact, confirmed late.
-            ic = late_contact(h, self.dt, self._mark, still)
-            self._initial_contact(ic, still, ic + 1, out)
+        if self._still_before(i, out):
             return True
         if i is None:
             self._terminal_jerk = jerk_max
@@ -290,6 +286,32 @@ class FootStepDetector(StepDetector[FootOutput]):
         onset = i if spin >= 0 else impact_onset(h, i, before_hit, self._terminal_start)
         self._initial_contact(onset, i, i + 1, out)
         return True
+
+    def _still_before(self, limit: int | None, out: FootOutput) -> bool:
+        """Terminal swing: did the foot come to rest before sample ``limit`` (absolute; None: all held)?
+
+        A still phase that follows a landing-sized trend break is mid-stance reached with no sharp
+        impact (soft landing, clipped, slow walking): the largest break since terminal swing began is
+        the contact, confirmed late. Without such a break the foot is hovering, slowly lowered (a slow
+        walker's last steps): the impact is still to come, unless the foot stays at rest for
+        HOVER_MAX_S, which is standing: the cycle starts again from that stance, with no step. Every
+        sample that ends a still run is judged with the samples up to it, so block sizes do not matter.
+        """
+        h = self.hist
+        assert h is not None
+        landing = self.impact.threshold(self.dt)
+        start = self.pos
+        while (still := first_still(h, self.dt, start, limit, TERMINAL_STILL_S)) is not None:
+            if float(h.jerk[h.rows(self._mark, still + 1)].max()) >= landing:
+                ic = late_contact(h, self.dt, self._mark, still)
+                self._initial_contact(ic, still, ic + 1, out)
+                return True
+            if first_still(h, self.dt, still, still + 1, HOVER_MAX_S) is not None:
+                self.pos = self._mark = still
+                self.phase = _Phase.STILL
+                return True
+            start = still + 1
+        return False
 
     def _on_contact(self, out: FootOutput) -> bool:
         h = self.hist
