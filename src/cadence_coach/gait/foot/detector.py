@@ -19,7 +19,7 @@ from .. import kernels
 from ..output import StepDetector
 from ..strapdown import integrate_stride
 from ..strike import StrikeClassifier
-from .gaps import bridge_gap, learn_period
+from .gaps import RepeatFilter, bridge_gap, learn_period
 from .impact import ImpactThreshold
 from .pitch_axis import AxisVerdict, PitchAxis
 from .records import DetectedStride, FootOutput, FootStep
@@ -112,6 +112,7 @@ class FootStepDetector(StepDetector[FootOutput]):
         self._resume_from = 0  # where a flip re-reads from: after the last emitted contact
         self._reread_from = 0  # where a re-read on probation starts: the stream's start, or its last gap
         self._held = FootOutput()  # output held back while the pitch axis is on probation
+        self._repeats = RepeatFilter()
 
     def _new_output(self) -> FootOutput:
         return FootOutput()
@@ -124,7 +125,11 @@ class FootStepDetector(StepDetector[FootOutput]):
 
     # -- input ---------------------------------------------------------------------------------
 
-    def _feed_piece(self, block: SampleBlock, out: FootOutput) -> None:
+    def _feed_piece(self, piece: SampleBlock, out: FootOutput) -> None:
+        for block in self._repeats.split(piece):
+            self._feed_part(block, out)
+
+    def _feed_part(self, block: SampleBlock, out: FootOutput) -> None:
         assert self.hist is not None
         self.dt = learn_period(self.dt, self.hist, block)
         if block.gap_before and self.hist.size and not bridge_gap(self.hist, block, self.dt):
