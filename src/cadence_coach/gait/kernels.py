@@ -72,11 +72,14 @@ def argmax_rate(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int) -> in
 
 
 @njit(cache=True)
-def first_rate_jump(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, jump: float) -> int:
+def first_rate_jump(
+    gyro: np.ndarray, axis: np.ndarray, jerk: np.ndarray, start: int, stop: int, jump: float, jolt: float
+) -> int:
     """First row in [start, stop) whose rate about ``axis`` differs from the row before by more than
-    ``jump`` (rad/s); rows before 1 are not examined."""
+    ``jump`` (rad/s) while the jerk of that row or the row before exceeds ``jolt`` (m/s^2); rows before
+    1 are not examined."""
     for i in range(max(start, 1), stop):
-        if abs(_rate(gyro, axis, i) - _rate(gyro, axis, i - 1)) > jump:
+        if abs(_rate(gyro, axis, i) - _rate(gyro, axis, i - 1)) > jump and max(jerk[i], jerk[i - 1]) > jolt:
             return i
     return -1
 
@@ -300,7 +303,7 @@ def compile_all(progress: CompileProgress | None = None) -> None:
         (first_still, (acc, gyro, 0, 8, 2, *bounds)),
         (first_rate_beyond, (gyro, axis, 0, 8, 1.0, 1.0)),
         (argmax_rate, (gyro, axis, 0, 8)),
-        (first_rate_jump, (gyro, axis, 0, 8, 1.0)),
+        (first_rate_jump, (gyro, axis, jerk, 0, 8, 1.0, 0.0)),
         (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25, 0)),
         (first_trend_break, (jerk, 0, 8, 1.0, 1.8, 0.0)),
         (quietest, (acc, gyro, 0, 8, *bounds[1:])),

@@ -276,8 +276,16 @@ class FootStepDetector(StepDetector[FootOutput]):
         # The ground also stops the foot's rotation at once (a heel strike's toes-up swing turns into the
         # foot slap, a forefoot landing's into the heel drop): a jump in the pitch rate is a second sign
         # of contact, the first on soft landings whose impact hardly breaks the acceleration's trend.
+        # The ground jolts the acceleration too: a jump in the pitch rate with no landing-sized trend
+        # break at that sample or the one before is the swing's own wobble (a turning or unsteady foot).
         spin = kernels.first_rate_jump(
-            h.gyro, self._axis, lo, hi if i is None else i - h.base, SPIN_JUMP * self.dt
+            h.gyro,
+            self._axis,
+            h.jerk,
+            lo,
+            hi if i is None else i - h.base,
+            SPIN_JUMP * self.dt,
+            self.impact.min_g * GRAVITY,
         )
         if spin >= 0:
             i = spin + h.base

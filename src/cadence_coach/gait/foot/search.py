@@ -25,9 +25,9 @@ STILL_BOUNDS = (W_STILL**2, ((1 - A_STILL_G) * GRAVITY) ** 2, ((1 + A_STILL_G) *
 GROUNDED_G = 0.6
 """Largest departure of the specific force from 1 g at the mid-stance of a foot that never quite stops."""
 _GROUNDED_BOUNDS = (((1 - GROUNDED_G) * GRAVITY) ** 2, ((1 + GROUNDED_G) * GRAVITY) ** 2)
-W_PUSH = 2.0
+W_PUSH = 1.6
 """Toes-down rate that marks the start of push-off after mid-stance, rad/s."""
-W_SWING = 3.0
+W_SWING = 1.6
 """Toes-up rate that marks mid-swing, rad/s (walking reaches 5-7, running 10-17)."""
 NO_STILL_PUSH_AFTER_S = 0.1
 """Without a still phase, a toes-down rate this long after contact is taken as push-off, s (the
