@@ -303,8 +303,8 @@ class FootStepDetector(StepDetector[FootOutput]):
     def _still_before(self, limit: int | None, out: FootOutput) -> bool:
         """Terminal swing: did the foot come to rest before sample ``limit`` (absolute; None: all held)?
 
-        A still phase that follows a landing-sized trend break is mid-stance reached with no sharp
-        impact (soft landing, clipped, slow walking): the largest break since terminal swing began is
+        A still phase that follows a landing-sized trend break (at least the impact threshold's floor,
+        1 g: a hovering foot's stay well under) is mid-stance reached with no sharp impact (soft landing, clipped, slow walking): the largest break since terminal swing began is
         the contact, confirmed late. Without such a break the foot is hovering, slowly lowered (a slow
         walker's last steps): the impact is still to come, unless the foot stays at rest for
         HOVER_MAX_S, which is standing: the cycle starts again from that stance, with no step. Every
@@ -312,7 +312,7 @@ class FootStepDetector(StepDetector[FootOutput]):
         """
         h = self.hist
         assert h is not None
-        landing = self.impact.threshold(self.dt)
+        landing = self.impact.min_g * GRAVITY
         start = self.pos
         while (still := first_still(h, self.dt, start, limit, TERMINAL_STILL_S)) is not None:
             if float(h.jerk[h.rows(self._mark, still + 1)].max()) >= landing:
