@@ -26,7 +26,8 @@ from functools import partial
 from cadence_coach.coach.config import CoachConfig, load_config
 from cadence_coach.errors import UserError
 from cadence_coach.evaluation.coach_runs import run_line, score_draw, score_scenario
-from cadence_coach.evaluation.coach_scoring import RunScore, grade_lag_line, group_lines, target_table
+from cadence_coach.evaluation.coach_scoring import RunScore
+from cadence_coach.evaluation.coach_targets import grade_lag_line, group_lines, target_table
 
 DESCENT_SCENARIOS = ("long-descent-overstride", "steep-descent", "rolling-hills", "walk-run")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cadence_coach.datatypes import RawPacket
-from cadence_coach.decoders import open_imu, polar_pmd, rsc
+from cadence_coach.decoders import open_imu, polar_pmd, polar_pmd_control, rsc
 from cadence_coach.decoders.errors import DecodeError
 from cadence_coach.profiles import Profile, all_profiles
 from cadence_coach.streams import make_stream
@@ -82,7 +82,7 @@ def _pmd_valid(rng: np.random.Generator) -> tuple[str, bytes]:
 
 def _pmd_parse(role: str, payload: bytes) -> object:
     if role == "control":
-        return polar_pmd.parse_control_response(payload).settings()
+        return polar_pmd_control.parse_control_response(payload).settings()
     return polar_pmd.parse_frame(payload, {2: 0.000244, 5: 0.061})
 
 

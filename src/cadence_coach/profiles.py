@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from .datatypes import Placement
-from .decoders import polar_pmd
+from .decoders import polar_pmd_control
 from .errors import UserError
 from .uuids import expand_uuid
 
@@ -35,7 +35,7 @@ CADENCE_COUNTS = ("both_feet", "one_foot")
 _HEX = re.compile(r"^(?:[0-9a-fA-F]{2}\s*)+$")
 
 NAMED_COMMAND_BUILDERS: dict[str, Callable[[str, dict], bytes]] = {
-    "polar_pmd": lambda name, raw: polar_pmd.build_command(name, raw.get("pmd", {})),
+    "polar_pmd": lambda name, raw: polar_pmd_control.build_command(name, raw.get("pmd", {})),
 }
 """Per decoder: builds a named command (e.g. ``"start acc"``) from the profile's tables."""
 

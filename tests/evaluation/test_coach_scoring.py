@@ -8,14 +8,8 @@ import pytest
 
 from cadence_coach.coach.config import DEFAULT_CUES
 from cadence_coach.evaluation.coach_runs import score_draw
-from cadence_coach.evaluation.coach_scoring import (
-    CoachTrace,
-    quantile,
-    score_run,
-    target_table,
-    targets,
-    true_descents,
-)
+from cadence_coach.evaluation.coach_scoring import CoachTrace, score_run, true_descents
+from cadence_coach.evaluation.coach_targets import quantile, target_table, targets
 from cadence_coach.sources.simulator import draws
 from cadence_coach.sources.simulator.draws import draw_run
 from cadence_coach.sources.simulator.truth import Truth

@@ -11,7 +11,8 @@ from cadence_coach.errors import UserError
 from cadence_coach.gait.strike import STRIKE_HEEL_DEG, strike_class
 from cadence_coach.sources import simulator as sim_mod
 from cadence_coach.sources.simulator import polynomials
-from cadence_coach.sources.simulator.foot import BALL_M, INSTEP, FootTrajectory, Stances, phase_durations
+from cadence_coach.sources.simulator.foot import INSTEP, FootTrajectory
+from cadence_coach.sources.simulator.foot_phases import BALL_M, Stances, phase_durations
 from cadence_coach.sources.simulator.runner import Runner, contact_time, toe_off_pitch
 
 

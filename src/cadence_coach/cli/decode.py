@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..datatypes import GRAVITY
-from ..decoders import open_imu, polar_pmd, rsc
+from ..decoders import open_imu, polar_pmd, polar_pmd_control, rsc
 from ..decoders.errors import DecodeError
 from ..errors import UserError
 from ..profiles import Profile, load_profile
@@ -100,21 +100,21 @@ def _pmd(payload: bytes, profile: Profile, args: argparse.Namespace) -> dict:
 
 
 def _pmd_control(payload: bytes) -> dict:
-    if payload[:1] == bytes([polar_pmd.FEATURES_CODE]):
-        offered = polar_pmd.parse_features(payload)
+    if payload[:1] == bytes([polar_pmd_control.FEATURES_CODE]):
+        offered = polar_pmd_control.parse_features(payload)
         return {"kind": "pmd_features", "measurements": sorted(m.name.lower() for m in offered)}
-    r = polar_pmd.parse_control_response(payload)
+    r = polar_pmd_control.parse_control_response(payload)
     out: dict[str, object] = {
         "kind": "pmd_control_response",
-        "op_code": _enum_name(polar_pmd.OpCode, r.op_code),
+        "op_code": _enum_name(polar_pmd_control.OpCode, r.op_code),
         "measurement": _enum_name(polar_pmd.MeasurementType, r.measurement),
-        "status": _enum_name(polar_pmd.ResponseStatus, r.status),
+        "status": _enum_name(polar_pmd_control.ResponseStatus, r.status),
         "more": r.more,
         "parameters_hex": r.parameters.hex(),
     }
     if r.ok and r.op_code in (
-        polar_pmd.OpCode.GET_MEASUREMENT_SETTINGS,
-        polar_pmd.OpCode.REQUEST_MEASUREMENT_START,
+        polar_pmd_control.OpCode.GET_MEASUREMENT_SETTINGS,
+        polar_pmd_control.OpCode.REQUEST_MEASUREMENT_START,
     ):
         out["settings"] = {k.name.lower(): list(v) for k, v in r.settings().items()}
     return out

@@ -22,7 +22,8 @@ from ..session.pipeline import Pipeline
 from ..session.session import Session
 from ..sources.recording import RecordingReader
 from ..sources.simulator import Simulation, draw_run, load_truth, simulate, simulate_draw, truth_path, write
-from .coach_scoring import CoachTrace, RunScore, quantile, score_run
+from .coach_scoring import CoachTrace, RunScore, score_run
+from .coach_targets import quantile
 
 REPLAY_BATCH = 512
 """Items per session window, as ``replay --speed 0``."""

@@ -297,23 +297,34 @@ def compile_all(progress: CompileProgress | None = None) -> None:
     held[:, 2:5] = [0.0, 0.0, GRAVITY]
     held.flags.writeable = False
     t, acc, gyro, jerk = held[:, 0], held[:, 2:5], held[:, 5:8], held[:, 9]
-    axis, cov = np.array([0.0, 1.0, 0.0]), np.eye(3)
+    held_rows = np.ascontiguousarray(acc[-2:])
+    held_rows.flags.writeable = False
+    cov = np.eye(3)
+    # The pitch axis comes as a contiguous array or as a column of an eigenvector matrix (any layout):
+    # each layout is its own compiled variant, and a variant missed here would compile mid-session.
+    axes = (np.array([0.0, 1.0, 0.0]), np.eye(3)[:, 1])
     bounds = (1.0, 0.5, 2.0 * GRAVITY**2)
     calls: list[tuple[Dispatcher, tuple]] = [
         (first_still, (acc, gyro, 0, 8, 2, *bounds)),
-        (first_rate_beyond, (gyro, axis, 0, 8, 1.0, 1.0)),
-        (argmax_rate, (gyro, axis, 0, 8)),
-        (first_rate_jump, (gyro, axis, jerk, 0, 8, 1.0, 0.0)),
-        (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25, 0)),
         (first_trend_break, (jerk, 0, 8, 1.0, 1.8, 0.0)),
         (quietest, (acc, gyro, 0, 8, *bounds[1:])),
         (mean_still_force, (acc, gyro, 0, 8, *bounds)),
-        (track_principal_axis, (gyro, 0, 8, cov, axis, 0.8)),
+        # The history's own update (new rows: contiguous) and a re-read from history (strided views).
         (trend_breaks, (acc[-2:], np.zeros((4, 10))[:, 2:5])),
-        (rotation_between, (t, gyro, axis, 0, 8)),
+        (trend_breaks, (held_rows, np.zeros((4, 10))[:, 2:5])),
+        (trend_breaks, (acc[-2:], np.zeros((4, 3)))),
         (peak_norm, (acc, 0, 8)),
         (stride_displacement, (t, acc, gyro, cov)),
     ]
+    for axis in axes:
+        calls += [
+            (first_rate_beyond, (gyro, axis, 0, 8, 1.0, 1.0)),
+            (argmax_rate, (gyro, axis, 0, 8)),
+            (first_rate_jump, (gyro, axis, jerk, 0, 8, 1.0, 0.0)),
+            (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25, 0)),
+            (track_principal_axis, (gyro, 0, 8, cov, axis.copy() if axis.flags.c_contiguous else axis, 0.8)),
+            (rotation_between, (t, gyro, axis, 0, 8)),
+        ]
     for done, (kernel, args) in enumerate(calls, start=1):
         misses = _misses(kernel)
         kernel(*args)

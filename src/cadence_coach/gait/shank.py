@@ -164,48 +164,63 @@ class ShankGyroDetector(BodyDetector):
         return max(MIN_SWING_PEAK, SWING_FRACTION * level)
 
     def _advance(self, w: np.ndarray, base: int, i: int, out: BodyOutput) -> bool:
-        """One phase transition from local index ``i``; False when more samples are needed."""
-        n_wait = self._n(MAX_TERMINAL_SWING_S)
+        """One phase transition from local index ``i`` of the sagittal rate ``w`` (rad/s; ``base`` is the
+        absolute index of ``w[0]``); False when more samples are needed."""
         if self.phase is Phase.SEEK_SWING:
-            hits = np.flatnonzero(w[i:] > self._threshold())
-            if hits.size == 0:
-                self.pos = base + w.size
-                return False
-            self._mark = base + i + int(hits[0])
-            self.pos = self._mark
-            self.phase = Phase.SWING
-            self._complete_pending(out)
-            return True
+            return self._seek_swing(w, base, i, out)
         if self.phase is Phase.SWING:
-            falls = np.flatnonzero(w[i:] < self._threshold())
-            if falls.size == 0:
+            return self._swing(w, base, i)
+        if self.phase is Phase.SEEK_ZERO:
+            return self._seek_zero(w, base, i)
+        return self._seek_ic(w, base, out)
+
+    def _seek_swing(self, w: np.ndarray, base: int, i: int, out: BodyOutput) -> bool:
+        """Wait for the mid-swing rate to pass the swing threshold."""
+        hits = np.flatnonzero(w[i:] > self._threshold())
+        if hits.size == 0:
+            self.pos = base + w.size
+            return False
+        self._mark = base + i + int(hits[0])
+        self.pos = self._mark
+        self.phase = Phase.SWING
+        self._complete_pending(out)
+        return True
+
+    def _swing(self, w: np.ndarray, base: int, i: int) -> bool:
+        """Follow the swing until the rate falls below the threshold; learn the swing's peak level."""
+        falls = np.flatnonzero(w[i:] < self._threshold())
+        if falls.size == 0:
+            self.pos = base + w.size
+            return False
+        end = i + int(falls[0])
+        start = self._mark - base
+        peak = float(w[start:end].max()) if end > start else float(w[i])
+        self._swing_level = (
+            peak
+            if self._swing_level is None
+            else LEVEL_MEMORY * self._swing_level + (1 - LEVEL_MEMORY) * peak
+        )
+        self._mark = self.pos = base + end
+        self.phase = Phase.SEEK_ZERO
+        return True
+
+    def _seek_zero(self, w: np.ndarray, base: int, i: int) -> bool:
+        """Wait for the rate's zero crossing at the end of swing (or give the stride up after the wait)."""
+        limit = self._mark + self._n(MAX_TERMINAL_SWING_S) - base  # local index where the wait ends
+        zeros = np.flatnonzero(w[i:limit] < 0.0)
+        if zeros.size == 0:
+            if w.size < limit:
                 self.pos = base + w.size
                 return False
-            end = i + int(falls[0])
-            start = self._mark - base
-            peak = float(w[start:end].max()) if end > start else float(w[i])
-            self._swing_level = (
-                peak
-                if self._swing_level is None
-                else LEVEL_MEMORY * self._swing_level + (1 - LEVEL_MEMORY) * peak
-            )
-            self._mark = self.pos = base + end
-            self.phase = Phase.SEEK_ZERO
+            self.phase, self.pos = Phase.SEEK_SWING, base + limit
             return True
-        if self.phase is Phase.SEEK_ZERO:
-            limit = self._mark + n_wait - base  # local index where the wait ends
-            zeros = np.flatnonzero(w[i:limit] < 0.0)
-            if zeros.size == 0:
-                if w.size < limit:
-                    self.pos = base + w.size
-                    return False
-                self.phase, self.pos = Phase.SEEK_SWING, base + limit
-                return True
-            zc = base + i + int(zeros[0])
-            self._mark = self.pos = zc
-            self.phase = Phase.SEEK_IC
-            return True
-        # SEEK_IC: the first local minimum after the zero crossing, confirmed by a rise above it.
+        self._mark = self.pos = base + i + int(zeros[0])
+        self.phase = Phase.SEEK_IC
+        return True
+
+    def _seek_ic(self, w: np.ndarray, base: int, out: BodyOutput) -> bool:
+        """The first local minimum after the zero crossing, confirmed by a rise above it: IC near it."""
+        n_wait = self._n(MAX_TERMINAL_SWING_S)
         start = self._mark - base
         seg = w[start : start + n_wait]
         run_min = np.minimum.accumulate(seg)
@@ -219,8 +234,7 @@ class ShankGyroDetector(BodyDetector):
             return True
         c = int(confirmed[0])
         k_min = self._mark + int(np.argmin(seg[: c + 1]))
-        confirm = self._mark + c
-        ic = self._contact(k_min, confirm)
+        ic = self._contact(k_min, self._mark + c)
         if ic is None:
             self.pos = base + w.size  # a shock is still rising: wait for its peak
             return False

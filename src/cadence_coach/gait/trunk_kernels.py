@@ -162,12 +162,27 @@ def compile_all() -> None:
     history[:, 0] = np.arange(8) * 0.01
     history[:, 4] = 9.81
     history.flags.writeable = False
-    t, acc = history[:, 0], history[:, 2:5]
     out = np.zeros((8, 4))
     bins = np.zeros((16, 4))
-    trunk_signals(
-        t, acc, np.zeros(SIGNAL_STATE), 0.99, np.array([1.0, 0, 0, 0, 0]), np.zeros(3), 0.04, out[:, 1:], bins
-    )
+    # Read-only history views, and contiguous read-only copies (each layout compiles on its own).
+    contiguous = (np.ascontiguousarray(history[:, 0]), np.ascontiguousarray(history[:, 2:5]))
+    for arr in contiguous:
+        arr.flags.writeable = False
+    for t, acc in ((history[:, 0], history[:, 2:5]), contiguous):
+        trunk_signals(
+            t,
+            acc,
+            np.zeros(SIGNAL_STATE),
+            0.99,
+            np.array([1.0, 0, 0, 0, 0]),
+            np.zeros(3),
+            0.04,
+            out[:, 1:],
+            bins,
+        )
+        trunk_signals(
+            t, acc, np.zeros(SIGNAL_STATE), 0.99, np.array([1.0, 0, 0, 0, 0]), np.zeros(3), 0.04, out, bins
+        )
     out.flags.writeable = False
     next_rise(out[:, 0], out[:, 2], 0, 8, np.zeros(RISE_STATE), 1.0, 0.0, 1.0, 2.0, 0.3, 0.5, 0.5)
     _compiled = True

@@ -22,6 +22,7 @@ import os
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..coach.coach import Coach
@@ -125,6 +126,7 @@ async def run_bench(
     kernels.compile_all()  # now, not once the simulated radio runs in this event loop
     sim_sensors = simulated_sensors(sim, interval_ms)
     config = load_config(None)
+    plan = disconnect_plan(disconnects, duration_s, seed)
     with tempfile.TemporaryDirectory() as tmp:
         record = Path(tmp) / f"bench-{os.getpid()}-{time.time_ns()}.ccrec"
         with Voice(audio, {cid: cue.text for cid, cue in config.cues.items()}) as voice:
@@ -133,28 +135,42 @@ async def run_bench(
                 return SpanNotingSession(Pipeline(infos), coach=Coach(config), speaker=voice)
 
             specs = [DeviceSpec(s.name, profile) for s in sim_sensors]
-            async with SimulatedLink(sim_sensors) as link:
-                session_start = time.monotonic()
-                for s in sim_sensors:
-                    s.clock_origin = session_start
-                plan = disconnect_plan(disconnects, duration_s, seed)
-                cpu0 = time.process_time()
-                forcing = asyncio.create_task(_force(sim_sensors, plan, session_start))
-                try:
-                    live = await LiveSession(
-                        specs,
-                        make_session,
-                        record_path=record,
-                        backend=link.backend,
-                        duration_s=duration_s + TAIL_S,
-                        session_start=session_start,
-                        scan_timeout_s=5.0,
-                        connect_timeout_s=5.0,
-                    ).run()
-                finally:
-                    forcing.cancel()
-                    await asyncio.gather(forcing, return_exceptions=True)
-                cpu_s = time.process_time() - cpu0
-                origins = [s.clock_origin for s in sim_sensors]
+            run = await _serve_and_run(sim, sim_sensors, specs, make_session, record, duration_s, plan)
+    return score(run)
+
+
+async def _serve_and_run(
+    sim: Simulation,
+    sim_sensors: list[SimulatedSensor],
+    specs: list[DeviceSpec],
+    make_session: Callable[[list[SensorInfo]], Session],
+    record: Path,
+    duration_s: float,
+    plan: DisconnectPlan,
+) -> BenchRun:
+    """Serve the simulated sensors on a virtual link, their clocks starting now, and run a live session
+    against them for ``duration_s`` (s, plus :data:`TAIL_S`) while forcing the planned disconnects."""
+    async with SimulatedLink(sim_sensors) as link:
+        session_start = time.monotonic()
+        for s in sim_sensors:
+            s.clock_origin = session_start
+        cpu0 = time.process_time()
+        forcing = asyncio.create_task(_force(sim_sensors, plan, session_start))
+        try:
+            live = await LiveSession(
+                specs,
+                make_session,
+                record_path=record,
+                backend=link.backend,
+                duration_s=duration_s + TAIL_S,
+                session_start=session_start,
+                scan_timeout_s=5.0,
+                connect_timeout_s=5.0,
+            ).run()
+        finally:
+            forcing.cancel()
+            await asyncio.gather(forcing, return_exceptions=True)
+        cpu_s = time.process_time() - cpu0
+        origins = [s.clock_origin for s in sim_sensors]
     assert isinstance(live.session, SpanNotingSession)
-    return score(BenchRun(sim, live, live.session.spans, origins, cpu_s, plan))
+    return BenchRun(sim, live, live.session.spans, origins, cpu_s, plan)

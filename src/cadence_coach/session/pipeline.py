@@ -1,4 +1,4 @@
-"""The one data path every source feeds: packets -> sensor streams -> ring buffers -> gait -> coach.
+"""The one data path every source feeds: packets -> sensor streams -> sample blocks -> gait engine -> steps.
 
 Live BLE, paced replay and the simulator hand raw packets to :meth:`Pipeline.feed_packets`; a recording
 read in bulk (``analyze``, replay at speed 0) hands :class:`PacketBatch` es to

@@ -84,6 +84,15 @@ def _u32(data: np.ndarray, at: int) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _i64(data: np.ndarray, at: int) -> int:
+    """Little-endian 64-bit integer at ``data[at]`` (uint8)."""
+    value = 0
+    for k in range(8):
+        value |= int(data[at + k]) << (8 * k)
+    return value
+
+
+@njit(cache=True, nogil=True)
 def frame_records(
     data: np.ndarray,
     pos: int,
@@ -133,17 +142,13 @@ def frame_records(
         if kind != KIND_PACKET or length < PACKET_HEAD:
             corrupt += 1
             continue
-        sensor = data[start + 1]
-        channel = data[start + 2]
+        sensor, channel = data[start + 1], data[start + 2]
         if sensor >= n_channels.size or channel >= n_channels[sensor]:
             corrupt += 1
             continue
-        t_ns = 0
-        for k in range(8):
-            t_ns |= int(data[start + 3 + k]) << (8 * k)
         out_start[n] = start + PACKET_HEAD
         out_length[n] = length - PACKET_HEAD
         out_sensor[n] = sensor
         out_channel[n] = channel
-        out_t_ns[n] = t_ns
+        out_t_ns[n] = _i64(data, start + 3)
         n += 1

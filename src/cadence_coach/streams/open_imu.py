@@ -4,6 +4,7 @@ packets, gaps and the sensor-to-host clock mapping; raw packets in, timestamped 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -58,23 +59,17 @@ class OpenImuStream:
             self._malformed.skip(batch.rejected)
         if batch.index.size == 0:
             return []
+        ranges = float(batch.acc_range[0]), float(batch.gyro_range[0])
         seq = unwrap_counter(batch.sequence, 16, self._last_seq)
         t0 = unwrap_counter(batch.t0_us, 32, self._last_t0)
         # Drop repeated or late packets: their samples are already past.
         prior = -np.inf if self._last_seq is None else self._last_seq
         keep = seq > np.maximum.accumulate(np.concatenate([[prior], seq[:-1]]))
         if not keep.all():
-            frame_keep = np.repeat(keep, batch.n_frames)
-            batch_acc = batch.acc[frame_keep]
-            batch_gyro = None if batch.gyro is None else batch.gyro[frame_keep]
-            seq, t0 = seq[keep], t0[keep]
-            n, period = batch.n_frames[keep], batch.period_s[keep]
-            index, pressure = batch.index[keep], batch.pressure_pa[keep]
+            batch, seq, t0 = _kept(batch, keep), seq[keep], t0[keep]
             if seq.size == 0:
                 return []
-        else:
-            batch_acc, batch_gyro = batch.acc, batch.gyro
-            n, period, index, pressure = batch.n_frames, batch.period_s, batch.index, batch.pressure_pa
+        n, period = batch.n_frames, batch.period_s
         prev_seq = np.concatenate([[seq[0] - 1 if self._last_seq is None else self._last_seq], seq[:-1]])
         lost = seq - prev_seq - 1
         self.lost_packets += int(lost.sum())
@@ -90,33 +85,30 @@ class OpenImuStream:
         )
         gap = (lost > 0) | (t0_s > expected_t0 + 0.5 * period)
         self._next_sensor_t = float(last_t[-1] + period[-1])
-        arrival = t_host[index]
+        arrival = t_host[batch.index]
         t = self._clock.map(last_t, arrival, sensor_t)
         baro = None
-        if not np.all(np.isnan(pressure)):
+        if not np.all(np.isnan(batch.pressure_pa)):
             baro = np.full(sensor_t.size, np.nan)
-            baro[first_frame + n - 1] = pressure
+            baro[first_frame + n - 1] = batch.pressure_pa
         arr_per_sample = np.repeat(arrival, n)
-        blocks = []
         cuts = np.flatnonzero(gap)
         bounds = [0, *first_frame[cuts[cuts > 0]].tolist(), sensor_t.size]
-        gap_first = bool(gap[0])
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            blocks.append(
-                SampleBlock(
-                    sensor=self.sensor,
-                    t=t[a:b],
-                    acc=batch_acc[a:b],
-                    gyro=None if batch_gyro is None else batch_gyro[a:b],
-                    baro_pa=None if baro is None else baro[a:b],
-                    t_arrival=float(arr_per_sample[b - 1]),
-                    gap_before=gap_first if a == 0 else True,
-                    acc_range=float(batch.acc_range[0]),
-                    gyro_range=float(batch.gyro_range[0]),
-                    arrival=arr_per_sample[a:b],
-                )
+        return [
+            SampleBlock(
+                sensor=self.sensor,
+                t=t[a:b],
+                acc=batch.acc[a:b],
+                gyro=None if batch.gyro is None else batch.gyro[a:b],
+                baro_pa=None if baro is None else baro[a:b],
+                t_arrival=float(arr_per_sample[b - 1]),
+                gap_before=bool(gap[0]) if a == 0 else True,
+                acc_range=ranges[0],
+                gyro_range=ranges[1],
+                arrival=arr_per_sample[a:b],
             )
-        return blocks
+            for a, b in zip(bounds[:-1], bounds[1:])
+        ]
 
     def _feed_one(self, packet: RawPacket) -> list[SampleBlock]:
         """:meth:`feed_many` for one packet after the first (the live case): the same arithmetic on
@@ -162,3 +154,21 @@ class OpenImuStream:
                 arrival=np.full(n, packet.t_host),
             )
         ]
+
+
+def _kept(batch: open_imu.ImuBatch, keep: np.ndarray) -> open_imu.ImuBatch:
+    """The packets of ``batch`` where ``keep`` (one flag per packet) is True, with their frames."""
+    frames = np.repeat(keep, batch.n_frames)
+    return replace(
+        batch,
+        index=batch.index[keep],
+        sequence=batch.sequence[keep],
+        t0_us=batch.t0_us[keep],
+        period_s=batch.period_s[keep],
+        n_frames=batch.n_frames[keep],
+        acc_range=batch.acc_range[keep],
+        gyro_range=batch.gyro_range[keep],
+        acc=batch.acc[frames],
+        gyro=None if batch.gyro is None else batch.gyro[frames],
+        pressure_pa=batch.pressure_pa[keep],
+    )

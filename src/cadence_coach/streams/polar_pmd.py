@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datatypes import GRAVITY, RawPacket, SampleBlock
-from ..decoders import polar_pmd
+from ..decoders import polar_pmd, polar_pmd_control
 from ..decoders.errors import DecodeError
-from ..decoders.polar_pmd import MeasurementType, OpCode, SettingType
+from ..decoders.polar_pmd import MeasurementType
+from ..decoders.polar_pmd_control import OpCode, SettingType
 from ..profiles import Profile
 from .base import MalformedLog, PacketwiseStream
 from .clock import ClockSync
@@ -164,10 +165,10 @@ class PolarPmdStream(PacketwiseStream[SampleBlock]):
 
     def _control(self, payload: bytes) -> None:
         """Apply a control point response: a start response's FACTOR scales later frames."""
-        if payload[:1] == bytes([polar_pmd.FEATURES_CODE]):
+        if payload[:1] == bytes([polar_pmd_control.FEATURES_CODE]):
             return  # a feature read: nothing that changes decoding
         try:
-            response = polar_pmd.parse_control_response(payload)
+            response = polar_pmd_control.parse_control_response(payload)
             is_start = response.ok and response.op_code == OpCode.REQUEST_MEASUREMENT_START
             settings = response.settings() if is_start else {}
         except DecodeError as exc:

@@ -235,58 +235,77 @@ def plan_steps(
     speed = 0.6 * runner.target_speed(float(course.grade_at(0.0)), _in_ranges(0.0, walk_ranges_m))
     side = 1
     while t <= end_s + 2.0:
-        grade = float(course.grade_at(x))
         walking = _in_ranges(x, walk_ranges_m)
-        ep, intensity = _episode_at(x, episodes)
         dt_prev = rows[-1][2] if rows else 0.5
         tired = (t - standing_s) / 600.0  # tens of minutes moving
+        grade = float(course.grade_at(x))
         target = runner.target_speed(grade, walking) * (1.0 - runner.fatigue_slowdown * tired)
         speed += (target - speed) * (1.0 - math.exp(-dt_prev / SPEED_TIME_CONSTANT_S))
         speed = min(speed, 2.0) if walking else max(speed, 1.8)
-        cadence = runner.flat_cadence(speed, walking)
-        strike = runner.strike_angle(grade, walking) + (0.0 if walking else runner.fatigue_strike_deg * tired)
-        gain = 0.0
-        if ep is not None:
-            cadence *= 1.0 - ep.cadence_drop * intensity
-            strike += (ep.strike_angle_deg - strike) * intensity
-            gain = ep.landing_gain * intensity
-        step_time = 60.0 / cadence * (1.0 + STEP_TIME_JITTER * rng.standard_normal())
-        x += speed * step_time
-        t += step_time
-        strike += STRIKE_JITTER_DEG * rng.standard_normal()
-        forward, down = runner.landing_velocity(speed, grade, strike, walking)
-        forward *= 1.0 + gain
-        stop = runner.stop_time(math.hypot(forward, down), strike, walking)
-        stop *= 1.0 + STOP_JITTER * rng.standard_normal()
-        contact = contact_time(speed, step_time, grade, walking) * (
-            1.0 + CONTACT_JITTER * rng.standard_normal()
-        )
-        if not walking:
-            contact = min(contact, 0.9 * step_time)
-        rows.append(
-            (
-                t,
-                side,
-                step_time,
-                contact,
-                strike,
-                toe_off_pitch(speed, walking) + 2.0 * rng.standard_normal(),
-                forward,
-                down,
-                stop,
-                x,
-                float(course.grade_at(x)),
-                speed,
-                walking,
-                intensity >= 0.5,
-                episodes.index(ep) if ep is not None and intensity >= 0.5 else -1,
-            )
-        )
+        row = _step(runner, course, episodes, rng, x, t, side, speed, walking, tired)
+        rows.append(row)
+        t, x = row[0], row[9]
         side = 1 - side
     cols = list(zip(*rows))
     plan = StepPlan(*(np.array(c) for c in cols))
     plan.first_toe_off_s = _first_toe_offs(plan)
     return plan
+
+
+def _step(
+    runner: Runner,
+    course: Course,
+    episodes: list[OverstrideEpisode],
+    rng: np.random.Generator,
+    x: float,
+    t: float,
+    side: int,
+    speed: float,
+    walking: bool,
+    tired: float,
+) -> tuple:
+    """The next step from distance ``x`` (m) and time ``t`` (s) at ``speed`` (m/s): one row of the
+    :class:`StepPlan`, in its field order (``tired``: tens of minutes moving)."""
+    grade = float(course.grade_at(x))
+    ep, intensity = _episode_at(x, episodes)
+    cadence = runner.flat_cadence(speed, walking)
+    strike = runner.strike_angle(grade, walking) + (0.0 if walking else runner.fatigue_strike_deg * tired)
+    gain = 0.0
+    if ep is not None:
+        cadence *= 1.0 - ep.cadence_drop * intensity
+        strike += (ep.strike_angle_deg - strike) * intensity
+        gain = ep.landing_gain * intensity
+    step_time = 60.0 / cadence * (1.0 + STEP_TIME_JITTER * rng.standard_normal())
+    x += speed * step_time
+    t += step_time
+    strike += STRIKE_JITTER_DEG * rng.standard_normal()
+    forward, down = runner.landing_velocity(speed, grade, strike, walking)
+    forward *= 1.0 + gain
+    stop = runner.stop_time(math.hypot(forward, down), strike, walking)
+    stop *= 1.0 + STOP_JITTER * rng.standard_normal()
+    contact = contact_time(speed, step_time, grade, walking) * (1.0 + CONTACT_JITTER * rng.standard_normal())
+    if not walking:
+        contact = min(contact, 0.9 * step_time)
+    toe_off = toe_off_pitch(speed, walking) + 2.0 * rng.standard_normal()
+    overstride = intensity >= 0.5
+    episode = episodes.index(ep) if ep is not None and overstride else -1
+    return (
+        t,
+        side,
+        step_time,
+        contact,
+        strike,
+        toe_off,
+        forward,
+        down,
+        stop,
+        x,
+        float(course.grade_at(x)),
+        speed,
+        walking,
+        overstride,
+        episode,
+    )
 
 
 def _first_toe_offs(plan: StepPlan) -> tuple[float, float]:
