@@ -5,6 +5,7 @@ import pytest
 
 from cadence_coach.datatypes import GRAVITY, SampleBlock, StepEvent, StrikeClass
 from cadence_coach.gait.foot import DetectedStride, FootOutput
+from cadence_coach.gait.foot.gaps import RepeatFilter
 from cadence_coach.gait.foot.impact import ImpactThreshold
 from cadence_coach.gait.foot.pitch_axis import AxisVerdict, PitchAxis
 from cadence_coach.gait.history import SampleHistory
@@ -106,3 +107,33 @@ def test_held_output_is_handed_on_dated_no_earlier_than_the_end_of_probation():
     assert out.completed == [early]
     assert [s.detected_at_s for s in out.strides] == [2.0]
     assert not (held.new or held.completed or held.strides)
+
+
+def _kept_times(blocks: list[SampleBlock]) -> tuple[list[float], list[float]]:
+    """Times kept by one RepeatFilter over ``blocks``, and the first time of each part marked as after a gap."""
+    f = RepeatFilter()
+    kept, gaps = [], []
+    for b in blocks:
+        for part in f.split(b):
+            kept.extend(part.t.tolist())
+            if part.gap_before:
+                gaps.append(float(part.t[0]))
+    return kept, gaps
+
+
+def test_repeated_packets_are_dropped_as_lost_samples_whatever_the_block_sizes():
+    rng = np.random.default_rng(5)
+    n = 40
+    acc, gyro = rng.normal(0.0, 1.0, (n, 3)), rng.normal(0.0, 1.0, (n, 3))
+    for i in (9, 10, 25):  # 9 and 10: a copy, then a copy of the copy (kept); 25: a copy
+        acc[i], gyro[i] = acc[i - 1], gyro[i - 1]
+    t = np.arange(n) * 0.01
+    whole = [SampleBlock(sensor=0, t=t, acc=acc, gyro=gyro, t_arrival=t[-1])]
+    expected = [x for i, x in enumerate(t.tolist()) if i not in (9, 25)]
+    assert _kept_times(whole) == (expected, [t[10], t[26]])
+    for size in (1, 3, 10):
+        cut = [
+            SampleBlock(sensor=0, t=t[a : a + size], acc=acc[a : a + size], gyro=gyro[a : a + size])
+            for a in range(0, n, size)
+        ]
+        assert _kept_times(cut) == (expected, [t[10], t[26]])

@@ -52,10 +52,13 @@ def test_rate_searches_match_numpy(signals):
     assert kernels.first_rate_beyond(gyro, axis, 0, 400, 99.0, 1.0) == -1
     assert kernels.argmax_rate(gyro, axis, 30, 90) == 30 + int(np.argmax(rate[30:90]))
     assert kernels.argmax_rate(gyro, axis, 30, 30) == -1
-    row, low = kernels.terminal_swing_start(gyro, axis, 0, 400, 0.0, 0.25)
+    row, low = kernels.terminal_swing_start(gyro, axis, 0, 400, 0.0, 0.25, 0)
     running_low = np.minimum.accumulate(np.minimum(rate, 0.0))
     assert row == int(np.argmax(rate > 0.25 * running_low))
     assert low == pytest.approx(running_low[row])
+    later, low = kernels.terminal_swing_start(gyro, axis, 0, 400, 0.0, 0.25, row + 5)
+    assert later == row + 5 + int(np.argmax(rate[row + 5 :] > 0.25 * running_low[row + 5 :]))
+    assert low == pytest.approx(running_low[later])
 
 
 def test_first_trend_break_and_running_max(signals):
@@ -154,3 +157,17 @@ def test_a_stride_that_does_not_end_still_has_no_rise():
     rolling = integrate_stride(t, acc, gyro, acc[0])
     assert not rolling.ends_still and math.isnan(rolling.rise_m)
     assert rolling.length_m == pytest.approx(still.length_m, rel=0.01)
+
+
+def test_rate_jump_counts_only_with_a_jolt_in_the_acceleration():
+    gyro = np.zeros((20, 3))
+    gyro[5:, 1] = 4.0  # a 4 rad/s jump at row 5 ...
+    gyro[12:, 1] = 9.0  # ... and a 5 rad/s jump at row 12
+    axis = np.array([0.0, 1.0, 0.0])
+    jerk = np.zeros(20)
+    assert kernels.first_rate_jump(gyro, axis, jerk, 0, 20, 3.0, 0.0) == -1  # no jerk above 0
+    jerk[11] = 15.0  # the acceleration jolted just before the second jump
+    assert kernels.first_rate_jump(gyro, axis, jerk, 0, 20, 3.0, 10.0) == 12
+    jerk[5] = 15.0
+    assert kernels.first_rate_jump(gyro, axis, jerk, 0, 20, 3.0, 10.0) == 5
+    assert kernels.first_rate_jump(gyro, axis, jerk, 0, 20, 4.5, 10.0) == 12

@@ -74,26 +74,30 @@ def argmax_rate(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int) -> in
 
 
 @njit(cache=True)
-def first_rate_jump(gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, jump: float) -> int:
+def first_rate_jump(
+    gyro: np.ndarray, axis: np.ndarray, jerk: np.ndarray, start: int, stop: int, jump: float, jolt: float
+) -> int:
     """First row in [start, stop) whose rate about ``axis`` differs from the row before by more than
-    ``jump`` (rad/s); rows before 1 are not examined."""
+    ``jump`` (rad/s) while the jerk of that row or the row before exceeds ``jolt`` (m/s^2); rows before
+    1 are not examined."""
     for i in range(max(start, 1), stop):
-        if abs(_rate(gyro, axis, i) - _rate(gyro, axis, i - 1)) > jump:
+        if abs(_rate(gyro, axis, i) - _rate(gyro, axis, i - 1)) > jump and max(jerk[i], jerk[i - 1]) > jolt:
             return i
     return -1
 
 
 @njit(cache=True)
 def terminal_swing_start(
-    gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, low: float, fraction: float
+    gyro: np.ndarray, axis: np.ndarray, start: int, stop: int, low: float, fraction: float, first: int
 ) -> tuple[int, float]:
-    """After mid-swing: the first row whose rate is above ``fraction`` of the lowest rate so far
-    (``low`` carries the lowest rate of rows examined before), and the lowest rate up to there."""
+    """After mid-swing: the first row, ``first`` or later, whose rate is above ``fraction`` of the lowest
+    rate so far (``low`` carries the lowest rate of rows examined before), and the lowest rate up to
+    there (rows before ``first`` count toward it)."""
     for i in range(start, stop):
         r = _rate(gyro, axis, i)
         if r < low:
             low = r
-        if r > fraction * low:
+        if i >= first and r > fraction * low:
             return i, low
     return -1, low
 
@@ -333,8 +337,8 @@ def _foot_calls() -> list[tuple[Dispatcher, tuple]]:
         calls += [
             (first_rate_beyond, (gyro, axis, 0, 8, 1.0, 1.0)),
             (argmax_rate, (gyro, axis, 0, 8)),
-            (first_rate_jump, (gyro, axis, 0, 8, 1.0)),
-            (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25)),
+            (first_rate_jump, (gyro, axis, jerk, 0, 8, 1.0, 0.0)),
+            (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25, 0)),
             (track_principal_axis, (gyro, 0, 8, cov, axis, 0.8)),
             (rotation_between, (t, gyro, axis, 0, 8)),
         ]

@@ -12,11 +12,12 @@ tilt for the stride integration (gait/strapdown.py). No axis flags are needed.
 Events, and when they are known (``detected_at``):
 - initial contact (IC): the onset of the impact, confirmed by the first sample whose acceleration
   breaks its trend (second difference) by more than an adaptive threshold (impact.py), or whose pitch
-  rate jumps (the ground stops the foot's rotation: the cue on soft walking landings): 1-3 samples
-  after contact. The step is emitted then, with its timing, side and cadence (steps.py). When
+  rate jumps with a jolt of at least 1 g (the ground stops the foot's rotation: the cue on soft walking
+  landings): 1-3 samples after contact. The step is emitted then, with its timing, side and cadence (steps.py). When
   mid-stance comes first (no sample confirmed the landing: soft, clipped, or between two samples at
-  low rates), contact is placed after the fact on the largest trend break since terminal swing, and
-  the step is emitted at mid-stance.
+  low rates), contact is placed after the fact on the largest trend break since terminal swing (if it is
+  landing-sized: otherwise the foot is only hovering before a slow landing), and the step is emitted
+  at mid-stance. Constants and their physics: docs/gait-foot.md.
 - mid-stance: still samples (low angular rate), or for a foot that never quite stops the quietest
   sample bearing about 1 g before push-off (search.py); the strike angle is the pitch rotation from IC
   to flat (stance.py), classed by gait/strike.py, and the stride is integrated from the previous

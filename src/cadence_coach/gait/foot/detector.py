@@ -19,7 +19,7 @@ from .. import kernels
 from ..output import StepDetector
 from ..strapdown import integrate_stride
 from ..strike import StrikeClassifier
-from .gaps import bridge_gap, learn_period
+from .gaps import RepeatFilter, bridge_gap, learn_period
 from .impact import ImpactThreshold
 from .pitch_axis import AxisVerdict, PitchAxis
 from .records import DetectedStride, FootOutput, FootStep
@@ -47,8 +47,16 @@ TERMINAL_JERK_FACTOR = 1.8
 SPIN_JUMP = 300.0
 """Pitch angular acceleration that marks contact, rad/s^2 (a swinging foot's stays under about 200; the
 ground stops or reverses its rotation at well over 1000)."""
-STILL_MIN_SAMPLES = 3
-"""Fewest samples of a still phase that ends terminal swing (STILL_MIN_S is 1-2 samples below 150 Hz)."""
+TERMINAL_STILL_S = 0.06
+"""How long the foot must stay still for terminal swing to count as over (mid-stance reached without a
+confirmed impact), s: a slow walker's foot hangs almost motionless for 20-40 ms at its largest
+dorsiflexion before contact, while even a running stance holds still for longer than this."""
+HOVER_MAX_S = 0.25
+"""Longest a foot at rest in terminal swing, with no landing-sized trend break yet, is taken to hover
+before its landing, s: a swinging foot is lowered to the ground within this; longer, the person stands."""
+TERMINAL_AFTER_TO_S = 0.2
+"""Terminal swing starts no sooner than this after toe-off, s: a foot swings for 0.3 s or more even in a
+sprint, so a rate that runs down this early is the toe-off's own jolt, not the end of the swing."""
 IMPACT_SKIP_S = 0.02
 """The impact transient after contact, skipped before looking for mid-stance, s."""
 MAX_CONTACT_WAIT_S = 0.8
@@ -98,11 +106,13 @@ class FootStepDetector(StepDetector[FootOutput]):
         self._swing_jerk = 0.0  # largest second difference of the current swing, m/s^2
         self._terminal_jerk = 0.0  # largest second difference so far in terminal swing, m/s^2
         self._terminal_start = 0  # index where the current terminal swing began
+        self._toe_off = 0  # index of the last toe-off (the push-off's peak toes-down rate)
         self._prev_zv: tuple[int, np.ndarray] | None = None  # (index, still specific force)
         self._rewound_at = -math.inf  # arrival time of the sample that last had the history re-read, s
         self._resume_from = 0  # where a flip re-reads from: after the last emitted contact
         self._reread_from = 0  # where a re-read on probation starts: the stream's start, or its last gap
         self._held = FootOutput()  # output held back while the pitch axis is on probation
+        self._repeats = RepeatFilter()
 
     def _new_output(self) -> FootOutput:
         return FootOutput()
@@ -115,7 +125,11 @@ class FootStepDetector(StepDetector[FootOutput]):
 
     # -- input ---------------------------------------------------------------------------------
 
-    def _feed_piece(self, block: SampleBlock, out: FootOutput) -> None:
+    def _feed_piece(self, piece: SampleBlock, out: FootOutput) -> None:
+        for block in self._repeats.split(piece):
+            self._feed_part(block, out)
+
+    def _feed_part(self, block: SampleBlock, out: FootOutput) -> None:
         assert self.hist is not None
         self.dt = learn_period(self.dt, self.hist, block)
         if block.gap_before and self.hist.size and not bridge_gap(self.hist, block, self.dt):
@@ -204,6 +218,7 @@ class FootStepDetector(StepDetector[FootOutput]):
         peak = found(h, kernels.argmax_rate(h.gyro, self._axis, lo, hi))
         if peak is not None:
             self.steps.toe_off(float(h.t[peak - h.base]), out)
+        self._toe_off = i if peak is None else peak
         self.pos = i
         self.phase = _Phase.EARLY_SWING
         return True
@@ -228,8 +243,9 @@ class FootStepDetector(StepDetector[FootOutput]):
         h = self.hist
         assert h is not None
         lo, hi = span(h, self.pos, None)
+        first = self._toe_off + int(TERMINAL_AFTER_TO_S / self.dt) - h.base
         row, self._swing_low = kernels.terminal_swing_start(
-            h.gyro, self._axis, lo, hi, self._swing_low, TERMINAL_FRACTION
+            h.gyro, self._axis, lo, hi, self._swing_low, TERMINAL_FRACTION, first
         )
         if row < 0:
             self.pos = h.end
@@ -260,19 +276,20 @@ class FootStepDetector(StepDetector[FootOutput]):
         # The ground also stops the foot's rotation at once (a heel strike's toes-up swing turns into the
         # foot slap, a forefoot landing's into the heel drop): a jump in the pitch rate is a second sign
         # of contact, the first on soft landings whose impact hardly breaks the acceleration's trend.
+        # The ground jolts the acceleration too: a jump in the pitch rate with no landing-sized trend
+        # break at that sample or the one before is the swing's own wobble (a turning or unsteady foot).
         spin = kernels.first_rate_jump(
-            h.gyro, self._axis, lo, hi if i is None else i - h.base, SPIN_JUMP * self.dt
+            h.gyro,
+            self._axis,
+            h.jerk,
+            lo,
+            hi if i is None else i - h.base,
+            SPIN_JUMP * self.dt,
+            self.impact.min_g * GRAVITY,
         )
         if spin >= 0:
             i = spin + h.base
-        # At its largest dorsiflexion, just before contact, the foot turns slowly and its acceleration
-        # passes through 1 g: at low rates that can fill STILL_MIN_S. A stance lasts longer.
-        still = first_still(h, self.dt, self.pos, i, STILL_MIN_SAMPLES)
-        if still is not None:
-            # Mid-stance reached with no sharp impact (soft landing, clipped, slow walking): take the
-            # largest trend break since terminal swing began as the contact, confirmed late.
-            ic = late_contact(h, self.dt, self._mark, still)
-            self._initial_contact(ic, still, ic + 1, out)
+        if self._still_before(i, out):
             return True
         if i is None:
             self._terminal_jerk = jerk_max
@@ -282,6 +299,32 @@ class FootStepDetector(StepDetector[FootOutput]):
         onset = i if spin >= 0 else impact_onset(h, i, before_hit, self._terminal_start)
         self._initial_contact(onset, i, i + 1, out)
         return True
+
+    def _still_before(self, limit: int | None, out: FootOutput) -> bool:
+        """Terminal swing: did the foot come to rest before sample ``limit`` (absolute; None: all held)?
+
+        A still phase that follows a landing-sized trend break (at least the impact threshold's floor,
+        1 g: a hovering foot's stay well under) is mid-stance reached with no sharp impact (soft landing, clipped, slow walking): the largest break since terminal swing began is
+        the contact, confirmed late. Without such a break the foot is hovering, slowly lowered (a slow
+        walker's last steps): the impact is still to come, unless the foot stays at rest for
+        HOVER_MAX_S, which is standing: the cycle starts again from that stance, with no step. Every
+        sample that ends a still run is judged with the samples up to it, so block sizes do not matter.
+        """
+        h = self.hist
+        assert h is not None
+        landing = self.impact.min_g * GRAVITY
+        start = self.pos
+        while (still := first_still(h, self.dt, start, limit, TERMINAL_STILL_S)) is not None:
+            if float(h.jerk[h.rows(self._mark, still + 1)].max()) >= landing:
+                ic = late_contact(h, self.dt, self._mark, still)
+                self._initial_contact(ic, still, ic + 1, out)
+                return True
+            if first_still(h, self.dt, still, still + 1, HOVER_MAX_S) is not None:
+                self.pos = self._mark = still
+                self.phase = _Phase.STILL
+                return True
+            start = still + 1
+        return False
 
     def _on_contact(self, out: FootOutput) -> bool:
         h = self.hist

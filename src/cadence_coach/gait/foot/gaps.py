@@ -3,6 +3,8 @@ in the samples bridged by interpolation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ...datatypes import SampleBlock
@@ -53,3 +55,57 @@ def bridge_gap(h: SampleHistory, block: SampleBlock, dt: float) -> bool:
     )
     h.append(fill)
     return True
+
+
+class RepeatFilter:
+    """Drops repeated packets: a sample whose six readings are exactly those of the sample before is a
+    logger's copy of its last packet in place of a lost one (a real accelerometer and gyroscope never
+    read the same six values twice: their noise alone differs), so it is a lost sample, bridged like
+    any other (:func:`bridge_gap`). A copy of a copy is kept (a sensor that reads a constant stays one).
+    """
+
+    def __init__(self) -> None:
+        self._last: np.ndarray | None = None  # readings of the stream's last sample
+        self._last_dropped = False
+
+    def split(self, block: SampleBlock) -> list[SampleBlock]:
+        """``block`` without its repeated samples, cut where they were: every part after a dropped
+        sample (also the first, if the block before ended with one) is marked ``gap_before``."""
+        assert block.acc is not None and block.gyro is not None
+        if not len(block):
+            return [block]
+        values = np.hstack([block.acc, block.gyro])
+        before = values[:-1] if self._last is None else np.vstack([self._last, values[:-1]])
+        same = np.all(values[-len(before) :] == before, axis=1)
+        drops: list[int] = []
+        for i in np.flatnonzero(same) + (len(values) - len(before)):
+            after_drop = (drops and drops[-1] == i - 1) or (i == 0 and self._last_dropped)
+            if not after_drop:
+                drops.append(int(i))
+        ends_dropped = bool(drops and drops[-1] == len(values) - 1)
+        gap_first = block.gap_before or self._last_dropped
+        self._last, self._last_dropped = values[-1], ends_dropped
+        if not drops:
+            return [replace(block, gap_before=gap_first)] if gap_first != block.gap_before else [block]
+        arrival = block.arrival_times()
+        parts, start = [], 0
+        for stop in [*drops, len(values)]:
+            if stop > start:
+                parts.append(_part(block, arrival, start, stop, gap_first if start == 0 else True))
+            start = stop + 1
+        return parts
+
+
+def _part(block: SampleBlock, arrival: np.ndarray, a: int, b: int, gap_before: bool) -> SampleBlock:
+    """Samples [a, b) of ``block`` as a block of their own."""
+    assert block.acc is not None and block.gyro is not None
+    return replace(
+        block,
+        t=block.t[a:b],
+        acc=block.acc[a:b],
+        gyro=block.gyro[a:b],
+        baro_pa=None if block.baro_pa is None else block.baro_pa[a:b],
+        t_arrival=float(arrival[b - 1]),
+        gap_before=gap_before,
+        arrival=arrival[a:b],
+    )

@@ -25,9 +25,9 @@ STILL_BOUNDS = (W_STILL**2, ((1 - A_STILL_G) * GRAVITY) ** 2, ((1 + A_STILL_G) *
 GROUNDED_G = 0.6
 """Largest departure of the specific force from 1 g at the mid-stance of a foot that never quite stops."""
 _GROUNDED_BOUNDS = (((1 - GROUNDED_G) * GRAVITY) ** 2, ((1 + GROUNDED_G) * GRAVITY) ** 2)
-W_PUSH = 2.0
+W_PUSH = 1.6
 """Toes-down rate that marks the start of push-off after mid-stance, rad/s."""
-W_SWING = 3.0
+W_SWING = 1.6
 """Toes-up rate that marks mid-swing, rad/s (walking reaches 5-7, running 10-17)."""
 NO_STILL_PUSH_AFTER_S = 0.1
 """Without a still phase, a toes-down rate this long after contact is taken as push-off, s (the
@@ -61,13 +61,13 @@ def found(h: SampleHistory, row: int) -> int | None:
 
 
 def first_still(
-    h: SampleHistory, dt: float, start: int, limit: int | None = None, min_samples: int = 1
+    h: SampleHistory, dt: float, start: int, limit: int | None = None, min_s: float = STILL_MIN_S
 ) -> int | None:
     """First absolute index >= start (and < limit) where the foot has been still on the ground
-    (slow rotation, specific force about 1 g) for the last STILL_MIN_S and at least ``min_samples``
-    samples: a landing passes through 1 g for an instant, a stance stays there."""
+    (slow rotation, specific force about 1 g) for the last ``min_s`` seconds (at least one sample): a
+    landing passes through 1 g for an instant, a stance stays there."""
     lo, hi = span(h, start, limit)
-    run = max(min_samples, round(STILL_MIN_S / dt))
+    run = max(1, round(min_s / dt))
     return found(h, kernels.first_still(h.acc, h.gyro, lo, hi, run, *STILL_BOUNDS))
 
 
