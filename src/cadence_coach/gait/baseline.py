@@ -59,7 +59,9 @@ class PersonalBaseline:
         self.prior_cadence_spm = prior_cadence_spm
         self.window_steps = window_steps
         self.flat_steps = 0
-        self._overall = {m: deque(maxlen=window_steps) for m in (*METRICS, "speed_mps")}
+        self._overall: dict[str, deque[float]] = {
+            m: deque(maxlen=window_steps) for m in (*METRICS, "speed_mps")
+        }
         self._bins: dict[int, dict[str, deque[float]]] = {}
         self._tables: dict[str, tuple[list[float], list[float]]] = {}  # per metric, until next update
 
@@ -114,7 +116,7 @@ class PersonalBaseline:
             return self.prior_cadence_spm if metric == "cadence_spm" else None
         speeds = self._overall["speed_mps"]
         known = speed_mps is not None and math.isfinite(speed_mps) and speed_mps > 0 and len(speeds) > 0
-        if metric in ("cadence_spm", "stride_m") and known:
+        if metric in ("cadence_spm", "stride_m") and known and speed_mps is not None:
             cadence = median(self._overall["cadence_spm"]) + CADENCE_PER_MPS * (speed_mps - median(speeds))
             return cadence if metric == "cadence_spm" else speed_mps * 120.0 / cadence
         if speed_mps is not None and math.isfinite(speed_mps):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..datatypes import Placement, SampleBlock, Side
 from .foot_partial import FootAccDetector, FootGyroDetector
+from .history import SampleHistory
 from .loading import AccStepDetector
 from .output import BodyDetector, BodyOutput
 from .shank import ShankGyroDetector
@@ -41,7 +42,7 @@ class BodyStepDetector:
         self.method: BodyDetector | None = None
 
     @property
-    def hist(self):
+    def hist(self) -> SampleHistory | None:
         """The chosen method's sample history (None before the first block)."""
         return None if self.method is None else self.method.hist
 

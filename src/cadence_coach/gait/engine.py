@@ -33,6 +33,7 @@ from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
 from .body import BodyStepDetector
 from .foot import DetectedStride, FootOutput, FootStepDetector
 from .grade import GradeEstimator
+from .output import BodyOutput
 from .strapdown import StrideTrajectory
 
 MAX_STEP_S = 1.5
@@ -223,13 +224,13 @@ class GaitEngine:
             return []
         if block.baro_pa is not None:
             self.grade.add_pressure(block.arrival_times(), block.t, block.baro_pa)
-        res = det.feed(block)
-        if isinstance(res, FootOutput):
-            self.grade.add_strides(block.sensor, res.strides)
-        for ev in res.new:
+        foot_res: FootOutput | BodyOutput = det.feed(block)
+        if isinstance(foot_res, FootOutput):
+            self.grade.add_strides(block.sensor, foot_res.strides)
+        for ev in foot_res.new:
             self._contacts[block.sensor].add(ev.t_ic_s, ev.detected_at_s, 0.0)
-        self._hold(res.new, res.completed)
-        return res.new
+        self._hold(foot_res.new, foot_res.completed)
+        return foot_res.new
 
     def _start_foot(self, block: SampleBlock) -> FootStepDetector | BodyStepDetector | None:
         """The detector of a foot sensor, from its first non-empty block: the full foot IMU detector
@@ -279,9 +280,9 @@ class GaitEngine:
             else:
                 bisect.insort(self._held, held, key=lambda h: h.order)
         for ev in completed:
-            held = self._held_by_id.get(id(ev))
-            if held is not None:  # None: released already, its sensor having stalled
-                held.completed = True
+            done = self._held_by_id.get(id(ev))
+            if done is not None:  # None: released already, its sensor having stalled
+                done.completed = True
 
     def _stalled(self, sensor: int) -> bool:
         return self.arrived_s - self._last_arrival.get(sensor, -math.inf) > STALL_S

@@ -9,11 +9,13 @@ are views into it, valid until the next :meth:`SampleHistory.append`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from ..datatypes import SampleBlock
-from .ringbuffer import RingBuffer
 from .kernels import trend_breaks
+from .ringbuffer import RingBuffer
 
 T, ARRIVAL, ACC, GYRO, BARO, JERK = 0, 1, slice(2, 5), slice(5, 8), 8, 9
 WIDTH = 10
@@ -82,7 +84,7 @@ class SampleHistory:
         return self.base <= index < self.end
 
 
-def pieces(block: SampleBlock, size: int):
+def pieces(block: SampleBlock, size: int) -> Iterator[SampleBlock]:
     """``block`` cut into consecutive blocks of at most ``size`` samples (only the first keeps
     ``gap_before``), so a detector's fixed history can take blocks of any length."""
     if len(block) <= size:

@@ -167,7 +167,7 @@ class AccStepDetector(BodyDetector):
         self.full_acc = all(block.acc_axes)
         self.fore_aft_possible = sum(block.acc_axes) >= 2
         self.gyro_present = block.gyro is not None
-        if self.full_acc:
+        if self.full_acc and block.acc is not None:
             self.axes.add_reference(block.t, block.acc)
         if self._period_known():
             self._advance(out)

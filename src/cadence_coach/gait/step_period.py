@@ -22,10 +22,10 @@ blocks gives the same answers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-
-from collections.abc import Callable
 
 from ..datatypes import GRAVITY
 

@@ -384,7 +384,7 @@ class CsvSource:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> "CsvSource":
+    def __enter__(self) -> CsvSource:
         return self
 
     def __exit__(self, *exc: object) -> None:
