@@ -312,14 +312,7 @@ class CsvSource:
         values = every[:, self._usecols]
         numbers = np.arange(line_no + 1, line_no + 1 + n)
         index = np.arange(data_index, data_index + n)
-        finite = np.isfinite(values[:, self._required]).all(axis=1)
-        for k in np.flatnonzero(~finite)[:1]:
-            self._bad(int(numbers[k]), "missing or non-finite value")
-        self.bad_rows += int(np.count_nonzero(~finite))
-        values = values[finite]
-        if self._baro is not None:
-            values[~np.isfinite(values[:, self._baro]), self._baro] = np.nan
-        return _Rows(values, numbers[finite], index[finite]), line_no + n, data_index + n
+        return self._keep_finite(values, numbers, index), line_no + n, data_index + n
 
     def _parse(self, lines: list[str], numbers: np.ndarray, data_index: int) -> tuple[_Rows, int]:
         """Vectorised parse of a list of lines; returns the good rows and the next data-row index."""
@@ -349,15 +342,19 @@ class CsvSource:
         except ValueError:
             values, keep = self._parse_slowly(good, numbers)
             numbers, index = numbers[keep], index[keep]
+        return self._keep_finite(values, numbers, index), next_index
+
+    def _keep_finite(self, values: np.ndarray, numbers: np.ndarray, index: np.ndarray) -> _Rows:
+        """The parsed rows whose motion values are all finite (the others counted as bad rows); a
+        barometer reading that is not finite becomes NaN (unknown) without dropping its row."""
         finite = np.isfinite(values[:, self._required]).all(axis=1)
         for k in np.flatnonzero(~finite)[:1]:
             self._bad(int(numbers[k]), "missing or non-finite value")
         self.bad_rows += int(np.count_nonzero(~finite))
         values = values[finite]
         if self._baro is not None:
-            baro = values[:, self._baro]
-            baro[~np.isfinite(baro)] = np.nan
-        return _Rows(values, numbers[finite], index[finite]), next_index
+            values[~np.isfinite(values[:, self._baro]), self._baro] = np.nan
+        return _Rows(values, numbers[finite], index[finite])
 
     def _parse_slowly(self, lines: list[str], numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row by row, for chunks that hold a non-numeric value; an empty ``baro_pa`` reads as NaN."""
