@@ -147,8 +147,7 @@ def test_persisting_fault_is_repeated_at_the_cooldown_and_global_gap_holds():
     assert all(b - a >= 20.0 for a, b in zip(all_times, all_times[1:]))
 
 
-def flicker(n, fault_s=8.0, good_s=7.0):
-    """A fault that keeps coming back after short good spells (shorter than a new episode's 10 s)."""
+def flicker(n, fault_s=8.0, good_s=12.0):
     segs = [FLAT, Segment(30, **GOOD_DESCENT)]
     for _ in range(n):
         segs += [Segment(fault_s, **OVERSTRIDING), Segment(good_s, **GOOD_DESCENT)]
@@ -156,8 +155,9 @@ def flicker(n, fault_s=8.0, good_s=7.0):
 
 
 def test_fading_lengthens_the_cooldown_after_corrections():
-    no_fade = CoachConfig(schedule=replace(ScheduleSettings(), fade_factor=1.0, confirmations=False))
-    fade = CoachConfig(schedule=replace(ScheduleSettings(), confirmations=False))
+    # Every return counted as the same episode (new_episode_s long), so only fading sets the gaps.
+    no_fade = CoachConfig(schedule=replace(ScheduleSettings(), fade_factor=1.0, new_episode_s=1000.0))
+    fade = CoachConfig(schedule=replace(ScheduleSettings(), new_episode_s=1000.0))
     steps = flicker(15)
     plain = cue_times(run(Coach(no_fade), steps), OVERSTRIDE)
     faded = cue_times(run(Coach(fade), steps), OVERSTRIDE)

@@ -12,18 +12,26 @@ from pathlib import Path
 
 from ..coach.coach import Coach
 from ..coach.config import load_config
-from ..outputs.cues_csv import CuesCsvWriter
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
+from ..outputs.cues_csv import CuesCsvWriter
 from ..outputs.steps_csv import StepsCsvWriter
 from ..session.live import DeviceSpec, LiveRun, LiveSession, default_recording_path
 from ..session.pipeline import Pipeline
 from ..session.session import Session, StepSink
+from ..session.view import LiveView
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import LinkEvent
-from ..session.view import LiveView
 from ..voice import parse_audio_mode
-from .replay import MetronomeFollower, make_voice, metronome_value, speak_summary
+from .replay import (
+    MetronomeFollower,
+    add_runner_argument,
+    close_runner,
+    make_voice,
+    metronome_value,
+    open_runner,
+    speak_summary,
+)
 
 
 def duration_value(text: str) -> float:
@@ -57,6 +65,7 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     p.add_argument("--side", action="append", default=[], choices=[x.value for x in Side], help="which side")
     p.add_argument("--record", metavar="FILE", help="recording to create (an existing file is refused)")
     p.add_argument("--config", metavar="TOML", help="coach configuration (docs/coach-config.md)")
+    add_runner_argument(p)
     p.add_argument("--audio", type=parse_audio_mode, default="auto",
                    help="auto (a sound device if one works, else print cues), on, off, or wav:PATH (default auto)")
     p.add_argument("--cues-out", metavar="CSV", help="write every cue to this CSV file")
@@ -104,6 +113,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
     SimulatedLink's). Ctrl-C (SIGINT) ends the session cleanly instead of raising."""
     specs = device_specs(args)
     config = load_config(args.config)
+    runner = open_runner(args)
     record_path = Path(args.record) if args.record else default_recording_path()
     if record_path.exists():
         raise UserError(f"{record_path}: already exists (recordings are never overwritten)")
@@ -111,7 +121,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         voice = make_voice(args, config)
         voice.start()
         stack.callback(voice.close)
-        coach = Coach(config)
+        coach = Coach(config, saved=runner.saved)
         cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
         step_sinks: list[StepSink] = [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
         if args.metronome == "target":
@@ -136,6 +146,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
                 session.view.close(session.pipeline)  # type: ignore[union-attr]
         print_summary(live)
         print("\n".join(coach.summary.lines()))
+        close_runner(runner, coach)
         speak_summary(voice, coach, live.session)
     return 0
 

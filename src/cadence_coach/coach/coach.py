@@ -69,6 +69,7 @@ class Coach:
         self.baseline = RunnerBaseline(
             saved, prior_steps=b.prior_steps, saved_cap_steps=b.saved_cap_steps, window_steps=b.window_steps,
             delay_s=b.delay_s, flat_grade_pct=b.flat_grade_pct, recent_steps=b.recent_steps,
+            trust_steps=b.trust_steps,
         )
         self.detector = DescentDetector(c.descent)
         self.rules = build_rules(c)

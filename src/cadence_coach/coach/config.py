@@ -63,7 +63,7 @@ class ScheduleSettings:
     max_cooldown_s: float = 240.0
     confirmations: bool = False
     confirmation_gap_s: float = 60.0
-    new_episode_s: float = 10.0
+    new_episode_s: float = 6.0
     speak_on_flats: bool = False
     reminder_quiet_s: float = 30.0
 
@@ -77,7 +77,8 @@ class BaselineSettings:
     window_steps: this session's steps fade over about this many steps. delay_s: a step is learned
     this long after it was run, if nothing looked like overstriding meanwhile, s. flat_grade_pct:
     |grade| below this counts as flat ground, %. recent_steps: learned steps the runner's current
-    landing (strike angle, impact) is taken over.
+    landing (strike angle, impact) is taken over. trust_steps: the runner's own steps (saved and this
+    session) needed before steps that look like overstriding are kept out of the baseline.
     """
 
     prior_steps: float = 5.0
@@ -86,6 +87,7 @@ class BaselineSettings:
     delay_s: float = 3.0
     flat_grade_pct: float = 1.5
     recent_steps: int = 30
+    trust_steps: float = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +315,7 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
     need(b.flat_grade_pct > 0, "baseline.flat_grade_pct", "> 0")
     need(b.prior_steps >= 0 and b.saved_cap_steps >= 0, "baseline.prior_steps and saved_cap_steps", ">= 0")
     need(b.window_steps >= 1 and b.recent_steps >= 1, "baseline.window_steps and recent_steps", ">= 1")
-    need(b.delay_s >= 0, "baseline.delay_s", ">= 0")
+    need(b.delay_s >= 0 and b.trust_steps >= 0, "baseline.delay_s and trust_steps", ">= 0")
     d = c.descent
     need(d.enter_grade_pct < 0, "descent.enter_grade_pct", "< 0")
     need(d.enter_grade_pct < d.exit_grade_pct <= 0, "descent.exit_grade_pct",

@@ -187,7 +187,7 @@ class OverstrideRule(Rule):
         slack = s.strike_hysteresis_deg if self._flagged else 0.0
         strike, usual = f.strike_angle_deg, b.recent_strike_deg
         if strike is not None and strike > s.heel_strike_deg - slack and (
-            usual is None or strike > usual + s.strike_rise_deg - slack
+            usual is None or strike > usual + s.strike_rise_deg
         ):
             severity["land_midfoot"] = strike / s.heel_strike_deg
             faults.append(f"strike {strike:+.0f} deg heel" + ("" if usual is None else f" (usual {usual:+.0f})"))

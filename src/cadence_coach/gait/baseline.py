@@ -67,9 +67,11 @@ class SavedBaseline:
 
 
 class _Pool:
-    """A weighted mean of a fixed part (prior and saved) and this session's values, which fade."""
+    """A weighted mean of a prior, a saved figure and this session's values, which fade."""
 
-    def __init__(self, fixed: list[Learned], window_steps: int) -> None:
+    def __init__(self, prior: Learned | None, saved: Learned | None, window_steps: int) -> None:
+        fixed = [f for f in (prior, saved) if f is not None and f.steps > 0]
+        self.prior_w = prior.steps if prior is not None else 0.0
         self.fixed_w = sum(f.steps for f in fixed)
         self.fixed_sum = sum(f.value * f.steps for f in fixed)
         self.fade = 1.0 - 1.0 / window_steps
@@ -85,6 +87,11 @@ class _Pool:
     @property
     def weight(self) -> float:
         return self.fixed_w + self.session_w
+
+    @property
+    def own_weight(self) -> float:
+        """The weight of the runner's own steps (saved and this session), not the prior's."""
+        return self.weight - self.prior_w
 
     @property
     def value(self) -> float | None:
@@ -108,6 +115,8 @@ class RunnerBaseline:
         delay_s: a step is learned this long after its contact, s.
         flat_grade_pct: |grade| below this counts as flat ground, percent.
         recent_steps: learned steps the "lands like this now" figures cover.
+        trust_steps: the runner's own steps needed before a step in doubt is kept out (see
+            :meth:`forget_pending`).
     """
 
     def __init__(
@@ -119,22 +128,22 @@ class RunnerBaseline:
         delay_s: float = 3.0,
         flat_grade_pct: float = 1.5,
         recent_steps: int = 30,
+        trust_steps: float = 20.0,
     ) -> None:
         saved = saved or SavedBaseline()
         self.prior_steps = prior_steps
+        self.trust_steps = trust_steps
         self.delay_s = delay_s
         self.flat_grade_pct = flat_grade_pct
 
-        def fixed(learned: Learned | None, prior: float | None = None) -> list[Learned]:
-            out = [Learned(prior, prior_steps)] if prior is not None and prior_steps > 0 else []
-            if learned is not None and learned.steps > 0:
-                out.append(Learned(learned.value, min(learned.steps, saved_cap_steps)))
-            return out
+        def capped(learned: Learned | None) -> Learned | None:
+            return None if learned is None else Learned(learned.value, min(learned.steps, saved_cap_steps))
 
-        self._cadence = _Pool(fixed(saved.cadence_at_3mps, PRIOR_CADENCE_AT_3MPS), window_steps)
-        self._cadence_any = _Pool(fixed(saved.cadence_any_speed), window_steps)
-        self._flat_strike = _Pool(fixed(saved.flat_strike_deg), window_steps)
-        self._flat_impact = _Pool(fixed(saved.flat_impact_g), window_steps)
+        prior = Learned(PRIOR_CADENCE_AT_3MPS, prior_steps)
+        self._cadence = _Pool(prior, capped(saved.cadence_at_3mps), window_steps)
+        self._cadence_any = _Pool(None, capped(saved.cadence_any_speed), window_steps)
+        self._flat_strike = _Pool(None, capped(saved.flat_strike_deg), window_steps)
+        self._flat_impact = _Pool(None, capped(saved.flat_impact_g), window_steps)
         self._recent_strike: deque[float] = deque(maxlen=recent_steps)
         self._recent_impact: deque[float] = deque(maxlen=recent_steps)
         self._pending: deque[tuple[float, StepEvent, float | None]] = deque()
@@ -150,8 +159,12 @@ class RunnerBaseline:
             self._learn(old, grade)
 
     def forget_pending(self) -> None:
-        """Drop the steps not yet learned: something in them looked like overstriding."""
-        self._pending.clear()
+        """Drop the steps not yet learned: something in them looked like overstriding. Until the
+        runner's own steps (saved and this session's) outweigh ``trust_steps``, nothing is dropped:
+        the population prior alone cannot tell a runner whose usual cadence is low from one who
+        overstrides, and a coach that learned nothing would stay that unsure."""
+        if max(self._cadence.own_weight, self._cadence_any.own_weight) >= self.trust_steps:
+            self._pending.clear()
 
     def _learn(self, step: StepEvent, grade_pct: float | None) -> None:
         cadence = step.cadence_spm
@@ -200,8 +213,10 @@ class RunnerBaseline:
 
     @property
     def recent_impact_g(self) -> float | None:
-        """Median impact of the last learned steps, g."""
-        return median(self._recent_impact) if self._recent_impact else None
+        """Median impact of the last learned steps, g; None before a third of ``recent_steps`` were
+        learned (one step's impact varies by a quarter, and the first steps from standing land softly)."""
+        enough = len(self._recent_impact) >= max(1, self._recent_impact.maxlen // 3)
+        return median(self._recent_impact) if enough else None
 
     @property
     def flat_strike_deg(self) -> float | None:
