@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 from dataclasses import fields
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import UserError

@@ -89,14 +89,15 @@ def score_draw(seed: int, folder: str | os.PathLike, max_duration_s: float | Non
     if max_duration_s is not None and draw.duration_s > max_duration_s:
         draw = replace(draw, duration_s=max_duration_s)
     score = score_simulation(simulate_draw(draw), folder, f"draw {seed}: {draw.describe()}", config)
-    return replace(score, group=f"{draw.strike_style} strike")
+    return replace(score, group=f"{draw.strike_style} strike", baro=draw.baro)
 
 
 def score_scenario(name: str, duration_s: float, seed: int, folder: str | os.PathLike, feet: str = "right",
                    config: CoachConfig | None = None) -> RunScore:
     """Simulate the named scenario (400 Hz and the other ``simulate`` defaults) and score it."""
     sim = simulate(name, duration_s, seed, feet=feet)
-    return score_simulation(sim, folder, f"{name} seed {seed}, {duration_s:g} s, {feet}", config)
+    score = score_simulation(sim, folder, f"{name} seed {seed}, {duration_s:g} s, {feet}", config)
+    return replace(score, baro=bool(sim.options["baro"]))
 
 
 def run_line(s: RunScore) -> str:

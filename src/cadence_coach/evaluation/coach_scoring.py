@@ -93,10 +93,12 @@ class TrueDescent:
 @dataclass
 class RunScore:
     """The figures of one run; lists keep one value per episode, descent or window for pooling.
-    ``label`` names the run for people; ``group`` sorts runs for breakdowns (e.g. the strike style)."""
+    ``label`` names the run for people; ``group`` sorts runs for breakdowns (e.g. the strike style);
+    ``baro`` says whether the sensors carried a barometer (None: not known)."""
 
     label: str = ""
     group: str = ""
+    baro: bool | None = None
     duration_s: float = 0.0
     episodes: int = 0
     episodes_cued: int = 0
@@ -336,6 +338,18 @@ def grade_lag_line(scores: list[RunScore]) -> str:
     return (f"grade lag at descent onsets (median / 95th pct): to 50 % {_seconds(quantile(lag50, 0.5))} / "
             f"{_seconds(quantile(lag50, 0.95))}, to 90 % {_seconds(quantile(lag90, 0.5))} / "
             f"{_seconds(quantile(lag90, 0.95))} ({len(lag50)} descents)")
+
+
+def grade_by_barometer_line(scores: list[RunScore]) -> str:
+    """The grade error over 30 s windows (95th pct, vs the true grade now) with and without a barometer:
+    without one, the IMU's slow grade bias cannot be told from the grade."""
+    parts = []
+    for baro, name in ((True, "with barometer"), (False, "without")):
+        windows = [v for s in scores if s.baro is baro for v in s.grade_window_pp]
+        runs = sum(s.baro is baro for s in scores)
+        if runs:
+            parts.append(f"{name} {quantile(windows, 0.95):.2f} pp ({runs} runs)")
+    return "grade error over 30 s, 95th pct: " + ", ".join(parts) if parts else ""
 
 
 def group_lines(scores: list[RunScore]) -> list[str]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from statistics import median
 
 import numpy as np
 
@@ -81,14 +82,15 @@ class GradeEstimator:
         self.gate_sd = gate_sd
         self.min_strides = min_strides
         self.report_sd_pct = report_sd_pct
-        self._x = np.zeros(3)  # altitude m, grade %, bias %
-        self._p = np.diag([0.0, prior_grade_pct**2, 0.0])
+        self._x = [0.0, 0.0, 0.0]  # altitude m, grade %, bias % (plain floats: 3x3 is faster than numpy)
+        self._p = [[0.0, 0.0, 0.0], [0.0, prior_grade_pct**2, 0.0], [0.0, 0.0, 0.0]]
         self._strides_seen = 0
         self._strides_used = 0
         self._last_grade: float | None = None  # the last stride's own grade, %
         self._diffs: deque[float] = deque(maxlen=noise_strides)  # |grade difference| of successive strides
         self._outside = 0.0  # sign of the last stride's innovation if it was outside the gate, else 0
-        self._baro: list[tuple[float, float]] = []  # (t s, altitude m) not yet taken in
+        self._baro_n = 0  # barometer readings not yet taken in: count, sums of t, altitude, altitude^2
+        self._baro_t = self._baro_alt = self._baro_alt2 = 0.0
         self._has_altitude = False
         self._last_t: float | None = None
 
@@ -99,7 +101,11 @@ class GradeEstimator:
         with the next stride."""
         ok = ~np.isnan(pa)
         if ok.any():
-            self._baro.extend(zip(t_s[ok].tolist(), pressure_altitude_m(pa[ok]).tolist()))
+            alt = pressure_altitude_m(pa[ok])
+            self._baro_n += int(alt.size)
+            self._baro_t += float(t_s[ok].sum())
+            self._baro_alt += float(alt.sum())
+            self._baro_alt2 += float(np.dot(alt, alt))
 
     def add_stride(self, t_end_s: float, length_m: float, rise_m: float) -> None:
         """Add one stride that ended at ``t_end_s`` (s), ``length_m`` and ``rise_m`` in m.
@@ -114,7 +120,7 @@ class GradeEstimator:
         self._strides_seen += 1
         if not math.isnan(rise_m) and length_m > 0 and self._strides_seen > self.skip_strides * self.feet:
             self._take_stride(100.0 * rise_m / length_m)
-        if self._baro:
+        if self._baro_n:
             self._take_baro(t_end_s, step_m / dt if dt > 0 else 0.0)
 
     # -- outputs ----------------------------------------------------------------------------------
@@ -123,79 +129,92 @@ class GradeEstimator:
     def grade_pct(self) -> float | None:
         """Current grade, percent (negative downhill); None until it is known well enough."""
         sd = self.grade_sd_pct
-        return None if sd is None or sd > self.report_sd_pct else float(self._x[1])
+        return None if sd is None or sd > self.report_sd_pct else self._x[1]
 
     @property
     def grade_sd_pct(self) -> float | None:
         """Standard deviation of the grade estimate, percent; None before ``min_strides`` strides."""
         if self._strides_used < self.min_strides:
             return None
-        return math.sqrt(max(self._p[1, 1], 0.0))
+        return math.sqrt(max(self._p[1][1], 0.0))
 
     @property
     def bias_pct(self) -> float:
         """Current estimate of the IMU grade's bias, percentage points (0 without a barometer)."""
-        return float(self._x[2])
+        return self._x[2]
 
     @property
     def stride_noise(self) -> float:
         """A single stride's grade noise (standard deviation), percent, as measured so far."""
         if len(self._diffs) < 8:
             return self.stride_noise_pct
-        return max(float(np.median(self._diffs)) / MEDIAN_ABS_DIFF, 0.5)
+        return max(median(self._diffs) / MEDIAN_ABS_DIFF, 0.5)
 
     # -- the filter -------------------------------------------------------------------------------
 
     def _predict(self, step_m: float) -> None:
-        f = np.array([[1.0, step_m / 100.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-        self._x = f @ self._x
-        self._p = f @ self._p @ f.T
-        self._p[1, 1] += self.grade_change * step_m
+        """Move ``step_m`` metres on: the altitude follows the grade, grade and bias may drift."""
+        x, p, k = self._x, self._p, step_m / 100.0
+        x[0] += k * x[1]
+        p00 = p[0][0] + k * (p[0][1] + p[1][0]) + k * k * p[1][1]
+        p01, p02 = p[0][1] + k * p[1][1], p[0][2] + k * p[1][2]
+        p[0][0], p[0][1], p[1][0], p[0][2], p[2][0] = p00, p01, p01, p02, p02
+        p[1][1] += self.grade_change * step_m
         if self._has_altitude:
-            self._p[2, 2] += self.bias_change * step_m
+            p[2][2] += self.bias_change * step_m
 
-    def _update(self, h: np.ndarray, innovation: float, variance: float) -> None:
-        gain = self._p @ h / variance
-        self._x = self._x + gain * innovation
-        self._p = self._p - np.outer(gain, h @ self._p)
+    def _update(self, h: tuple[float, float, float], innovation: float, noise: float) -> None:
+        """Kalman update with a measurement row ``h``, its innovation and noise variance."""
+        p = self._p
+        ph = [p[i][0] * h[0] + p[i][1] * h[1] + p[i][2] * h[2] for i in range(3)]
+        spread = h[0] * ph[0] + h[1] * ph[1] + h[2] * ph[2] + noise
+        gain = [v / spread for v in ph]
+        for i in range(3):
+            self._x[i] += gain[i] * innovation
+            for j in range(3):
+                p[i][j] -= gain[i] * ph[j]
+
+    def _variance(self, h: tuple[float, float, float]) -> float:
+        """Variance of ``h`` applied to the state, h P h'."""
+        p = self._p
+        return sum(h[i] * h[j] * p[i][j] for i in range(3) for j in range(3))
 
     def _take_stride(self, grade: float) -> None:
         if self._last_grade is not None:
             self._diffs.append(abs(grade - self._last_grade))
         self._last_grade = grade
-        h = np.array([0.0, 1.0, 1.0])
+        h = (0.0, 1.0, 1.0)
         noise = self.stride_noise**2
-        innovation = grade - float(h @ self._x)
-        spread = math.sqrt(float(h @ self._p @ h) + noise)
-        z = abs(innovation) / spread
+        innovation = grade - (self._x[1] + self._x[2])
+        z = abs(innovation) / math.sqrt(self._variance(h) + noise)
         side = math.copysign(1.0, innovation)
         if z > self.gate_sd:
             if self._outside == side:  # two in a row on one side: the grade has changed
-                self._p[1, 1] += innovation**2
+                self._p[1][1] += innovation**2
             else:  # a lone outlier so far: weigh it down
                 noise *= (z / self.gate_sd) ** 2
             self._outside = side
         else:
             self._outside = 0.0
-        self._update(h, innovation, float(h @ self._p @ h) + noise)
+        self._update(h, innovation, noise)
         self._strides_used += 1
 
     def _take_baro(self, t_s: float, speed_mps: float) -> None:
         """Take in the barometer readings since the last stride as one altitude measurement."""
-        t = np.array([r[0] for r in self._baro])
-        alt = np.array([r[1] for r in self._baro])
-        self._baro.clear()
-        mean_alt = float(alt.mean())
+        n = self._baro_n
+        mean_t, mean_alt = self._baro_t / n, self._baro_alt / n
+        spread = math.sqrt(max(self._baro_alt2 / n - mean_alt * mean_alt, 0.0))
+        self._baro_n, self._baro_t, self._baro_alt, self._baro_alt2 = 0, 0.0, 0.0, 0.0
         if not self._has_altitude:  # the first readings set the datum; the bias can now be learned
             self._x[0] = mean_alt
-            self._p[0, :] = self._p[:, 0] = 0.0
-            self._p[0, 0] = 1.0
-            self._p[2, 2] = self.prior_bias_pct**2
+            for i in range(3):
+                self._p[0][i] = self._p[i][0] = 0.0
+            self._p[0][0] = 1.0
+            self._p[2][2] = self.prior_bias_pct**2
             self._has_altitude = True
             return
-        noise = max(float(alt.std()), 0.05) ** 2 / alt.size
+        noise = max(spread, 0.05) ** 2 / n
         # The readings' mean is from a little before the stride's end: back the state up to it.
-        back_m = speed_mps * (t_s - float(t.mean()))
-        h = np.array([1.0, -back_m / 100.0, 0.0])
-        innovation = mean_alt - float(h @ self._x)
-        self._update(h, innovation, float(h @ self._p @ h) + noise)
+        back = speed_mps * (t_s - mean_t) / 100.0
+        h = (1.0, -back, 0.0)
+        self._update(h, mean_alt - (self._x[0] - back * self._x[1]), noise)
