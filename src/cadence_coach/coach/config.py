@@ -95,13 +95,15 @@ class DescentSettings:
     """Descent detection with hysteresis (coach/descent.py), grades in %, times in s.
 
     Enter once the grade has been below enter_grade_pct by enter_evidence_pp_s percentage-point seconds
-    (a cumulative sum that never goes below zero: 2 s at 1 pp below, 0.25 s at 8 pp below); a step
-    counts at least first_step_s and at most max_step_s. Leave when the grade stays > exit_grade_pct
+    (a cumulative sum that never goes below zero: 8 s at -2 %, 1.6 s at -4 %, 0.5 s at -10 %); a step
+    counts at least first_step_s and at most max_step_s. enter_grade_pct is the sum's reference value,
+    halfway between the exit grade (-1 %, not a descent) and the grade a descent has (-2 %, COACHING.md),
+    so a -2 % descent adds up and a -1 % stretch does not. Leave when the grade stays > exit_grade_pct
     for exit_hold_s. Bands: gentle down to moderate_grade_pct, moderate down to steep_grade_pct, steep
     below.
     """
 
-    enter_grade_pct: float = -2.0
+    enter_grade_pct: float = -1.5
     enter_evidence_pp_s: float = 4.0
     first_step_s: float = 0.3
     max_step_s: float = 1.0
