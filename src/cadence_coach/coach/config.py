@@ -127,7 +127,8 @@ class OverstrideSettings:
     per % of downhill grade (impact rises downhill even with good form: +54 % at -16 %, Gottschall &
     Kram 2005), or the recent impact before any flat one is known. stride_over_pct: a stride this far
     over the usual stride at this speed is reported (it is the cadence deficit seen as a length).
-    confirm_steps: consecutive steps the condition must hold before a cue.
+    confirm_steps, confirm_s: the condition must hold on this many consecutive steps, spanning at least
+    this long (s), before a cue: 3 steps with both feet, 2 strides with one foot's sensor.
     """
 
     cadence_target_pct: float = 5.0
@@ -139,7 +140,8 @@ class OverstrideSettings:
     impact_over_pct: float = 25.0
     impact_rise_per_grade_pct: float = 3.4
     stride_over_pct: float = 3.0
-    confirm_steps: int = 3
+    confirm_steps: int = 2
+    confirm_s: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +329,7 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
     need(d.enter_evidence_pp_s >= 0 and d.exit_hold_s >= 0, "descent.enter_evidence_pp_s and exit_hold_s", ">= 0")
     need(d.first_step_s >= 0 and d.max_step_s > 0, "descent.first_step_s and max_step_s", ">= 0 and > 0")
     o = c.overstride
-    need(o.confirm_steps >= 1, "overstride.confirm_steps", ">= 1")
+    need(o.confirm_steps >= 1 and o.confirm_s >= 0, "overstride.confirm_steps and confirm_s", ">= 1 and >= 0")
     for key in ("cadence_target_pct", "cadence_drop_pct", "cadence_drop_sd", "strike_rise_deg",
                 "strike_hysteresis_deg", "impact_over_pct", "impact_rise_per_grade_pct", "stride_over_pct"):
         need(getattr(o, key) >= 0, f"overstride.{key}", ">= 0")

@@ -103,7 +103,8 @@ def _over_pct(value: float | None, base: float | None) -> float | None:
 class OverstrideRule(Rule):
     """Overstriding on a descent: a change from how this runner usually runs.
 
-    Present when, for ``confirm_steps`` steps in a row on a descent (not while it may be ending):
+    Present when, for ``confirm_steps`` steps in a row spanning ``confirm_s`` on a descent (not while
+    it may be ending; with both feet that is 3 steps, with one foot's sensor 2 strides):
 
     - the rolling cadence is at least ``cadence_drop_pct`` below the runner's usual cadence at this
       speed (gait/baseline.py: population prior, saved baseline and this session pooled), and at
@@ -135,6 +136,7 @@ class OverstrideRule(Rule):
 
     def _reset(self) -> None:
         self._streak = 0
+        self._since_s: float | None = None  # contact time of the first step of the streak
         self._flagged = False
         self.holds = False
         self.watching = False
@@ -167,7 +169,9 @@ class OverstrideRule(Rule):
             return None
         self.holds = self.watching = True
         self._streak += 1
-        if self._streak < s.confirm_steps:
+        if self._since_s is None:
+            self._since_s = now.t_s
+        if self._streak < s.confirm_steps or now.t_s - self._since_s < s.confirm_s:
             return None
         self._flagged = True
         cue_id = max((c for c in severity if c in self.enabled), key=severity.__getitem__, default=None)
