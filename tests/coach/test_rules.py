@@ -124,6 +124,15 @@ def test_saved_baseline_of_earlier_sessions_knows_the_runner_from_the_first_step
     assert times and times[0] <= 5.0
 
 
+def test_saved_landing_knows_a_habitual_heel_striker_from_the_first_step():
+    saved = SavedBaseline(cadence_at_3mps=Learned(182.0 - CADENCE_PER_MPS * 0.4, 800),
+                          flat_strike_deg=Learned(13.0, 400))
+    usual_heel = make_steps([Segment(30, **dict(OVERSTRIDING, cadence_spm=172.0, strike_angle_deg=14.0))])
+    assert not cue_times(run(Coach(saved=saved), usual_heel), OVERSTRIDE)  # slower, but lands as always
+    more_heel = make_steps([Segment(30, **dict(OVERSTRIDING, cadence_spm=172.0, strike_angle_deg=19.0))])
+    assert cue_times(run(Coach(saved=saved), more_heel), OVERSTRIDE)
+
+
 def test_nothing_known_nothing_cued():
     no_prior = CoachConfig(baseline=replace(CoachConfig().baseline, prior_steps=0.0))
     steps = make_steps([Segment(30, **OVERSTRIDING)])

@@ -190,6 +190,8 @@ class OverstrideRule(Rule):
         faults: list[str] = []
         slack = s.strike_hysteresis_deg if self._flagged else 0.0
         strike, usual = f.strike_angle_deg, b.recent_strike_deg
+        if usual is None:  # nothing learned yet this session: the saved flat landing, if any
+            usual = b.flat_strike_deg
         if strike is not None and strike > s.heel_strike_deg - slack and (
             usual is None or strike > usual + s.strike_rise_deg
         ):
