@@ -13,6 +13,7 @@ import pytest
 
 from cadence_coach.cli import main as cli
 from cadence_coach.datatypes import Placement
+from cadence_coach.evaluation.real_cases import default_dev_dir
 from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
@@ -25,15 +26,8 @@ COLUMNS = {
     "gy": ("gyro", 1),
     "gz": ("gyro", 2),
 }
-REPO = Path(__file__).resolve().parents[2]
-DEV = next(
-    (
-        p
-        for p in (REPO.parent / "shared/data/real-dev", REPO.parent.parent / "shared/data/real-dev")
-        if (p / "cases.json").is_file()
-    ),
-    None,
-)
+_DEV_DIR = default_dev_dir()
+DEV = _DEV_DIR if (_DEV_DIR / "cases.json").is_file() else None
 
 
 def trunk_csv(path: Path, scenario: str, seed: int, pick) -> tuple[Path, np.ndarray]:
