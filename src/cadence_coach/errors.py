@@ -26,7 +26,7 @@ def file_errors(path: str | os.PathLike, what: str, creating: bool = False) -> I
         yield
     except OSError as exc:
         if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
-            reason = "no such folder" if creating else "no such file"
+            reason = _missing(path) if creating else "no such file"
         elif isinstance(exc, IsADirectoryError):
             reason = "it is a directory"
         elif isinstance(exc, PermissionError):
@@ -36,3 +36,12 @@ def file_errors(path: str | os.PathLike, what: str, creating: bool = False) -> I
         else:
             reason = exc.strerror or str(exc)
         raise UserError(f"{path}: cannot {'create' if creating else 'read'} {what} ({reason})") from None
+
+
+def _missing(path: str | os.PathLike) -> str:
+    """Why a file could not be created although the system said "no such file": its folder is missing,
+    or the folder exists but is on a file system that takes no new files (``/proc``, ``/sys``)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(folder):
+        return f"the folder {folder} does not accept new files (a system file system such as /proc)"
+    return "no such folder"

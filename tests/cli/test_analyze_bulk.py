@@ -55,10 +55,10 @@ def test_analyze_writes_the_same_steps_csv_as_the_per_packet_path(tmp_path, dama
     assert bulk.count(b"\n") > 300
     err = capsys.readouterr().err
     if which == "damaged":
-        assert "10 corrupt records skipped" in err and "truncated record" in err
+        assert "10 damaged spans skipped" in err and "partial record" in err
     with RecordingReader(recording) as r:
         list(r.batches())
-        assert r.corrupt_records == (10 if which == "damaged" else 0)
+        assert len(r.damaged_spans) == (10 if which == "damaged" else 0) and r.corrupt_records == 0
 
 
 @pytest.mark.parametrize("which", ["demo", "damaged"])

@@ -36,11 +36,15 @@ def test_cues_csv_round_trip(tmp_path):
 
 
 def test_cues_csv_rows_are_on_disk_before_close(tmp_path):
+    """In the temporary file next to the final one (which a killed session leaves behind), and the final
+    file appears whole on close."""
     path = tmp_path / "cues.csv"
     writer = CuesCsvWriter(path)
     writer.write(Cue(1.0, "arms_low", "Relax, arms low", "95 s on this descent"))
-    assert path.read_text().count("\n") == 2
+    (tmp,) = tmp_path.glob(".cues.csv.*.tmp")
+    assert tmp.read_text().count("\n") == 2 and not path.exists()
     writer.close()
+    assert path.read_text().count("\n") == 2 and not tmp.exists()
 
 
 def test_cues_csv_unwritable_path_is_user_error(tmp_path):

@@ -59,5 +59,7 @@ def test_rows_in_display_units_and_empty_where_unmeasured(tmp_path):
 def test_header_written_before_any_step(tmp_path):
     out = tmp_path / "steps.csv"
     w = StepsCsvWriter(out)
-    assert out.read_text() == HEADER + "\n"
+    (tmp,) = tmp_path.glob(".steps.csv.*.tmp")  # renamed into place on close
+    assert tmp.read_text() == HEADER + "\n" and not out.exists()
     w.close()
+    assert out.read_text() == HEADER + "\n"

@@ -65,7 +65,9 @@ def test_corrupt_record_skipped_and_counted(tmp_path):
     path.write_bytes(bytes(data))
     with RecordingReader(path) as r:
         assert len(list(r.packets())) == 9
-        assert r.corrupt_records == 1
+        assert r.corrupt_records == 0 and not r.truncated
+        (span,) = r.damaged_spans  # the record with a bad CRC, up to the end of the file
+        assert span.end == len(data) and span.t_before_s == pytest.approx(0.08) and span.t_after_s is None
 
 
 def test_undeclared_characteristic_refused(tmp_path):

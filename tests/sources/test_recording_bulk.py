@@ -35,29 +35,40 @@ def packet_body(sensor: int, channel: int, t_ns: int, payload: bytes) -> bytes:
     return struct.pack("<BBBq", 1, sensor, channel, t_ns) + payload
 
 
-def reference_read(path) -> tuple[list, int, bool]:
-    """(items, corrupt records, truncated), read straight from the format description, one record at a time."""
+def reference_read(path) -> tuple[list, int, bool, list]:
+    """(items, corrupt records, truncated, damaged spans as (start, end)), read straight from the format
+    description one record at a time, and one byte at a time after damage."""
     data = path.read_bytes()
     (head_len,) = struct.unpack_from("<I", data, 8)
     pos = 12 + head_len
     uuids = [s.characteristics for s in header().sensors]
-    items, corrupt = [], 0
+    items, corrupt, spans, last, span_start = [], 0, [], {}, None
+
+    def declared(body: bytes) -> bool:
+        return body[0] == 1 and len(body) >= 11 and body[1] < len(uuids) and body[2] < len(uuids[body[1]])
+
     while len(data) - pos >= 8:
         length, crc = struct.unpack_from("<II", data, pos)
-        if length == 0 or length > 1 << 20:
-            return items, corrupt, True
         body = data[pos + 8 : pos + 8 + length]
-        if len(body) < length:
-            return items, corrupt, True
+        good = 0 < length <= 1 << 20 and len(body) == length and zlib.crc32(body) == crc
+        if good and span_start is not None and not (declared(body) or body[0] == 2):
+            good = False  # while resynchronising, only a record worth keeping ends the damage
+        if not good:
+            span_start = pos if span_start is None else span_start
+            pos += 1
+            continue
+        if declared(body) and struct.unpack_from("<q", body, 3)[0] <= last.get(body[1:3], -1 << 63):
+            span_start = pos if span_start is None else span_start  # out of time order: duplicated
+            pos += 8 + length
+            continue
+        if span_start is not None:
+            spans.append((span_start, pos))
+            span_start = None
         pos += 8 + length
-        if zlib.crc32(body) != crc:
-            corrupt += 1
-        elif body[0] == 1 and length >= 11:
+        if declared(body):
             _, sensor, channel, t_ns = struct.unpack_from("<BBBq", body)
-            if sensor < len(uuids) and channel < len(uuids[sensor]):
-                items.append(RawPacket(sensor, t_ns * 1e-9, uuids[sensor][channel], body[11:]))
-            else:
-                corrupt += 1
+            last[body[1:3]] = t_ns
+            items.append(RawPacket(sensor, t_ns * 1e-9, uuids[sensor][channel], body[11:]))
         elif body[0] == 2:
             try:
                 d = json.loads(body[1:])
@@ -66,7 +77,12 @@ def reference_read(path) -> tuple[list, int, bool]:
                 corrupt += 1
         else:
             corrupt += 1
-    return items, corrupt, pos < len(data)
+    if span_start is None:
+        return items, corrupt, pos < len(data), spans
+    length = struct.unpack_from("<I", data, span_start)[0] if len(data) - span_start >= 4 else None
+    if length is None or 0 < length <= 1 << 20 and span_start + 8 + length > len(data):
+        return items, corrupt, True, spans  # a partial last record
+    return items, corrupt, False, [*spans, (span_start, len(data))]
 
 
 def damaged_recording(path, tail: bytes = b"") -> None:
@@ -79,7 +95,6 @@ def damaged_recording(path, tail: bytes = b"") -> None:
             if i % 37 == 0:
                 w.write_event(i * 0.004, event="disconnected", sensor=sensor)
     with open(path, "ab") as f:
-        f.write(record(packet_body(0, 0, 5, b"bad crc"), crc=1))
         f.write(record(b"\x07unknown kind"))
         f.write(record(packet_body(2, 0, 5, b"undeclared sensor")))
         f.write(record(packet_body(0, 1, 5, b"undeclared characteristic")))
@@ -87,8 +102,9 @@ def damaged_recording(path, tail: bytes = b"") -> None:
         f.write(record(b"\x02not json"))
         f.write(record(b"\x02[1, 2]"))
         f.write(record(b'\x02{"event": "no time"}'))
+        f.write(record(packet_body(0, 0, 5, b"bad crc"), crc=1))  # a damaged span of one record
         f.write(record(packet_body(1, 1, 1_234_567_890_123, b"last good one")))
-        f.write(record(packet_body(0, 0, 7, b"")))  # an empty packet is a packet
+        f.write(record(packet_body(0, 0, 1_234_567_890_124, b"")))  # an empty packet is a packet
         f.write(tail)
 
 
@@ -128,13 +144,17 @@ def test_crc32_kernel_matches_the_crc_of_written_records(tmp_path):
     assert checked > 300
 
 
+LATER = 2_000_000_000_000
 TAILS = {
-    "clean": (b"", False),
-    "truncated body": (record(packet_body(0, 0, 9, b"cut short"))[:-3], True),
-    "truncated length": (b"\x05\x00", True),
-    "torn length": (struct.pack("<II", 0, 0) + record(packet_body(0, 0, 9, b"never read")), True),
-    "huge length": (struct.pack("<II", (1 << 20) + 1, 0) + b"x" * 40, True),
+    "clean": (b"", False, 0),
+    "truncated body": (record(packet_body(0, 0, LATER, b"cut short"))[:-3], True, 0),
+    "truncated length": (b"\x05\x00", True, 0),
+    "torn length": (struct.pack("<II", 0, 0) + record(packet_body(0, 0, LATER, b"found again")), False, 1),
+    "huge length": (struct.pack("<II", (1 << 20) + 1, 0) + b"x" * 40, False, 1),
+    "zeros": (bytes(5000), False, 1),
+    "duplicated": (record(packet_body(0, 0, 5, b"an old one")), False, 1),
 }
+"""Tail -> (bytes, truncated, damaged spans in it)."""
 
 
 @pytest.mark.parametrize("tail", TAILS, ids=list(TAILS))
@@ -143,17 +163,19 @@ TAILS = {
 def test_bulk_and_per_record_reading_agree_with_the_format(tmp_path, tail, read_size, max_packets):
     path = tmp_path / "a.ccrec"
     damaged_recording(path, TAILS[tail][0])
-    expected, corrupt, truncated = reference_read(path)
+    expected, corrupt, truncated, spans = reference_read(path)
     assert truncated == TAILS[tail][1]
-    assert corrupt == 8
+    assert corrupt == 7 and len(spans) == 1 + TAILS[tail][2]  # the record with a bad CRC, the tail's
     with RecordingReader(path, read_size=read_size) as r:
         bulk = bulk_items(r, max_packets=max_packets)
         assert (r.corrupt_records, r.truncated) == (corrupt, truncated)
+        assert [(s.start, s.end) for s in r.damaged_spans] == spans
         one_by_one = list(r.records())
         assert (r.corrupt_records, r.truncated) == (corrupt, truncated)
     assert bulk == expected
     assert one_by_one == expected
-    assert expected[-1].payload == b"" and expected[-2].payload == b"last good one"
+    tail_items = 1 if tail == "torn length" else 0
+    assert expected[-1 - tail_items].payload == b"" and expected[-2 - tail_items].payload == b"last good one"
     assert sum(isinstance(x, RecordedEvent) for x in expected) == 9
 
 

@@ -76,6 +76,14 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     return p
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during an analysis: how far it had got (steps found, bytes of the input read of its size)."""
+
+    def __init__(self, steps: int, bytes_read: int, size_bytes: int) -> None:
+        super().__init__(steps, bytes_read, size_bytes)
+        self.steps, self.bytes_read, self.size_bytes = steps, bytes_read, size_bytes
+
+
 @dataclass(frozen=True, slots=True)
 class Analyzed:
     """What one input gave: steps written, and notes for the user (skipped rows, truncation...)."""
@@ -109,10 +117,13 @@ def analyze_file(args: argparse.Namespace, path: Path, out: Path, show_progress:
         with StepsCsvWriter(out) as writer, progress if progress is not None else nullcontext():
             task = progress.add_task("analyze", total=source.size_bytes) if progress is not None else None
             session = Session(pipeline, step_sinks=[writer])
-            for window in windows(source.items(speed=0.0), BATCH):
-                session.process(window)
-                if progress is not None and task is not None:
-                    progress.update(task, completed=source.bytes_read)
+            try:
+                for window in windows(source.items(speed=0.0), BATCH):
+                    session.process(window)
+                    if progress is not None and task is not None:
+                        progress.update(task, completed=source.bytes_read)
+            except KeyboardInterrupt:
+                raise Interrupted(writer.rows, source.bytes_read, source.size_bytes) from None
             session.finish()
         notes = source.notes()
     if pipeline.malformed_packets:
@@ -135,7 +146,16 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.jobs is not None:
         raise UserError("--jobs only applies with --out-dir")
-    result = analyze_file(args, Path(args.input[0]), Path(args.out), show_progress=sys.stderr.isatty())
+    try:
+        result = analyze_file(args, Path(args.input[0]), Path(args.out), show_progress=sys.stderr.isatty())
+    except Interrupted as stop:
+        share = 100.0 * min(stop.bytes_read, stop.size_bytes) / max(stop.size_bytes, 1)
+        print(
+            f"interrupted: {stop.steps} steps found in the first {share:.0f} % of {args.input[0]}; "
+            f"{args.out} left as it was",
+            file=sys.stderr,
+        )
+        return 130
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     if result.rows == 0:

@@ -70,13 +70,16 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def detect_format(path: Path) -> str:
-    """``"csv"`` for a .csv name or a file that starts as text, else ``"recording"``."""
+    """``"csv"`` for a .csv name or a file that starts as text, else ``"recording"`` (always for a .ccrec
+    name or the start of the recording magic). :class:`UserError` for a JSON file (a ``.truth.json``)."""
     if path.suffix.lower() == ".csv":
         return "csv"
     with file_errors(path, "the input file"), open(path, "rb") as f:
         head = f.read(4096)
-    if not head or head.startswith(MAGIC) or b"\x00" in head:
+    if path.suffix.lower() == ".ccrec" or not head or MAGIC.startswith(head[:8]) or b"\x00" in head:
         return "recording"
+    if path.name.endswith(".json") or head.lstrip()[:1] in (b"{", b"["):
+        raise UserError(f"{path}: not a cadence-coach recording nor a CSV file (it holds JSON)")
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -137,10 +140,17 @@ class OpenedInput:
             if lost:
                 out.append(f"{name}: {lost}")
         elif self._reader is not None:
-            if self._reader.truncated:
-                out.append("the recording ends in a truncated record (a session that was cut short)")
-            if self._reader.corrupt_records:
-                out.append(f"{self._reader.corrupt_records} corrupt records skipped")
+            r = self._reader
+            if r.damaged_spans:
+                skipped = sum(s.size for s in r.damaged_spans)
+                out.append(
+                    f"{self.path.name}: {len(r.damaged_spans)} damaged spans skipped ({skipped} bytes), "
+                    "every intact record after them read; `cadence-coach check` lists them"
+                )
+            if r.truncated:
+                out.append("the recording ends in a partial record (a session that was cut short)")
+            if r.corrupt_records:
+                out.append(f"{r.corrupt_records} unusable records skipped")
         return out
 
     def close(self) -> None:

@@ -141,9 +141,11 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         voice.start()
         stack.callback(voice.close)
         coach = Coach(config)
-        cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
+        cue_sinks = (
+            [stack.enter_context(CuesCsvWriter(args.cues_out, keep_partial=True))] if args.cues_out else []
+        )
         step_sinks: list[StepSink] = (
-            [stack.enter_context(StepsCsvWriter(args.steps_out))] if args.steps_out else []
+            [stack.enter_context(StepsCsvWriter(args.steps_out, keep_partial=True))] if args.steps_out else []
         )
         if args.metronome == "target":
             step_sinks.append(MetronomeFollower(voice, coach))

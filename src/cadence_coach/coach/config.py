@@ -221,13 +221,21 @@ def load_config(path: str | Path | None) -> CoachConfig:
     """The configuration in the TOML file at ``path``, or the defaults if ``path`` is None.
 
     Raises:
-        UserError: the file is missing, unreadable, not TOML, or has an unknown key or a bad value.
+        UserError: the file is missing, unreadable, not UTF-8, not TOML, or has an unknown key or a bad
+            value.
     """
     if path is None:
         return CoachConfig()
     path = Path(path)
     with file_errors(path, "the coach config"):
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"coach config {path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
+        ) from None
     return config_from_toml(text, str(path))
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
+from ..atomic import AtomicFile
 from ..datatypes import Cue
-from ..errors import file_errors
 
 COLUMNS = ("t_s", "cue_id", "text", "reason", "figures")
 
@@ -29,17 +29,23 @@ def figures_text(figures: dict[str, float]) -> str:
 class CuesCsvWriter:
     """Writes cues to a CSV file (header first); use as a context manager or call :meth:`close`.
 
+    Rows go to a temporary file next to ``path`` (flushed as they come), which replaces ``path`` on
+    :meth:`close`; leaving the ``with`` block by an exception or :meth:`discard` keeps the old file.
+
     Args:
-        path: file to create (replaced if it exists).
+        path: file to create (replaced once complete, if it exists).
+        keep_partial: on an exception, move what was written into place all the same (a live session's
+            cues cannot be made again).
 
     Raises:
         UserError: the file cannot be created.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, keep_partial: bool = False) -> None:
+        self.keep_partial = keep_partial
         self.path = Path(path)
-        with file_errors(self.path, "the cues file", creating=True):
-            self._file: TextIO = self.path.open("w", newline="", encoding="utf-8")
+        self._atomic = AtomicFile(self.path, "the cues file")
+        self._file: TextIO = open(self._atomic.tmp, "w", newline="", encoding="utf-8")
         self._csv = csv.writer(self._file)
         self._csv.writerow(COLUMNS)
         self._file.flush()
@@ -52,8 +58,15 @@ class CuesCsvWriter:
         self.rows += 1
 
     def close(self) -> None:
-        """Close the file."""
+        """Finish the file and move it into place."""
+        if not self._atomic.done:
+            self._file.close()
+            self._atomic.commit()
+
+    def discard(self) -> None:
+        """Drop what was written; an existing file at ``path`` stays as it was."""
         self._file.close()
+        self._atomic.discard()
 
     def __enter__(self) -> CuesCsvWriter:
         return self
@@ -61,7 +74,10 @@ class CuesCsvWriter:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        if exc_type is None or self.keep_partial:
+            self.close()
+        else:
+            self.discard()
 
 
 def write_cues_csv(path: str | Path, cues: Iterable[Cue]) -> int:

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import TextIO
 
+from ..atomic import AtomicFile
 from ..datatypes import StepEvent
-from ..errors import file_errors
 
 
 def _fixed(digits: int, scale: float = 1.0) -> Callable[[object], str]:
@@ -70,14 +70,21 @@ def step_row(step: StepEvent) -> list[str]:
 class StepsCsvWriter:
     """Writes steps.csv: the header at once, then rows as steps come (analyze, live sessions).
 
+    The rows go to a temporary file next to ``path``, which replaces ``path`` on :meth:`close` (an
+    existing file is untouched until then); leaving the ``with`` block by an exception (a bad input,
+    Ctrl-C) or calling :meth:`discard` removes the temporary file and keeps the old one.
+
     Args:
-        path: file to write (replaced if it exists).
-        flush_every: write rows to the file after this many steps (1 for live sessions).
+        path: file to write (replaced once complete, if it exists).
+        flush_every: write rows to the temporary file after this many steps (1 for live sessions).
+        keep_partial: on an exception, move what was written into place all the same (a live session's
+            steps cannot be made again).
     """
 
-    def __init__(self, path: str | os.PathLike, flush_every: int = 1000) -> None:
-        with file_errors(path, "the steps file", creating=True):
-            self._file: TextIO = open(path, "w", newline="", encoding="utf-8")
+    def __init__(self, path: str | os.PathLike, flush_every: int = 1000, keep_partial: bool = False) -> None:
+        self.keep_partial = keep_partial
+        self._atomic = AtomicFile(path, "the steps file")
+        self._file: TextIO = open(self._atomic.tmp, "w", newline="", encoding="utf-8")
         self.flush_every = max(1, flush_every)
         self.rows = 0
         self._file.write(",".join(name for name, _, _ in STEP_COLUMNS) + "\n")
@@ -92,10 +99,21 @@ class StepsCsvWriter:
                 self._file.flush()
 
     def close(self) -> None:
+        """Finish the file and move it into place."""
+        if not self._atomic.done:
+            self._file.close()
+            self._atomic.commit()
+
+    def discard(self) -> None:
+        """Drop what was written; an existing file at ``path`` stays as it was."""
         self._file.close()
+        self._atomic.discard()
 
     def __enter__(self) -> StepsCsvWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None or self.keep_partial:
+            self.close()
+        else:
+            self.discard()

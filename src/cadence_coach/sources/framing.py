@@ -43,10 +43,29 @@ NEED_MORE = 0
 """Status: the chunk ends before the next complete record (read more, or the file is over)."""
 EVENT = 1
 """Status: stopped right after an event record with a good CRC (its body is ``[event_start, event_end)``)."""
-TORN = 2
-"""Status: a length field of 0 or above MAX_BODY; nothing after it can be framed."""
+SPAN_END = 2
+"""Status: a damaged span ended at the returned position (the next good record, not yet consumed)."""
 FULL = 3
 """Status: the output arrays are full."""
+
+OPEN = 0
+"""``state[OPEN]``: 1 while inside a damaged span (looking for the next good record)."""
+SPAN_START = 1
+"""``state[SPAN_START]``: file offset where the open damaged span began, bytes."""
+SPAN_REJECTED = 2
+"""``state[SPAN_REJECTED]``: whole records (good CRC) rejected inside the open span as out of time order."""
+SPAN_REJECTED_BYTES = 3
+"""``state[SPAN_REJECTED_BYTES]``: bytes of those records."""
+STATE_SIZE = 4
+NO_TIME = np.iinfo(np.int64).min
+"""Initial last time of every channel, ns: any first packet is in order."""
+
+
+def new_state(n_sensors: int, max_channels: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fresh reading state: (``state``, int64 of :data:`STATE_SIZE`; ``last_t``, the last packet time of
+    each sensor and characteristic index, ns, shape (n_sensors, max_channels))."""
+    last_t = np.full((max(n_sensors, 1), max(max_channels, 1)), NO_TIME, np.int64)
+    return np.zeros(STATE_SIZE, np.int64), last_t
 
 
 @njit(cache=True, nogil=True)
@@ -93,27 +112,53 @@ def _i64(data: np.ndarray, at: int) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _plausible(data: np.ndarray, start: int, length: int, n_channels: np.ndarray) -> bool:
+    """Whether a body could be a record this reader keeps: a packet of a declared sensor and
+    characteristic, or an event (checked before the CRC while looking for the next good record)."""
+    kind = data[start]
+    if kind == KIND_EVENT:
+        return True
+    if kind != KIND_PACKET or length < PACKET_HEAD:
+        return False
+    sensor = data[start + 1]
+    return sensor < n_channels.size and data[start + 2] < n_channels[sensor]
+
+
+@njit(cache=True, nogil=True)
 def frame_records(
     data: np.ndarray,
     pos: int,
+    base: int,
+    eof: bool,
     n_channels: np.ndarray,
     tables: np.ndarray,
+    state: np.ndarray,
+    last_t: np.ndarray,
     out_start: np.ndarray,
     out_length: np.ndarray,
     out_sensor: np.ndarray,
     out_channel: np.ndarray,
     out_t_ns: np.ndarray,
 ) -> tuple[int, int, int, int, int, int]:
-    """Frame and check records in ``data`` (uint8) from byte ``pos``.
+    """Frame and check records in ``data`` (uint8, file bytes from offset ``base``) from byte ``pos``.
 
-    Each good packet record whose sensor and characteristic index are declared (``n_channels[sensor]``
-    characteristics per sensor) fills the next row of the ``out_*`` arrays: payload offset and length in
-    ``data``, sensor, characteristic index, host time (ns). Records with a bad CRC, an unknown kind, an
-    undeclared sensor or characteristic, or a packet body too short for its head are counted as corrupt.
+    A good record has a length field of 1 .. MAX_BODY and a body whose CRC-32 matches. Each good packet
+    record whose sensor and characteristic index are declared (``n_channels[sensor]`` characteristics per
+    sensor) and whose host time is later than the last one of its characteristic (``last_t``, ns)
+    fills the next row of the ``out_*`` arrays: payload offset and length in ``data``, sensor,
+    characteristic index, host time (ns). Good records of an unknown kind, an undeclared sensor or
+    characteristic, or a packet body too short for its head are counted as corrupt and skipped.
+
+    Anything else (a bad length field or a CRC mismatch) opens a damaged span (``state``): the scan moves
+    on one byte at a time until the next good record, which closes the span (status SPAN_END, the record
+    not yet consumed). Packets earlier than their characteristic's last time (a duplicated span) also
+    open a span, or stay in the open one, and are skipped whole (so are packets with the same time as
+    the last one: two packets of a characteristic never arrive in the same nanosecond). ``eof``: no bytes follow ``data`` (a
+    record running past its end is then damage, not a reason to read more).
 
     Returns:
         (position after the last record consumed, packets written, corrupt records, status, event body
-        start, event body end); status is NEED_MORE, EVENT, TORN or FULL.
+        start, event body end); status is NEED_MORE, EVENT, SPAN_END or FULL.
     """
     size = data.size
     capacity = out_start.size
@@ -125,30 +170,55 @@ def frame_records(
         if size - pos < RECORD_HEAD:
             return pos, n, corrupt, NEED_MORE, 0, 0
         length = _u32(data, pos)
-        if length == 0 or length > MAX_BODY:
-            return pos, n, corrupt, TORN, 0, 0
         start = pos + RECORD_HEAD
         end = start + length
-        if end > size:
-            return pos, n, corrupt, NEED_MORE, 0, 0
-        expected = _u32(data, pos + 4)
-        pos = end
-        if crc32(data, start, end, tables) != expected:
-            corrupt += 1
+        good = False
+        if 0 < length <= MAX_BODY:
+            if state[OPEN] == 1 and start + 3 <= size and not _plausible(data, start, length, n_channels):
+                pass  # while looking for the next good record, only a record worth keeping ends the span
+            elif end > size:
+                if not eof:
+                    return pos, n, corrupt, NEED_MORE, 0, 0
+            else:
+                good = crc32(data, start, end, tables) == _u32(data, pos + 4)
+        if not good:
+            if state[OPEN] == 0:
+                state[OPEN] = 1
+                state[SPAN_START] = base + pos
+            pos += 1
             continue
         kind = data[start]
+        sensor = data[start + 1] if length >= PACKET_HEAD else 0
+        channel = data[start + 2] if length >= PACKET_HEAD else 0
+        in_order = True
+        if kind == KIND_PACKET and length >= PACKET_HEAD and sensor < n_channels.size:
+            if channel < n_channels[sensor]:
+                in_order = _i64(data, start + 3) > last_t[sensor, channel]
+        if not in_order:
+            if state[OPEN] == 0:
+                state[OPEN] = 1
+                state[SPAN_START] = base + pos
+            state[SPAN_REJECTED] += 1
+            state[SPAN_REJECTED_BYTES] += end - pos
+            pos = end
+            continue
+        if state[OPEN] == 1:
+            state[OPEN] = 0
+            return pos, n, corrupt, SPAN_END, 0, 0
+        pos = end
         if kind == KIND_EVENT:
             return pos, n, corrupt, EVENT, start, end
         if kind != KIND_PACKET or length < PACKET_HEAD:
             corrupt += 1
             continue
-        sensor, channel = data[start + 1], data[start + 2]
         if sensor >= n_channels.size or channel >= n_channels[sensor]:
             corrupt += 1
             continue
+        t_ns = _i64(data, start + 3)
+        last_t[sensor, channel] = t_ns
         out_start[n] = start + PACKET_HEAD
         out_length[n] = length - PACKET_HEAD
         out_sensor[n] = sensor
         out_channel[n] = channel
-        out_t_ns[n] = _i64(data, start + 3)
+        out_t_ns[n] = t_ns
         n += 1

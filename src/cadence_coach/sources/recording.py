@@ -19,6 +19,7 @@ and CRC-checked by the compiled kernel in framing.py) or one record at a time (:
 from __future__ import annotations
 
 import json
+import math
 import os
 import struct
 import time
@@ -80,6 +81,32 @@ class RecordingHeader:
         )
 
 
+@dataclass(slots=True)
+class DamagedSpan:
+    """A stretch of a recording that held no usable record, skipped by the reader.
+
+    Attributes:
+        start: file offset of the first damaged byte.
+        end: file offset of the next good record (or the file size), bytes.
+        t_before_s: time of the last record read before it, s (None at the start).
+        t_after_s: time of the first record read after it, s (None at the end).
+        out_of_order: whole records inside it skipped for being earlier than the records before them.
+        out_of_order_bytes: bytes of those records.
+    """
+
+    start: int
+    end: int
+    t_before_s: float | None
+    t_after_s: float | None
+    out_of_order: int = 0
+    out_of_order_bytes: int = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes skipped."""
+        return self.end - self.start
+
+
 @dataclass(frozen=True, slots=True)
 class RecordedEvent:
     """A non-packet record: a gap, a disconnect, a reconnect, a marker."""
@@ -107,6 +134,8 @@ class RecordingWriter:
         header: the recording header.
         flush_interval_s: longest time a record stays in memory before it is written, s.
         fsync: also fsync on every flush (survives power loss, costs SD-card writes).
+        exclusive: refuse an existing file (default); False replaces it (a temporary file of its own,
+            e.g. a repaired copy written atomically).
     """
 
     def __init__(
@@ -115,13 +144,14 @@ class RecordingWriter:
         header: RecordingHeader,
         flush_interval_s: float = 0.5,
         fsync: bool = False,
+        exclusive: bool = True,
     ) -> None:
         self.path = Path(path)
         self.header = header
         self.flush_interval_s = flush_interval_s
         self.fsync = fsync
         self._channels = [{uuid: i for i, uuid in enumerate(s.characteristics)} for s in header.sensors]
-        self._file: BinaryIO = open(self.path, "xb")
+        self._file: BinaryIO = open(self.path, "xb" if exclusive else "wb")
         head = json.dumps(header.to_json(), separators=(",", ":")).encode()
         self._file.write(MAGIC + _U32.pack(len(head)) + head)
         self._pending: list[bytes] = []
@@ -184,8 +214,12 @@ class RecordingReader:
         read_size: bytes read from the file at a time.
 
     Attributes:
-        corrupt_records: records skipped because their CRC did not match.
-        truncated: True if the file ended inside a record (a session that was killed).
+        corrupt_records: good records (matching CRC) skipped: unknown kind, undeclared sensor or
+            characteristic, packet shorter than its head, unparsable event.
+        out_of_order: good records skipped because they were earlier than the records before them
+            (a duplicated span).
+        damaged_spans: each stretch of damaged bytes skipped, in file order (:class:`DamagedSpan`).
+        truncated: True if the file ends in a partial record (a session that was killed).
     """
 
     def __init__(self, path: str | os.PathLike, read_size: int = READ_SIZE) -> None:
@@ -193,9 +227,11 @@ class RecordingReader:
         self.read_size = read_size
         with file_errors(self.path, "the recording"):
             self._file: BinaryIO = open(self.path, "rb")
-        if self._file.read(len(MAGIC)) != MAGIC:
+        magic = self._file.read(len(MAGIC))
+        if magic != MAGIC:
             self._file.close()
-            raise UserError(f"{self.path}: not a cadence-coach recording (bad magic bytes)")
+            why = f"only {len(magic)} bytes" if MAGIC.startswith(magic) else "bad magic bytes"
+            raise UserError(f"{self.path}: not a cadence-coach recording ({why})")
         raw_len = self._file.read(4)
         if len(raw_len) < 4:
             self._file.close()
@@ -215,20 +251,19 @@ class RecordingReader:
         self._data_start = self._file.tell()
         self._uuids = tuple(tuple(s.characteristics) for s in self.header.sensors)
         self._n_channels = np.array([len(u) for u in self._uuids], dtype=np.int64)
-        self.corrupt_records = 0
-        self.truncated = False
+        self._reset()
 
     def batches(self, max_packets: int = 65536) -> Iterator[PacketBatch | RecordedEvent]:
         """Packets (as :class:`PacketBatch` es of at most ``max_packets``) and events, in file order.
 
-        A batch holds consecutive packets: it ends at an event, at the end of a read chunk
-        (``read_size``) or at ``max_packets``. Stops at a truncated or torn last record (``truncated``);
-        corrupt records are skipped and counted (``corrupt_records``).
+        A batch holds consecutive packets: it ends at an event, at a damaged span, at the end of a read
+        chunk (``read_size``) or at ``max_packets``. After damage, reading resumes at the next good record
+        (``damaged_spans``); a partial last record sets ``truncated``; good records that cannot be used
+        are skipped and counted (``corrupt_records``).
         """
         if max_packets < 1:
             raise ValueError("max_packets must be >= 1")
-        self.corrupt_records = 0
-        self.truncated = False
+        self._reset()
         f = self._file
         f.seek(self._data_start)
         starts = np.empty(max_packets, np.int64)
@@ -236,17 +271,29 @@ class RecordingReader:
         sensors = np.empty(max_packets, np.uint8)
         channels = np.empty(max_packets, np.uint8)
         t_ns = np.empty(max_packets, np.int64)
-        chunk = b""
-        pos = 0
-        eof = False
+        state, last_t = framing.new_state(len(self._uuids), int(self._n_channels.max(initial=0)))
+        chunk, pos, base, eof = b"", 0, self._data_start, False
+        last_event_t = -math.inf
         while True:
             data = np.frombuffer(chunk, np.uint8)
             pos, n, corrupt, status, ev_start, ev_end = framing.frame_records(
-                data, pos, self._n_channels, framing.CRC_TABLES, starts, lengths, sensors, channels, t_ns
+                data,
+                pos,
+                base,
+                eof,
+                self._n_channels,
+                framing.CRC_TABLES,
+                state,
+                last_t,
+                starts,
+                lengths,
+                sensors,
+                channels,
+                t_ns,
             )
             self.corrupt_records += corrupt
             if n:
-                yield PacketBatch(
+                batch = PacketBatch(
                     chunk,
                     starts[:n].copy(),
                     lengths[:n].copy(),
@@ -255,23 +302,77 @@ class RecordingReader:
                     t_ns[:n] * 1e-9,
                     self._uuids,
                 )
+                self._seen(float(batch.t_host[0]), float(batch.t_host[-1]))
+                yield batch
             if status == framing.EVENT:
                 event = _parse_event(chunk[ev_start:ev_end])
                 if event is None:
                     self.corrupt_records += 1
+                elif event.t_s < last_event_t:
+                    self.out_of_order += 1  # an event of a duplicated span
                 else:
+                    last_event_t = event.t_s
+                    self._seen(event.t_s, event.t_s)
                     yield event
-            elif status == framing.TORN:
-                self.truncated = True  # a torn length field: nothing after it can be framed
-                return
+            elif status == framing.SPAN_END:
+                self._close_span(state, base + pos)
             elif status == framing.NEED_MORE:
                 if eof:
-                    self.truncated = pos < len(chunk)
+                    self._finish(state, base + pos, base + len(chunk))
                     return
                 more = f.read(self.read_size)
                 eof = not more
+                base += pos
                 chunk = chunk[pos:] + more
                 pos = 0
+
+    def _reset(self) -> None:
+        """Clear what a previous reading found."""
+        self.corrupt_records = 0
+        self.out_of_order = 0
+        self.truncated = False
+        self.damaged_spans: list[DamagedSpan] = []
+        self._last_time: float | None = None
+        self._waiting: list[DamagedSpan] = []
+
+    def _seen(self, first_s: float, last_s: float) -> None:
+        """Items from ``first_s`` to ``last_s`` (s) were read: they end the time span of open damage."""
+        for span in self._waiting:
+            span.t_after_s = first_s
+        self._waiting.clear()
+        self._last_time = last_s
+
+    def _close_span(self, state: np.ndarray, end: int) -> None:
+        """Note the damaged span that ended at file offset ``end`` (the next good record)."""
+        span = DamagedSpan(
+            int(state[framing.SPAN_START]),
+            end,
+            self._last_time,
+            None,
+            int(state[framing.SPAN_REJECTED]),
+            int(state[framing.SPAN_REJECTED_BYTES]),
+        )
+        self.out_of_order += span.out_of_order
+        state[framing.SPAN_REJECTED] = state[framing.SPAN_REJECTED_BYTES] = 0
+        self.damaged_spans.append(span)
+        self._waiting.append(span)
+
+    def _finish(self, state: np.ndarray, pos: int, size: int) -> None:
+        """At the end of the file (offset ``size``), reading stopped at ``pos``: a partial last record
+        sets ``truncated``; other damage reaching the end is a damaged span."""
+        if not state[framing.OPEN]:
+            self.truncated = pos < size
+            return
+        start = int(state[framing.SPAN_START])
+        head = os.pread(self._file.fileno(), 4, start)
+        length = _U32.unpack(head)[0] if len(head) == 4 else 0
+        partial = state[framing.SPAN_REJECTED] == 0 and (
+            len(head) < 4 or (0 < length <= framing.MAX_BODY and start + 8 + length > size)
+        )
+        if partial:
+            self.truncated = True
+            return
+        self._close_span(state, size)
 
     def records(self) -> Iterator[RawPacket | RecordedEvent]:
         """Packets and events in file order, one object each (the bulk path is :meth:`batches`).

@@ -2,7 +2,8 @@
 
 Cues are placed at their session times (sample-exact) and the metronome, if on, clicks from time 0; the
 same :class:`~.mixer.Mixer` as live playback does the mixing, ducking included, so the file sounds like
-the session would have. Written when the sink is closed: 16-bit PCM, mono.
+the session would have. Written when the sink is closed: 16-bit PCM, mono, to a temporary file renamed
+into place once whole (cadence_coach.atomic).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_path
 from ..errors import UserError
 from .mixer import CueRecord, Mixer
 
@@ -52,11 +54,7 @@ class WavSink:
         order = sorted(range(len(self._cues)), key=starts.__getitem__)
         mixer = Mixer(self.rate_hz, self.metronome_spm, max_block=BLOCK)
         block = np.zeros((BLOCK, 1), dtype=np.float32)
-        try:
-            w = wave.open(str(self.path), "wb")
-        except OSError as exc:
-            raise UserError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        with w:
+        with atomic_path(self.path, "the WAV file") as tmp, wave.open(str(tmp), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(self.rate_hz)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...atomic import atomic_open
 from ...datatypes import GRAVITY, STRIKE_FORE_DEG, STRIKE_HEEL_DEG
 from ...errors import UserError
 from .course import Course
@@ -83,8 +84,8 @@ class Truth:
 
 
 def write_truth(path: str | os.PathLike, truth: dict) -> None:
-    """Write a sidecar (refuses to overwrite)."""
-    with open(path, "x") as f:
+    """Write a sidecar (refuses to overwrite; atomically: whole or not at all)."""
+    with atomic_open(path, "w", "the truth file", exclusive=True) as f:
         json.dump(truth, f, separators=(",", ":"))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...atomic import atomic_path
 from ...datatypes import RawPacket
 from ...decoders import open_imu
 from ...errors import UserError
@@ -36,7 +37,10 @@ class WriteSummary:
 
 
 def write(sim: Simulation, out_path: str | os.PathLike) -> WriteSummary:
-    """Write the recording and its ``.truth.json`` sidecar. :class:`UserError` if either exists."""
+    """Write the recording and its ``.truth.json`` sidecar. :class:`UserError` if either exists.
+
+    Both are written to temporary files and renamed into place once whole (the sidecar first), so an
+    interrupted simulation (Ctrl-C) leaves neither file."""
     out = Path(out_path)
     sidecar = truth_path(out)
     for p in (out, sidecar):
@@ -55,12 +59,13 @@ def write(sim: Simulation, out_path: str | os.PathLike) -> WriteSummary:
         },
     )
     try:
-        with RecordingWriter(out, header) as writer:
-            streams = [_packets(sim, i) for i in range(len(sim.sensors))]
-            for packet in heapq.merge(*streams, key=lambda p: p.t_host):
-                writer.write_packet(packet)
-            sent = writer.packets_written
-        write_truth(sidecar, sim.truth)
+        with atomic_path(out, "the recording", exclusive=True) as tmp:
+            with RecordingWriter(tmp, header, flush_interval_s=1.0, exclusive=False) as writer:
+                streams = [_packets(sim, i) for i in range(len(sim.sensors))]
+                for packet in heapq.merge(*streams, key=lambda p: p.t_host):
+                    writer.write_packet(packet)
+                sent = writer.packets_written
+            write_truth(sidecar, sim.truth)  # before the recording appears: never one without the other
     except FileExistsError as exc:
         raise UserError(f"{exc.filename}: already exists (choose another --out)") from None
     except OSError as exc:
