@@ -363,9 +363,10 @@ class LandingDetector(BodyDetector):
 
     def _onset(self, row: int) -> float:
         """IC time (s) of a shock first above the candidate level at absolute ``row``: the first sample
-        of the magnitude's steep rise toward it, less half a sample period and ``shock_delay_s``. A sample is on the rise while
-        it lies above the low before the shock and rose from the sample before by more than a fraction of
-        the shock's steepest step (a swing's smooth rise before the shock is not part of it)."""
+        of the magnitude's steep rise toward it, less half a sample period and ``shock_delay_s``. A
+        sample is on the rise while it lies above the low before the shock and rose from the sample
+        before by more than a fraction of the shock's steepest step (a swing's smooth rise before the
+        shock is not part of it)."""
         h = self.hist
         assert h is not None
         r = h.rows(max(row - self._n(ONSET_BACK_S), self._first - 2), row + 1)
