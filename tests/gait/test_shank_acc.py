@@ -10,7 +10,7 @@ import pytest
 from cadence_coach.datatypes import GRAVITY, Placement, SampleBlock, Side
 from cadence_coach.gait.body import BodyStepDetector
 from cadence_coach.gait.shank import ShankGyroDetector
-from cadence_coach.gait.shank_acc import ShankAccDetector
+from cadence_coach.gait.shank_acc import SHOCK_DELAY_S, ShankAccDetector
 from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
@@ -69,7 +69,8 @@ def test_one_landing_per_shock_with_its_onset(rate_hz, stride_s, shock_g, swing_
     m = match_events(np.array([s.t_ic_s for s in new]), contacts, 0.03)
     assert len(m.detected) == len(contacts) == len(new)
     err = np.array([new[d].t_ic_s - contacts[k] for d, k in zip(m.detected, m.true)])
-    assert np.max(np.abs(err)) <= 0.5 / rate_hz + 0.001
+    # The shock here starts at contact, with no soft tissue to delay it: IC comes SHOCK_DELAY_S early.
+    assert np.max(np.abs(err + SHOCK_DELAY_S)) <= 0.5 / rate_hz + 0.001
     assert all(s.side is Side.LEFT and s.contact_s is None for s in new)
     steps = [s.step_time_s for s in new[1:]]
     assert np.median(steps) == pytest.approx(stride_s / 2, abs=0.005)
@@ -109,7 +110,10 @@ def test_simulated_shank_walking_and_running():
     truth = [s for s in session.steps if 2.0 < s["t_ic_s"] < 118.0]
     mine = [s for s in new if 1.9 < s.t_ic_s < 118.0]
     m = match_events(np.array([s.t_ic_s for s in mine]), np.array([s["t_ic_s"] for s in truth]), 0.05)
-    assert m.f1 > 0.97
+    # 0.973 with IC at the shock's onset: one of its matches was a terminal-swing detection 49 ms before
+    # contact, which SHOCK_DELAY_S moves out of the 50 ms tolerance (draws 1-5: F1 same or higher, but
+    # this one).
+    assert m.f1 > 0.96
     pairs = [(mine[d], truth[k]) for d, k in zip(m.detected, m.true)]
     assert any(t["walking"] for _, t in pairs) and any(not t["walking"] for _, t in pairs)
     assert np.median([abs(s.t_ic_s - t["t_ic_s"]) for s, t in pairs]) < 0.010

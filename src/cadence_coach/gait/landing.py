@@ -126,6 +126,9 @@ class LandingDetector(BodyDetector):
     quiet_factor = 0.0
     """A candidate must also break harder than this many times anything in the QUIET_S before it (0:
     not required)."""
+    shock_delay_s = 0.0
+    """Time from the ground contact to the onset of the landing's shock at the sensor, s: subtracted
+    from the onset to give IC."""
 
     def __init__(self, sensor: int, side: Side | None) -> None:
         self.sensor = sensor
@@ -360,23 +363,24 @@ class LandingDetector(BodyDetector):
 
     def _onset(self, row: int) -> float:
         """IC time (s) of a shock first above the candidate level at absolute ``row``: the first sample
-        of the magnitude's steep rise toward it, less half a sample period. A sample is on the rise while
-        it lies above the low before the shock and rose from the sample before by more than a fraction of
-        the shock's steepest step (a swing's smooth rise before the shock is not part of it)."""
+        of the magnitude's steep rise toward it, less half a sample period and ``shock_delay_s``. A
+        sample is on the rise while it lies above the low before the shock and rose from the sample
+        before by more than a fraction of the shock's steepest step (a swing's smooth rise before the
+        shock is not part of it)."""
         h = self.hist
         assert h is not None
         r = h.rows(max(row - self._n(ONSET_BACK_S), self._first - 2), row + 1)
         mag = np.linalg.norm(self._signal()[r], axis=1)
         low = int(np.argmin(mag))
         if low >= mag.size - 1:
-            return float(h.t[r][-1]) - 0.5 * self.dt
+            return float(h.t[r][-1]) - 0.5 * self.dt - self.shock_delay_s
         step = np.diff(mag, prepend=mag[0])
         level = mag[low] + ONSET_FRACTION * (mag[-1] - mag[low])
         steep = ONSET_FRACTION * float(step[low + 1 :].max())
         k = mag.size - 1
         while k > low + 1 and mag[k - 1] > level and step[k - 1] > steep:
             k -= 1
-        return float(h.t[r][k]) - 0.5 * self.dt
+        return float(h.t[r][k]) - 0.5 * self.dt - self.shock_delay_s
 
     # -- output -----------------------------------------------------------------------------------
 

@@ -24,6 +24,10 @@ from .output import BodyOutput
 MIN_BREAK_G, MIN_LOAD_G = 0.3, 0.3
 """Absolute floor: a 0.3 g break with a 0.3 g rise of the load, far softer than any foot strike; it
 keeps sensor noise out while nothing is known of the landings."""
+SHOCK_DELAY_S = 0.003
+"""The shock's onset at a skin-mounted sensor lags the tibia's, s: the soft tissue between them is a
+damped mass on a spring (about 50 Hz, damping 0.6: group delay 3.8 ms; the first tenth of a rise lags
+a little less). docs/gait-shank.md has what it changes on the simulator and the real shanks."""
 IMPACT_WINDOW_S = 0.05
 """The impact peak is the largest magnitude within this time after IC, s."""
 
@@ -39,6 +43,7 @@ class ShankAccDetector(LandingDetector):
     unit = GRAVITY
     min_break = MIN_BREAK_G * GRAVITY
     min_rise = MIN_LOAD_G
+    shock_delay_s = SHOCK_DELAY_S
 
     def __init__(self, sensor: int, side: Side | None) -> None:
         super().__init__(sensor, side)
