@@ -66,14 +66,15 @@ class MetronomeFollower:
             self.voice.set_metronome(round(target))
 
 
-def add_runner_argument(p: argparse.ArgumentParser) -> None:
-    """``--runner NAME``: whose saved baseline the coach starts from and updates (replay, run, demo)."""
+def add_runner_argument(p: argparse.ArgumentParser, default: str = DEFAULT_RUNNER) -> None:
+    """``--runner NAME``: whose saved baseline the coach starts from and updates (replay, run, demo;
+    the demo has a runner of its own, so that it never changes a real runner's baseline)."""
     p.add_argument(
         "--runner",
-        default=DEFAULT_RUNNER,
+        default=default,
         metavar="NAME",
         help="the runner, whose baseline of earlier sessions the coach starts from and updates at the "
-        f"end (docs/coaching.md; default {DEFAULT_RUNNER!r})",
+        f"end (docs/coaching.md; default {default!r})",
     )
 
 
@@ -93,8 +94,11 @@ def close_runner(store: RunnerStore, coach: Coach) -> None:
         print(f"runner {store.name}: baseline saved ({store.sessions} sessions) in {path}")
 
 
-def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> None:
-    """The flags replay and demo share: pacing, coach config, runner, audio, cue log."""
+def add_coaching_arguments(
+    p: argparse.ArgumentParser, speed_default: float, runner_default: str = DEFAULT_RUNNER
+) -> None:
+    """The flags replay and demo share: pacing, coach config, runner (``runner_default`` when not
+    given), audio, cue log."""
     p.add_argument(
         "--speed",
         type=speed_value,
@@ -102,7 +106,7 @@ def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> 
         help=f"1 = original timing, 4 = four times faster, 0 = as fast as possible (default {speed_default:g})",
     )
     p.add_argument("--config", metavar="TOML", help="coach configuration (docs/coach-config.md)")
-    add_runner_argument(p)
+    add_runner_argument(p, runner_default)
     p.add_argument(
         "--audio",
         type=parse_audio_mode,
