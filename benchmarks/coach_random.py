@@ -28,6 +28,7 @@ from cadence_coach.errors import UserError
 from cadence_coach.evaluation.coach_runs import run_line, score_draw, score_scenario
 from cadence_coach.evaluation.coach_scoring import RunScore
 from cadence_coach.evaluation.coach_targets import (
+    barometer_lines,
     grade_by_barometer_line,
     grade_lag_line,
     group_lines,
@@ -46,6 +47,7 @@ def report(title: str, scores: list[RunScore], quiet: bool) -> None:
     print(target_table(scores))
     print(grade_lag_line(scores))
     print(grade_by_barometer_line(scores))
+    print("\n".join(barometer_lines(scores)))
     print("\n".join(group_lines(scores)))
 
 

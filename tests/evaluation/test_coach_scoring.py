@@ -10,6 +10,7 @@ from cadence_coach.coach.config import DEFAULT_CUES
 from cadence_coach.evaluation.coach_runs import score_draw
 from cadence_coach.evaluation.coach_scoring import CoachTrace, score_run, true_descents
 from cadence_coach.evaluation.coach_targets import (
+    barometer_lines,
     grade_by_barometer_line,
     quantile,
     target_table,
@@ -190,6 +191,10 @@ def test_short_draws_score_through_the_whole_path(short_runs):
         line.startswith("grade error over 30 s, 95th pct: ")
         and f"({sum(s.baro for s in scores)} runs)" in line
     )
+    by_baro = barometer_lines(scores)
+    with_baro = sum(bool(s.baro) for s in scores)
+    assert len(by_baro) == (with_baro > 0) + (with_baro < len(scores))
+    assert all("overstride-cue recall" in line for line in by_baro)
 
 
 def test_a_descent_is_judged_by_its_first_steady_grade():
