@@ -27,7 +27,13 @@ from cadence_coach.coach.config import CoachConfig, load_config
 from cadence_coach.errors import UserError
 from cadence_coach.evaluation.coach_runs import run_line, score_draw, score_scenario
 from cadence_coach.evaluation.coach_scoring import RunScore
-from cadence_coach.evaluation.coach_targets import grade_lag_line, group_lines, target_table
+from cadence_coach.evaluation.coach_targets import (
+    barometer_lines,
+    grade_by_barometer_line,
+    grade_lag_line,
+    group_lines,
+    target_table,
+)
 
 DESCENT_SCENARIOS = ("long-descent-overstride", "steep-descent", "rolling-hills", "walk-run")
 
@@ -40,6 +46,8 @@ def report(title: str, scores: list[RunScore], quiet: bool) -> None:
     print()
     print(target_table(scores))
     print(grade_lag_line(scores))
+    print(grade_by_barometer_line(scores))
+    print("\n".join(barometer_lines(scores)))
     print("\n".join(group_lines(scores)))
 
 

@@ -9,7 +9,8 @@ replays the recording through the pipeline as fast as possible and scores the st
 - contact time error median, ms; strike class accuracy, %;
 - stride length error, % (median of |error|);
 - grade error over 30 s windows, percentage points (95th percentile of |window mean error|),
-  against the truth smoothed the way the engine smooths (trailing 10 s);
+  against the true grade at each step (the engine estimates the grade now, gait/grade.py; until
+  2026-11 it smoothed over the trailing 10 s and was compared with the truth smoothed that way);
 - latency ``detected_at - true IC``: median and 95th percentile, ms.
 
 Usage: python benchmarks/gait_accuracy.py [--duration S] [--seeds N] [--rates 100,200,400,1000]
@@ -42,13 +43,9 @@ def analyze(path: Path) -> tuple[list, list]:
         return session.steps, reader.header.sensors
 
 
-def truth_grade_trailing(grade_rows: np.ndarray, t: np.ndarray, window_s: float = 10.0) -> np.ndarray:
-    """True grade over the trailing window at times ``t``, % (rise over horizontal distance)."""
-    ts, dist, _, alt = grade_rows.T
-    d1, a1 = np.interp(t, ts, dist), np.interp(t, ts, alt)
-    d0, a0 = np.interp(t - window_s, ts, dist), np.interp(t - window_s, ts, alt)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return 100.0 * (a1 - a0) / (d1 - d0)
+def truth_grade_now(grade_rows: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """True grade at times ``t``, % (the truth's 1 Hz rows interpolated)."""
+    return np.interp(t, grade_rows[:, 0], grade_rows[:, 2])
 
 
 def score(steps: list, sensors: list, truth: dict) -> dict:
@@ -95,7 +92,7 @@ def score(steps: list, sensors: list, truth: dict) -> dict:
     g_err_windows = []
     if grade_t:
         gt = np.array(grade_t)
-        err = np.array(grade_est) - truth_grade_trailing(grade_rows, gt)
+        err = np.array(grade_est) - truth_grade_now(grade_rows, gt)
         for w0 in np.arange(gt.min() + 10.0, gt.max() - 30.0, 30.0):
             sel = (gt >= w0) & (gt < w0 + 30.0) & ~np.isnan(err)
             if sel.sum() > 10:

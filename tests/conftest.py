@@ -24,3 +24,12 @@ def compiled_gait_kernels() -> None:
     """Compile the gait kernels before a simulated radio runs in the event loop (as `run` and `bench`
     do): compiling stalls the loop, and the in-process BLE stack would see its commands time out."""
     kernels.compile_all()
+
+
+@pytest.fixture(autouse=True)
+def runners_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's user data folder (the runners' saved baselines) is a fresh temporary one, never the
+    real home: replay, run and demo save the runner's baseline at the end of a session."""
+    data = tmp_path_factory.mktemp("xdg-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    return data

@@ -4,6 +4,7 @@ import fcntl
 import os
 import pty
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 import cadence_coach
 from cadence_coach.cli import main
+from cadence_coach.coach.runner_store import runners_folder
 
 SRC = Path(cadence_coach.__file__).resolve().parents[1]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -67,6 +69,7 @@ def test_demo_on_a_terminal_shows_the_chosen_view(view):
 def test_without_a_terminal_either_view_prints_one_line_per_step_and_cue(capsys):
     main(["demo", "--speed", "0", "--audio", "off", "--view", "detail"])
     detail = capsys.readouterr().out
+    shutil.rmtree(runners_folder())  # the second run starts from the prior too, as the first did
     main(["demo", "--speed", "0", "--audio", "off"])
     coach = capsys.readouterr().out
     assert detail == coach

@@ -15,8 +15,8 @@ EXAMPLE = REPO / "config" / "coach.example.toml"
 def test_defaults_without_file():
     c = load_config(None)
     assert c == CoachConfig()
-    assert c.schedule.min_gap_s == 8.0 and c.schedule.cooldown_s == 30.0
-    assert c.descent.enter_grade_pct == -2.0 and c.descent.exit_grade_pct == -1.0
+    assert c.schedule.min_gap_s == 20.0 and c.schedule.cooldown_s == 30.0
+    assert c.descent.enter_grade_pct == -1.5 and c.descent.exit_grade_pct == -1.0
     assert c.cues["shorten_stride"].text == "Shorten your stride"
     assert c.cues["ease_off"].text == "Ease off, control the pace"
 

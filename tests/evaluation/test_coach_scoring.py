@@ -9,7 +9,13 @@ import pytest
 from cadence_coach.coach.config import DEFAULT_CUES
 from cadence_coach.evaluation.coach_runs import score_draw
 from cadence_coach.evaluation.coach_scoring import CoachTrace, score_run, true_descents
-from cadence_coach.evaluation.coach_targets import quantile, target_table, targets
+from cadence_coach.evaluation.coach_targets import (
+    barometer_lines,
+    grade_by_barometer_line,
+    quantile,
+    target_table,
+    targets,
+)
 from cadence_coach.sources.simulator import draws
 from cadence_coach.sources.simulator.draws import draw_run
 from cadence_coach.sources.simulator.truth import Truth
@@ -172,13 +178,23 @@ def test_short_draws_score_through_the_whole_path(short_runs):
         assert s.episodes == sum(len(seg.episodes) for seg in d.segments)
         assert s.duration_s == d.duration_s and s.label.startswith(f"draw {d.seed}:")
         assert all(0 <= t <= d.duration_s + 1 and cid in DEFAULT_CUES for t, cid in s.cue_list)
-        assert s.max_cues_in_window <= 3  # the scheduler's 8 s gap between cues
+        assert s.max_cues_in_window <= 1  # the scheduler's 20 s gap between cues
+        assert s.baro is d.baro
         assert all(v >= 0 for v in s.onset_s) and s.grade_window_pp
         assert np.median(s.grade_window_trailing_pp) < 3.0  # the engine's grade follows the course
         if any(seg.grade_pct <= -5 for seg in d.segments):
             assert s.onset_s
     scores = [s for _, s in short_runs]
     assert len(targets(scores)) == 9 and sum(s.episodes for s in scores) >= 3
+    line = grade_by_barometer_line(scores)
+    assert (
+        line.startswith("grade error over 30 s, 95th pct: ")
+        and f"({sum(s.baro for s in scores)} runs)" in line
+    )
+    by_baro = barometer_lines(scores)
+    with_baro = sum(bool(s.baro) for s in scores)
+    assert len(by_baro) == (with_baro > 0) + (with_baro < len(scores))
+    assert all("overstride-cue recall" in line for line in by_baro)
 
 
 def test_a_descent_is_judged_by_its_first_steady_grade():

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from .replay import add_coaching_arguments, run_session
 
+DEMO_RUNNER = "demo"
+"""The demo's own runner (its saved baseline), so that running the demo never changes a real runner's."""
 DEMO_RECORDING = Path(__file__).resolve().parents[3] / "recordings" / "demo-descent.ccrec"
 """The bundled recording (made by the simulator; recordings/README.md says how)."""
 
@@ -21,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
             "device). Accelerated by default; --speed 1 for real time."
         ),
     )
-    add_coaching_arguments(p, speed_default=10.0)
+    add_coaching_arguments(p, speed_default=10.0, runner_default=DEMO_RUNNER)
     return p
 
 

@@ -9,6 +9,7 @@ from contextlib import ExitStack
 
 from ..coach.coach import Coach
 from ..coach.config import CoachConfig, load_config
+from ..coach.runner_store import DEFAULT_RUNNER, RunnerStore
 from ..outputs.cues_csv import CuesCsvWriter
 from ..session.pipeline import Pipeline
 from ..session.session import Session
@@ -65,8 +66,39 @@ class MetronomeFollower:
             self.voice.set_metronome(round(target))
 
 
-def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> None:
-    """The flags replay and demo share: pacing, coach config, audio, cue log."""
+def add_runner_argument(p: argparse.ArgumentParser, default: str = DEFAULT_RUNNER) -> None:
+    """``--runner NAME``: whose saved baseline the coach starts from and updates (replay, run, demo;
+    the demo has a runner of its own, so that it never changes a real runner's baseline)."""
+    p.add_argument(
+        "--runner",
+        default=default,
+        metavar="NAME",
+        help="the runner, whose baseline of earlier sessions the coach starts from and updates at the "
+        f"end (docs/coaching.md; default {default!r})",
+    )
+
+
+def open_runner(args: argparse.Namespace) -> RunnerStore:
+    """The runner's store with their saved baseline loaded; a one-line warning if it is unusable."""
+    store = RunnerStore(args.runner)
+    store.load()
+    if store.warning:
+        print(f"warning: {store.warning}", file=sys.stderr)
+    return store
+
+
+def close_runner(store: RunnerStore, coach: Coach) -> None:
+    """Save what this session learned of the runner (merged into their baseline)."""
+    if coach.baseline.steps_learned:
+        path = store.save(coach.baseline.session())
+        print(f"runner {store.name}: baseline saved ({store.sessions} sessions) in {path}")
+
+
+def add_coaching_arguments(
+    p: argparse.ArgumentParser, speed_default: float, runner_default: str = DEFAULT_RUNNER
+) -> None:
+    """The flags replay and demo share: pacing, coach config, runner (``runner_default`` when not
+    given), audio, cue log."""
     p.add_argument(
         "--speed",
         type=speed_value,
@@ -74,6 +106,7 @@ def add_coaching_arguments(p: argparse.ArgumentParser, speed_default: float) -> 
         help=f"1 = original timing, 4 = four times faster, 0 = as fast as possible (default {speed_default:g})",
     )
     p.add_argument("--config", metavar="TOML", help="coach configuration (docs/coach-config.md)")
+    add_runner_argument(p, runner_default)
     p.add_argument(
         "--audio",
         type=parse_audio_mode,
@@ -119,9 +152,10 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
 def run_session(args: argparse.Namespace) -> int:
     """Replay ``args.input`` with the coach, the voice and the live view; prints a summary."""
     config = load_config(args.config)
+    runner = open_runner(args)
     with ExitStack() as stack:
         source = stack.enter_context(open_input(args, block_s=PACED_BLOCK_S if args.speed > 0 else 1.0))
-        coach = Coach(config)
+        coach = Coach(config, saved=runner.saved)
         voice = make_voice(args, config)
         voice.start()
         stack.callback(voice.close)
@@ -152,6 +186,7 @@ def run_session(args: argparse.Namespace) -> int:
             )
         print(f"steps: {len(session.steps)}, cues: {len(session.cues)}")
         print("\n".join(coach.summary.lines()))
+        close_runner(runner, coach)
         speak_summary(voice, coach, session)
         for note in source.notes():
             print(f"note: {note}", file=sys.stderr)

@@ -24,7 +24,16 @@ from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import LinkEvent
 from ..voice import parse_audio_mode
 from .preparing import prepare_step_detector
-from .replay import MetronomeFollower, add_view_argument, make_voice, metronome_value, speak_summary
+from .replay import (
+    MetronomeFollower,
+    add_runner_argument,
+    add_view_argument,
+    close_runner,
+    make_voice,
+    metronome_value,
+    open_runner,
+    speak_summary,
+)
 
 
 def duration_value(text: str) -> float:
@@ -73,6 +82,7 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     p.add_argument("--side", action="append", default=[], choices=[x.value for x in Side], help="which side")
     p.add_argument("--record", metavar="FILE", help="recording to create (an existing file is refused)")
     p.add_argument("--config", metavar="TOML", help="coach configuration (docs/coach-config.md)")
+    add_runner_argument(p)
     p.add_argument(
         "--audio",
         type=parse_audio_mode,
@@ -133,6 +143,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
     SimulatedLink's). Ctrl-C (SIGINT) ends the session cleanly instead of raising."""
     specs = device_specs(args)
     config = load_config(args.config)
+    runner = open_runner(args)
     record_path = Path(args.record) if args.record else default_recording_path()
     if record_path.exists():
         raise UserError(f"{record_path}: already exists (recordings are never overwritten)")
@@ -140,7 +151,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         voice = make_voice(args, config)
         voice.start()
         stack.callback(voice.close)
-        coach = Coach(config)
+        coach = Coach(config, saved=runner.saved)
         cue_sinks = (
             [stack.enter_context(CuesCsvWriter(args.cues_out, keep_partial=True))] if args.cues_out else []
         )
@@ -186,6 +197,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
                 session.view.close(session.pipeline)  # type: ignore[union-attr]
         print_summary(live)
         print("\n".join(coach.summary.lines()))
+        close_runner(runner, coach)
         speak_summary(voice, coach, live.session)
     return 0
 

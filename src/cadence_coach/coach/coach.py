@@ -6,8 +6,8 @@
             speak(cue.text)
     print("\\n".join(coach.summary.lines()))
 
-Per step: rolling figures -> descent state -> flat baseline -> every rule -> the scheduler picks at most
-one cue. Durations inside the rules run on initial-contact times; a cue carries the step's
+Per step: rolling figures -> descent state -> the runner's baseline -> every rule -> the scheduler
+picks at most one cue. Durations inside the rules run on initial-contact times; a cue carries the step's
 ``detected_at_s`` as its time. Every cue is logged (logger ``cadence_coach.coach.coach``, INFO) with its
 figures.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from ..datatypes import Cue, StepEvent
-from ..gait.baseline import PersonalBaseline
+from ..gait.baseline import RunnerBaseline, SavedBaseline
 from ..gait.rolling import RollingFigures
 from .config import CoachConfig
 from .descent import DescentDetector, DescentState
@@ -58,18 +58,23 @@ class Coach:
 
     Args:
         config: coach configuration; None for the defaults.
+        saved: the runner's baseline from earlier sessions (coach/runner_store.py), or None.
     """
 
-    def __init__(self, config: CoachConfig | None = None) -> None:
+    def __init__(self, config: CoachConfig | None = None, saved: SavedBaseline | None = None) -> None:
         self.config = config or CoachConfig()
         c = self.config
         self.figures = RollingFigures()
-        self.baseline = PersonalBaseline(
-            flat_grade_pct=c.baseline.flat_grade_pct,
-            min_flat_steps=c.baseline.min_flat_steps,
-            speed_bin_mps=c.baseline.speed_bin_mps,
-            min_bin_steps=c.baseline.min_bin_steps,
-            prior_cadence_spm=c.baseline.prior_cadence_spm or None,
+        b = c.baseline
+        self.baseline = RunnerBaseline(
+            saved,
+            prior_steps=b.prior_steps,
+            saved_cap_steps=b.saved_cap_steps,
+            window_steps=b.window_steps,
+            delay_s=b.delay_s,
+            flat_grade_pct=b.flat_grade_pct,
+            recent_steps=b.recent_steps,
+            trust_steps=b.trust_steps,
         )
         self.detector = DescentDetector(c.descent)
         self.rules = build_rules(c)
@@ -85,20 +90,23 @@ class Coach:
 
     @property
     def target_cadence_spm(self) -> float | None:
-        """The cadence the coach asks for now: the runner's flat baseline at the current speed plus
-        ``overstride.cadence_target_pct``, steps/min; None until the baseline is known."""
-        base = self.baseline.expected("cadence_spm", self.figures.speed_mps)
-        return None if not base else base * (1 + self.config.overstride.cadence_target_pct / 100)
+        """The cadence the coach asks for now: the runner's usual cadence at the current speed plus
+        ``overstride.cadence_target_pct``, steps/min; None while nothing is known (no speed and no
+        step learned yet)."""
+        usual = self.baseline.cadence(self.figures.speed_mps)
+        return None if usual is None else usual[0] * (1 + self.config.overstride.cadence_target_pct / 100)
 
     def feed(self, step: StepEvent) -> list[Cue]:
         """Take one step (in time order); returns the cues to give now (zero or one)."""
         self.figures.update(step)
         grade = self.figures.grade_pct
         descent = self.detector.update(step.t_ic_s, grade)
-        self.baseline.update(step, grade)
+        self.baseline.observe(step, grade)
         now = Situation(step.t_ic_s, self.figures, self.baseline, descent)
         results = [(rule, rule.check(now)) for rule in self.rules]
-        cue = self.scheduler.decide(step.detected_at_s, results, descent.active)
+        if any(isinstance(rule, OverstrideRule) and rule.holds for rule in self.rules):
+            self.baseline.forget_pending()  # not the runner's usual: keep it out of the baseline
+        cue = self.scheduler.decide(step.detected_at_s, results, descent.active and not descent.leaving)
         self.summary.add_step(step, descent)
         if cue is None:
             return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -53,47 +54,60 @@ class ScheduleSettings:
     corrected. confirmation_gap_s: at least this long between two confirmations, s. new_episode_s: a
     fault that returns after being absent this long is a new episode, cued without waiting for its
     cooldown, s. speak_on_flats: allow the terrain-independent cues (eyes_up) outside descents.
+    reminder_quiet_s: a reminder (ease_off, arms_low) waits until no fault has been present this long, s.
     """
 
-    min_gap_s: float = 8.0
+    min_gap_s: float = 20.0
     cooldown_s: float = 30.0
     fade_after_steps: int = 12
     fade_factor: float = 2.0
     max_cooldown_s: float = 240.0
-    confirmations: bool = True
+    confirmations: bool = False
     confirmation_gap_s: float = 60.0
-    new_episode_s: float = 30.0
+    new_episode_s: float = 6.0
     speak_on_flats: bool = False
+    reminder_quiet_s: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)
 class BaselineSettings:
-    """How the flat-ground baseline is learned (gait/baseline.py).
+    """How the runner's usual cadence and landing are learned (gait/baseline.py).
 
-    flat_grade_pct: |grade| below this counts as flat, %. min_flat_steps: flat steps before the baseline
-    is used. speed_bin_mps: speed bin width, m/s. min_bin_steps: steps a speed bin needs.
-    prior_cadence_spm: cadence assumed until the baseline is ready, steps/min; 0 = no prior (cadence
-    cues wait for the baseline).
+    prior_steps: steps the population cadence prior (165 steps/min at 3 m/s) is worth; 0 = no prior.
+    saved_cap_steps: most steps the runner's saved baseline from earlier sessions is worth.
+    window_steps: this session's steps fade over about this many steps. delay_s: a step is learned
+    this long after it was run, if nothing looked like overstriding meanwhile, s. flat_grade_pct:
+    |grade| below this counts as flat ground, %. recent_steps: learned steps the runner's current
+    landing (strike angle, impact) is taken over. trust_steps: the runner's own steps (saved and this
+    session) needed before steps that look like overstriding are kept out of the baseline.
     """
 
+    prior_steps: float = 5.0
+    saved_cap_steps: float = 300.0
+    window_steps: int = 600
+    delay_s: float = 3.0
     flat_grade_pct: float = 1.5
-    min_flat_steps: int = 60
-    speed_bin_mps: float = 0.25
-    min_bin_steps: int = 20
-    prior_cadence_spm: float = 0.0
+    recent_steps: int = 30
+    trust_steps: float = 20.0
 
 
 @dataclass(frozen=True, slots=True)
 class DescentSettings:
     """Descent detection with hysteresis (coach/descent.py), grades in %, times in s.
 
-    Enter when the smoothed grade stays <= enter_grade_pct for enter_hold_s; leave when it stays
-    > exit_grade_pct for exit_hold_s. Bands: gentle down to moderate_grade_pct, moderate down to
-    steep_grade_pct, steep below.
+    Enter once the grade has been below enter_grade_pct by enter_evidence_pp_s percentage-point seconds
+    (a cumulative sum that never goes below zero: 8 s at -2 %, 1.6 s at -4 %, 0.5 s at -10 %); a step
+    counts at least first_step_s and at most max_step_s. enter_grade_pct is the sum's reference value,
+    halfway between the exit grade (-1 %, not a descent) and the grade a descent has (-2 %, COACHING.md),
+    so a -2 % descent adds up and a -1 % stretch does not. Leave when the grade stays > exit_grade_pct
+    for exit_hold_s. Bands: gentle down to moderate_grade_pct, moderate down to steep_grade_pct, steep
+    below.
     """
 
-    enter_grade_pct: float = -2.0
-    enter_hold_s: float = 10.0
+    enter_grade_pct: float = -1.5
+    enter_evidence_pp_s: float = 4.0
+    first_step_s: float = 0.3
+    max_step_s: float = 1.0
     exit_grade_pct: float = -1.0
     exit_hold_s: float = 2.0
     moderate_grade_pct: float = -5.0
@@ -102,24 +116,33 @@ class DescentSettings:
 
 @dataclass(frozen=True, slots=True)
 class OverstrideSettings:
-    """Overstride on a descent: cadence below target AND (heel strike OR long stride OR high impact).
+    """Overstride on a descent: cadence well below the runner's usual AND a harder landing.
 
-    cadence_target_pct: target = flat baseline at similar speed + this, %. heel_strike_deg: strike angle
-    above this is a heel strike, deg. strike_hysteresis_deg: once flagged, the angle must fall this far
-    below heel_strike_deg to clear, deg. stride_over_baseline_pct / impact_over_baseline_pct: stride or
-    impact this far above the flat baseline is a fault, %. impact_rise_per_grade_pct: on a descent the
-    baseline impact is first raised by this many % per % of downhill grade, since impact rises there
-    even with good form (+54 % at -16 %, Gottschall & Kram 2005). confirm_steps: consecutive steps the
-    condition must hold before a cue.
+    cadence_target_pct: the cadence asked for is the usual at this speed + this, %. cadence_drop_pct:
+    the cadence must be at least this far below the usual at this speed, %, and at least
+    cadence_drop_sd standard deviations of that usual (wide while it rests on the population prior).
+    heel_strike_deg: strike angle above this is a heel strike, deg; it counts when it is also
+    strike_rise_deg above how this runner has been landing. strike_hysteresis_deg: once flagged, the
+    angle must fall this far below heel_strike_deg to clear, deg. impact_over_pct: impact this far over
+    the expected counts too, %; the expected is the flat impact raised by impact_rise_per_grade_pct
+    per % of downhill grade (impact rises downhill even with good form: +54 % at -16 %, Gottschall &
+    Kram 2005), or the recent impact before any flat one is known. stride_over_pct: a stride this far
+    over the usual stride at this speed is reported (it is the cadence deficit seen as a length).
+    confirm_steps, confirm_s: the condition must hold on this many consecutive steps, spanning at least
+    this long (s), before a cue: 3 steps with both feet, 2 strides with one foot's sensor.
     """
 
     cadence_target_pct: float = 5.0
+    cadence_drop_pct: float = 3.0
+    cadence_drop_sd: float = 1.5
     heel_strike_deg: float = STRIKE_HEEL_DEG
+    strike_rise_deg: float = 3.0
     strike_hysteresis_deg: float = 4.0
-    stride_over_baseline_pct: float = 5.0
-    impact_over_baseline_pct: float = 25.0
+    impact_over_pct: float = 25.0
     impact_rise_per_grade_pct: float = 3.4
-    confirm_steps: int = 3
+    stride_over_pct: float = 3.0
+    confirm_steps: int = 2
+    confirm_s: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +174,7 @@ class ArmsLowSettings:
     """Reminder after after_s on one descent, repeated at most every every_s, s."""
 
     after_s: float = 90.0
-    every_s: float = 240.0
+    every_s: float = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,16 +182,19 @@ class EaseOffSettings:
     """Steep grade (< steep_grade_pct held hold_s) or a speed surge on a descent.
 
     Surge: speed up more than surge_pct over surge_window_s while the grade is <= surge_grade_pct and
-    the whole window was on the descent. A reminder: repeated at most every every_s while it holds.
-    Grades in %, times in s.
+    the whole window was on the descent, starting at least settle_s into it (the speed-up into a
+    descent is not a surge). A reminder: repeated at most every every_s while it holds. The steep grade
+    must hold for hold_s (a sustained steep descent; the first seconds of a descent belong to the form
+    check, whose cues a reminder would hold back by the global gap). Grades in %, times in s.
     """
 
     steep_grade_pct: float = -10.0
-    hold_s: float = 5.0
+    hold_s: float = 30.0
     surge_pct: float = 12.0
     surge_window_s: float = 30.0
+    settle_s: float = 20.0
     surge_grade_pct: float = -5.0
-    every_s: float = 120.0
+    every_s: float = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +321,10 @@ def _typed(value: Any, kind: type[Any], key: str, source: str) -> Any:
     return value
 
 
+_Need = Callable[[bool, str, str], None]
+"""need(ok, key, what): raises a UserError naming ``key`` and what it must be unless ``ok``."""
+
+
 def _check_ranges(c: CoachConfig, source: str) -> None:
     def need(ok: bool, key: str, what: str) -> None:
         if not ok:
@@ -303,17 +333,28 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
     need(0.0 <= c.voice.volume <= 1.0, "voice.volume", "between 0 and 1")
     need(bool(c.voice.language.strip()), "voice.language", 'a language code such as "en"')
     s = c.schedule
-    for key in ("min_gap_s", "cooldown_s", "max_cooldown_s", "confirmation_gap_s", "new_episode_s"):
+    for key in (
+        "min_gap_s",
+        "cooldown_s",
+        "max_cooldown_s",
+        "confirmation_gap_s",
+        "new_episode_s",
+        "reminder_quiet_s",
+    ):
         need(getattr(s, key) >= 0, f"schedule.{key}", ">= 0")
     need(s.fade_after_steps >= 1, "schedule.fade_after_steps", ">= 1")
     need(s.fade_factor >= 1.0, "schedule.fade_factor", ">= 1")
     b = c.baseline
     need(b.flat_grade_pct > 0, "baseline.flat_grade_pct", "> 0")
-    need(b.min_flat_steps >= 1, "baseline.min_flat_steps", ">= 1")
-    need(b.min_bin_steps >= 1, "baseline.min_bin_steps", ">= 1")
-    need(b.speed_bin_mps > 0, "baseline.speed_bin_mps", "> 0")
-    need(b.prior_cadence_spm >= 0, "baseline.prior_cadence_spm", ">= 0 (0 = no prior)")
-    d = c.descent
+    need(b.prior_steps >= 0 and b.saved_cap_steps >= 0, "baseline.prior_steps and saved_cap_steps", ">= 0")
+    need(b.window_steps >= 1 and b.recent_steps >= 1, "baseline.window_steps and recent_steps", ">= 1")
+    need(b.delay_s >= 0 and b.trust_steps >= 0, "baseline.delay_s and trust_steps", ">= 0")
+    _check_descent(c.descent, need)
+    _check_rules(c, need)
+
+
+def _check_descent(d: DescentSettings, need: _Need) -> None:
+    """The descent detector's ranges (grades in %, evidence in pp s, times in s)."""
     need(d.enter_grade_pct < 0, "descent.enter_grade_pct", "< 0")
     need(
         d.enter_grade_pct < d.exit_grade_pct <= 0,
@@ -325,15 +366,27 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
         "descent.moderate_grade_pct",
         "between descent.steep_grade_pct and descent.enter_grade_pct",
     )
-    need(d.enter_hold_s >= 0 and d.exit_hold_s >= 0, "descent.enter_hold_s and exit_hold_s", ">= 0")
+    need(
+        d.enter_evidence_pp_s >= 0 and d.exit_hold_s >= 0,
+        "descent.enter_evidence_pp_s and exit_hold_s",
+        ">= 0",
+    )
+    need(d.first_step_s >= 0 and d.max_step_s > 0, "descent.first_step_s and max_step_s", ">= 0 and > 0")
+
+
+def _check_rules(c: CoachConfig, need: _Need) -> None:
+    """The rules' ranges (percent, degrees, g and s as in their settings)."""
     o = c.overstride
-    need(o.confirm_steps >= 1, "overstride.confirm_steps", ">= 1")
+    need(o.confirm_steps >= 1 and o.confirm_s >= 0, "overstride.confirm_steps and confirm_s", ">= 1 and >= 0")
     for key in (
         "cadence_target_pct",
+        "cadence_drop_pct",
+        "cadence_drop_sd",
+        "strike_rise_deg",
         "strike_hysteresis_deg",
-        "stride_over_baseline_pct",
-        "impact_over_baseline_pct",
+        "impact_over_pct",
         "impact_rise_per_grade_pct",
+        "stride_over_pct",
     ):
         need(getattr(o, key) >= 0, f"overstride.{key}", ">= 0")
     need(o.heel_strike_deg > 0, "overstride.heel_strike_deg", "> 0")
@@ -355,3 +408,4 @@ def _check_ranges(c: CoachConfig, source: str) -> None:
         "ease_off.surge_window_s, surge_pct, every_s",
         "> 0",
     )
+    need(e.settle_s >= 0, "ease_off.settle_s", ">= 0")

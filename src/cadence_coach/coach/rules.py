@@ -12,7 +12,7 @@ import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from ..gait.baseline import PersonalBaseline
+from ..gait.baseline import RunnerBaseline
 from ..gait.rolling import RollingFigures
 from .config import (
     ArmsLowSettings,
@@ -31,13 +31,13 @@ class Situation:
     Attributes:
         t_s: initial contact time of the step, s (session time base).
         figures: rolling figures including this step.
-        baseline: the runner's flat-ground baseline.
+        baseline: the runner's usual cadence and landing.
         descent: the descent state after this step.
     """
 
     t_s: float
     figures: RollingFigures
-    baseline: PersonalBaseline
+    baseline: RunnerBaseline
     descent: DescentState
 
 
@@ -71,6 +71,8 @@ class Rule(ABC):
     fault = ""
     needs_descent = True
     reminder = False
+    watching = False
+    """True while the fault may be building up (reminders then wait: coach/scheduler.py)."""
 
     @abstractmethod
     def check(self, now: Situation) -> Finding | None:
@@ -100,17 +102,27 @@ def _over_pct(value: float | None, base: float | None) -> float | None:
 
 
 class OverstrideRule(Rule):
-    """Overstriding on a descent.
+    """Overstriding on a descent: a change from how this runner usually runs.
 
-    Fires when, for ``confirm_steps`` steps in a row on a descent, the rolling cadence is below the
-    target (flat baseline at a similar speed + ``cadence_target_pct``) AND at least one of: stride
-    longer than the flat baseline by more than ``stride_over_baseline_pct``; or, when the cadence is
-    below the flat baseline itself, strike angle above ``heel_strike_deg`` (heel strike) or impact
-    more than ``impact_over_baseline_pct`` over the baseline (raised for the grade).
+    Present when, for ``confirm_steps`` steps in a row spanning ``confirm_s`` on a descent (not while
+    it may be ending; with both feet that is 3 steps, with one foot's sensor 2 strides):
 
-    The cue addresses the worst fault, each measured in units of its own threshold: cadence deficit /
-    ``cadence_target_pct`` -> quick_feet; stride excess / its threshold -> shorten_stride; strike angle
-    / ``heel_strike_deg`` or impact excess / its threshold -> land_midfoot. Only enabled cues compete.
+    - the rolling cadence is at least ``cadence_drop_pct`` below the runner's usual cadence at this
+      speed (gait/baseline.py: population prior, saved baseline and this session pooled), and at
+      least ``cadence_drop_sd`` standard deviations of that usual below it; the stride at this speed
+      is then as much longer than usual;
+    - AND the landing is harder: a heel strike (strike angle above ``heel_strike_deg``) that is also
+      ``strike_rise_deg`` above how this runner has been landing (a habitual heel striker's usual
+      heel strike is not evidence), or an impact ``impact_over_pct`` over what the grade predicts.
+
+    A heel strike or a hard landing at the usual cadence is not overstriding (runners shift toward
+    the heel and land harder downhill even with good form: Vernillo et al. 2017, Gottschall & Kram
+    2005), nor is a low cadence with the usual landing.
+
+    The cue addresses the worst fault, each measured in units of its own threshold: cadence below the
+    target (usual + ``cadence_target_pct``) / ``cadence_drop_pct`` -> quick_feet; stride excess /
+    ``stride_over_pct`` -> shorten_stride; strike angle / ``heel_strike_deg`` or impact excess /
+    ``impact_over_pct`` -> land_midfoot. Only enabled cues compete.
     """
 
     fault = "overstride"
@@ -120,79 +132,101 @@ class OverstrideRule(Rule):
         self.enabled = enabled_cues & {"quick_feet", "shorten_stride", "land_midfoot"}
         self._streak = 0
         self._flagged = False
+        self.holds = False
+        """Whether the condition held at the last step (confirmed or not)."""
 
     def _reset(self) -> None:
         self._streak = 0
+        self._since_s: float | None = None  # contact time of the first step of the streak
         self._flagged = False
+        self.holds = False
+        self.watching = False
 
     def check(self, now: Situation) -> Finding | None:
-        f, s = now.figures, self.s
-        if not now.descent.active or f.cadence_spm is None or not self.enabled:
+        f, s, d = now.figures, self.s, now.descent
+        usual = now.baseline.cadence(f.speed_mps)
+        if not d.active or d.leaving or f.cadence_spm is None or usual is None or not self.enabled:
             self._reset()
             return None
-        speed, cadence = f.speed_mps, f.cadence_spm
-        base_cadence = now.baseline.expected("cadence_spm", speed)
-        if not base_cadence:
+        base, spread = usual
+        cadence = f.cadence_spm
+        deficit = 100.0 * (1.0 - cadence / base)
+        needed = max(s.cadence_drop_pct, s.cadence_drop_sd * 100.0 * spread / base)
+        if deficit < needed:
             self._reset()
+            self.watching = deficit >= needed / 2
             return None
-        target = base_cadence * (1 + s.cadence_target_pct / 100)
-        if cadence >= target:
-            self._reset()
-            return None
-        severity = {"quick_feet": 100 * (target - cadence) / target / max(s.cadence_target_pct, 1e-9)}
-        faults: list[tuple[float, str]] = []  # (severity, clause for the reason)
-        # Heel strikes and harder landings count only with a real cadence drop (below the flat
-        # baseline itself, not just below the +5 % target): on descents runners shift toward the heel
-        # and land harder even with good form (Vernillo et al. 2017).
-        dropped = cadence < base_cadence
-        strike = f.strike_angle_deg
-        heel_limit = s.heel_strike_deg - (s.strike_hysteresis_deg if self._flagged else 0.0)
-        if dropped and strike is not None and strike > heel_limit:
-            severity["land_midfoot"] = strike / s.heel_strike_deg
-            faults.append((severity["land_midfoot"], f"strike {strike:+.0f} deg heel"))
-        base_stride = now.baseline.expected("stride_m", speed)
+        target = base * (1 + s.cadence_target_pct / 100)
+        severity = {"quick_feet": 100.0 * (1.0 - cadence / target) / max(s.cadence_drop_pct, 1e-9)}
+        faults = self._landing(now, severity)
+        base_stride = now.baseline.stride_m(f.speed_mps)
         stride_over = _over_pct(f.stride_m, base_stride)
-        if stride_over is not None and stride_over > s.stride_over_baseline_pct:
-            severity["shorten_stride"] = stride_over / max(s.stride_over_baseline_pct, 1e-9)
+        if stride_over is not None and stride_over > s.stride_over_pct:
+            severity["shorten_stride"] = stride_over / max(s.stride_over_pct, 1e-9)
             faults.append(
-                (severity["shorten_stride"], f"stride {f.stride_m:.2f} m > flat {base_stride:.2f} m")
+                (severity["shorten_stride"], f"stride {f.stride_m:.2f} m > usual {base_stride:.2f} m")
             )
-        base_impact = now.baseline.expected("impact_g", speed)
-        grade = now.descent.grade_pct
-        if base_impact is not None and grade is not None and grade < 0:
-            base_impact *= 1 + s.impact_rise_per_grade_pct * -grade / 100
-        impact_over = _over_pct(f.impact_g, base_impact)
-        if dropped and impact_over is not None and impact_over > s.impact_over_baseline_pct:
-            impact_severity = impact_over / max(s.impact_over_baseline_pct, 1e-9)
-            severity["land_midfoot"] = max(severity.get("land_midfoot", 0.0), impact_severity)
-            faults.append((impact_severity, f"impact {f.impact_g:.1f} g > expected {base_impact:.1f} g"))
-        if not faults:
+        if "land_midfoot" not in severity:  # a low cadence with the usual landing
             self._reset()
+            self.watching = True
             return None
+        self.holds = self.watching = True
         self._streak += 1
-        if self._streak < s.confirm_steps:
+        if self._since_s is None:
+            self._since_s = now.t_s
+        if self._streak < s.confirm_steps or now.t_s - self._since_s < s.confirm_s:
             return None
         self._flagged = True
         cue_id = max((c for c in severity if c in self.enabled), key=severity.__getitem__, default=None)
         if cue_id is None:
             return None
-        grade = now.descent.grade_pct
         worst_first = [clause for _, clause in sorted(faults, key=lambda fault: -fault[0])]
+        grade = d.grade_pct
         reason = ", ".join(
-            [f"grade {grade:+.1f} %", f"cadence {cadence:.0f} < target {target:.0f} spm", *worst_first]
+            [f"grade {grade:+.1f} %", f"cadence {cadence:.0f} < usual {base:.0f} spm", *worst_first]
         )
         figures = {
             "grade_pct": grade,
             "cadence_spm": cadence,
+            "usual_cadence_spm": base,
             "target_cadence_spm": target,
-            "strike_angle_deg": strike,
+            "strike_angle_deg": f.strike_angle_deg,
             "stride_m": f.stride_m,
-            "baseline_stride_m": base_stride,
+            "usual_stride_m": base_stride,
             "impact_g": f.impact_g,
-            "baseline_impact_g": base_impact,
-            "speed_mps": speed,
+            "speed_mps": f.speed_mps,
         }
         return Finding(self.fault, cue_id, reason, {k: v for k, v in figures.items() if v is not None})
+
+    def _landing(self, now: Situation, severity: dict[str, float]) -> list[tuple[float, str]]:
+        """The landing faults at this step (heel strike beyond the usual, impact over the expected) as
+        (severity, clause for the reason); sets their severity under land_midfoot."""
+        f, s, b = now.figures, self.s, now.baseline
+        faults: list[tuple[float, str]] = []
+        slack = s.strike_hysteresis_deg if self._flagged else 0.0
+        strike, usual = f.strike_angle_deg, b.recent_strike_deg
+        if usual is None:  # nothing learned yet this session: the saved flat landing, if any
+            usual = b.flat_strike_deg
+        if (
+            strike is not None
+            and strike > s.heel_strike_deg - slack
+            and (usual is None or strike > usual + s.strike_rise_deg)
+        ):
+            severity["land_midfoot"] = strike / s.heel_strike_deg
+            clause = f"strike {strike:+.0f} deg heel" + ("" if usual is None else f" (usual {usual:+.0f})")
+            faults.append((severity["land_midfoot"], clause))
+        expected = b.flat_impact_g
+        grade = now.descent.grade_pct
+        if expected is not None and grade is not None and grade < 0:
+            expected *= 1 + s.impact_rise_per_grade_pct * -grade / 100
+        elif expected is None:
+            expected = b.recent_impact_g
+        impact_over = _over_pct(f.impact_g, expected)
+        if impact_over is not None and impact_over > s.impact_over_pct:
+            impact_severity = impact_over / max(s.impact_over_pct, 1e-9)
+            severity["land_midfoot"] = max(severity.get("land_midfoot", 0.0), impact_severity)
+            faults.append((impact_severity, f"impact {f.impact_g:.1f} g > expected {expected:.1f} g"))
+        return faults
 
 
 class EyesUpRule(Rule):
@@ -285,8 +319,8 @@ class ArmsLowRule(Rule):
 
 class EaseOffRule(Rule):
     """Too fast or too steep: grade below ``steep_grade_pct`` held ``hold_s``, or, on a descent of at
-    least ``surge_grade_pct`` that has lasted ``surge_window_s``, speed up more than ``surge_pct`` over
-    that window. Its condition is itself a descent, so it does not wait for descent confirmation. A
+    least ``surge_grade_pct``, speed up more than ``surge_pct`` over ``surge_window_s`` that began at
+    least ``settle_s`` into the descent (a runner speeds up into a descent by itself). Its condition is itself a descent, so it does not wait for descent confirmation. A
     reminder (the runner cannot correct the grade): repeated at most every ``every_s``, never faded.
     """
 
@@ -311,7 +345,7 @@ class EaseOffRule(Rule):
         d = now.descent
         if not d.active or d.since_s is None or grade is None or grade > s.surge_grade_pct:
             return None
-        if now.t_s - d.since_s < s.surge_window_s:
+        if now.t_s - d.since_s < s.settle_s + s.surge_window_s:  # the speed-up into a descent is no surge
             return None
         surge = now.figures.speed_change_pct(s.surge_window_s)
         speed = now.figures.speed_mps

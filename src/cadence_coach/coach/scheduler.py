@@ -12,6 +12,9 @@
   to the base value: a persisting fault is repeated at the base rate.
 - Confirmation: after such a correction, "Good, keep that" (cue ``good_form``) if enabled, on the same
   terrain rules, at most once per ``confirmation_gap_s``, and only while still fresh.
+- Reminders (ease_off, arms_low) give way to faults: one waits until no fault has been present or
+  building up (a rule's ``watching``) for ``reminder_quiet_s``, and a fault cue counts as the reminder
+  too (its interval restarts), so that the budget of one cue per ``min_gap_s`` goes to faults first.
 - Competition: the highest priority wins; among equals, the rule listed first.
 """
 
@@ -75,6 +78,7 @@ class CueScheduler:
         self._last_cue_s: float | None = None
         self._last_confirmation_s: float | None = None
         self._correction: tuple[float, Rule, Finding] | None = None  # fresh correction to confirm
+        self._fault_seen_s: float | None = None  # last step at which a fault (not a reminder) was present
 
     def _track(self, rule: Rule) -> FaultTrack:
         track = self.tracks.get(rule.fault)
@@ -95,13 +99,16 @@ class CueScheduler:
             descending: True while on a confirmed descent.
         """
         self._note_corrections(t_s, results)
+        if any((f is not None or r.watching) and not r.reminder for r, f in results):
+            self._fault_seen_s = t_s
+        quiet = self._fault_seen_s is None or t_s - self._fault_seen_s >= self.s.reminder_quiet_s
         if self._last_cue_s is not None and t_s - self._last_cue_s < self.s.min_gap_s:
             return None
         best: tuple[int, Rule, Finding] | None = None
         for rule, finding in results:
             if finding is None or not self.cues[finding.cue_id].enabled:
                 continue
-            if not self._allowed_here(rule, descending):
+            if not self._allowed_here(rule, descending) or (rule.reminder and not quiet):
                 continue
             track = self._track(rule)
             cooling = track.last_cue_s is not None and t_s - track.last_cue_s < track.cooldown_s
@@ -118,6 +125,10 @@ class CueScheduler:
             track.last_cue_s = t_s
             track.new_episode = False
             track.awaiting_fix = not rule.reminder
+            if not rule.reminder:  # the runner just heard about their form: reminders can wait
+                for other, _ in results:
+                    if other.reminder:
+                        self._track(other).last_cue_s = t_s
             self._correction = None
             return self._cue(t_s, finding.cue_id, finding.reason, finding.figures)
         return self._confirmation(t_s, descending)
@@ -127,7 +138,7 @@ class CueScheduler:
             track = self._track(rule)
             if finding is not None:
                 if track.absent_since_s is not None and t_s - track.absent_since_s >= self.s.new_episode_s:
-                    track.new_episode = track.last_cue_s is not None
+                    track.new_episode = track.last_cue_s is not None and not rule.reminder
                 track.clear_steps = 0
                 track.absent_since_s = None
                 continue

@@ -43,7 +43,7 @@ class SessionSummary:
         self._last_t = t
         if descent.active and descent.band is not None:
             if not self._was_active:
-                # confirmed now, but it began when the grade first crossed the entry threshold
+                # confirmed now, but it began when the evidence for it began
                 self.descents += 1
                 since = descent.since_s if descent.since_s is not None else t
                 self.descent_time_s[descent.band] += t - since

@@ -95,7 +95,7 @@ def score_draw(
     if max_duration_s is not None and draw.duration_s > max_duration_s:
         draw = replace(draw, duration_s=max_duration_s)
     score = score_simulation(simulate_draw(draw), folder, f"draw {seed}: {draw.describe()}", config)
-    return replace(score, group=f"{draw.strike_style} strike")
+    return replace(score, group=f"{draw.strike_style} strike", baro=draw.baro)
 
 
 def score_scenario(
@@ -108,7 +108,8 @@ def score_scenario(
 ) -> RunScore:
     """Simulate the named scenario (400 Hz and the other ``simulate`` defaults) and score it."""
     sim = simulate(name, duration_s, seed, feet=feet)
-    return score_simulation(sim, folder, f"{name} seed {seed}, {duration_s:g} s, {feet}", config)
+    score = score_simulation(sim, folder, f"{name} seed {seed}, {duration_s:g} s, {feet}", config)
+    return replace(score, baro=bool(sim.options["baro"]))
 
 
 def run_line(s: RunScore) -> str:

@@ -94,10 +94,12 @@ class TrueDescent:
 @dataclass
 class RunScore:
     """The figures of one run; lists keep one value per episode, descent or window for pooling.
-    ``label`` names the run for people; ``group`` sorts runs for breakdowns (e.g. the strike style)."""
+    ``label`` names the run for people; ``group`` sorts runs for breakdowns (e.g. the strike style);
+    ``baro`` says whether the sensors carried a barometer (None: not known)."""
 
     label: str = ""
     group: str = ""
+    baro: bool | None = None
     duration_s: float = 0.0
     episodes: int = 0
     episodes_cued: int = 0

@@ -134,6 +134,30 @@ def grade_lag_line(scores: list[RunScore]) -> str:
     )
 
 
+def grade_by_barometer_line(scores: list[RunScore]) -> str:
+    """The grade error over 30 s windows (95th pct, vs the true grade now) with and without a barometer:
+    without one, the IMU's slow grade bias cannot be told from the grade."""
+    parts = []
+    for baro, name in ((True, "with barometer"), (False, "without")):
+        windows = [v for s in scores if s.baro is baro for v in s.grade_window_pp]
+        runs = sum(s.baro is baro for s in scores)
+        if runs:
+            parts.append(f"{name} {quantile(windows, 0.95):.2f} pp ({runs} runs)")
+    return "grade error over 30 s, 95th pct: " + ", ".join(parts) if parts else ""
+
+
+def barometer_lines(scores: list[RunScore]) -> list[str]:
+    """Every target's figure over the runs with a barometer, then over those without (runs whose
+    barometer is not known are left out); one line each, for people."""
+    out = []
+    for baro, name in ((True, "with barometer"), (False, "without barometer")):
+        mine = [s for s in scores if s.baro is baro]
+        if mine:
+            figures = "; ".join(f"{t.name} {t.value}" for t in targets(mine))
+            out.append(f"{name} ({len(mine)} runs): {figures}")
+    return out
+
+
 def group_lines(scores: list[RunScore]) -> list[str]:
     """Overstride recall in the first descent and later, then precision and recall per group of runs."""
     first = [c for s in scores for c, f in zip(s.episode_cued, s.episode_in_first_descent) if f]

@@ -1,146 +1,251 @@
-"""The runner's own flat-ground baseline, learned during the session, as a function of speed.
+"""What the coach expects of this runner when running well: cadence at a speed, landing angle, impact.
 
-Targets on a descent are relative to how this runner runs on the flat at a similar speed (COACHING.md
-section 3: "never a fixed 180"). Steps on flat ground (|grade| below a limit) are sorted into speed bins
-(0.25 m/s wide by default), each keeping running windows of cadence, stride, impact, strike angle and
-speed. The expected impact and strike angle at a speed are interpolated between the bins around it
-(each placed at the median speed of its steps) and held at the nearest bin beyond them. It falls back to
-the overall flat median when speed is unknown or no bin has enough steps.
+Overstriding is a change from how this runner usually runs, so the coach needs the usual, from the
+first step on. Three sources, each worth a number of steps, are pooled by those weights:
 
-Cadence and stride are not binned: a stride's speed is its own length over its time, so sorting strides
-by it sorts them by stride length too (errors in the variable), and the edge bins end up with strides
-short for their speed, which made every faster descent look like overstriding. Instead cadence rises
-from the runner's median flat cadence by CADENCE_PER_MPS per m/s away from their median flat speed (at
-endurance speeds runners go faster mostly by lengthening their stride), and the expected stride is
-what that cadence gives at the speed: stride = speed * 120 / cadence.
+1. A population prior for cadence (no prior for the landing: strike styles differ too much between
+   runners): at 3 m/s, 165 +- 8 steps/min between runners, rising about 7 steps/min per m/s
+   (de Ruiter et al. 2020, Eur J Sport Sci 20:182, experienced recreational runners outdoors: 165 +- 8
+   at 3.04 m/s, +3 steps/min at 15 % faster; van Oeveren et al. 2017, PLoS One 12:e0184273: 154-160
+   steps/min at 2.4-2.9 m/s). Worth ``prior_steps`` steps.
+2. The runner's own baseline from earlier sessions (coach/runner_store.py), worth its steps up to
+   ``saved_cap_steps``.
+3. This session's steps, each worth one step (older ones fading over ``window_steps``). A step is
+   learned only ``delay_s`` after it was run and only if nothing looked like overstriding meanwhile
+   (the coach calls :meth:`forget_pending`), so the start of an episode is not learned as the usual.
+
+Cadence is kept as the cadence at 3 m/s (each step's cadence moved along the population slope to
+3 m/s), so steps at any speed and on any grade pool into one figure; the expected stride is what that
+cadence gives at the speed (speed x 120 / cadence). The landing angle and the impact are learned on
+flat ground (|grade| below ``flat_grade_pct``) for the session's summary and the saved baseline, and
+from every step over the last ``recent_steps`` learned steps as "how this runner lands on this terrain
+now", which is what a change is measured against on a descent. How sure the cadence is shrinks with
+the weight behind it: the prior's spread times sqrt(prior_steps / total weight).
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+from dataclasses import dataclass
 from statistics import median
-
-import numpy as np
+from typing import TypeGuard
 
 from ..datatypes import StepEvent
 
-METRICS = ("cadence_spm", "stride_m", "impact_g", "strike_angle_deg")
-"""StepEvent fields the baseline learns (steps/min, m, g, degrees)."""
-CADENCE_PER_MPS = 6.0
-"""Rise of cadence with speed around the runner's usual speed, steps/min per m/s."""
+PRIOR_CADENCE_AT_3MPS = 165.0
+"""Population cadence at 3 m/s, steps/min (de Ruiter et al. 2020)."""
+PRIOR_CADENCE_SD = 8.0
+"""Spread of that cadence between runners (one standard deviation), steps/min."""
+CADENCE_PER_MPS = 7.0
+"""Rise of cadence with running speed, steps/min per m/s (de Ruiter et al. 2020; van Oeveren et al. 2017)."""
+REFERENCE_SPEED_MPS = 3.0
 
 
-class PersonalBaseline:
-    """Flat-ground medians of cadence, stride, impact and strike angle, by speed.
+@dataclass(frozen=True)
+class Learned:
+    """One learned figure: its value and the steps behind it."""
+
+    value: float
+    steps: float
+
+
+@dataclass(frozen=True)
+class SavedBaseline:
+    """A runner's baseline as kept between sessions (coach/runner_store.py); None = never measured.
+
+    Attributes:
+        cadence_at_3mps: cadence at 3 m/s, steps/min.
+        cadence_any_speed: cadence regardless of speed (sensors without speed), steps/min.
+        flat_strike_deg: strike angle on flat ground, degrees (+ = toes up).
+        flat_impact_g: impact peak on flat ground, g.
+    """
+
+    cadence_at_3mps: Learned | None = None
+    cadence_any_speed: Learned | None = None
+    flat_strike_deg: Learned | None = None
+    flat_impact_g: Learned | None = None
+
+
+class _Pool:
+    """A weighted mean of a prior, a saved figure and this session's values, which fade."""
+
+    def __init__(self, prior: Learned | None, saved: Learned | None, window_steps: int) -> None:
+        fixed = [f for f in (prior, saved) if f is not None and f.steps > 0]
+        self.prior_w = prior.steps if prior is not None else 0.0
+        self.fixed_w = sum(f.steps for f in fixed)
+        self.fixed_sum = sum(f.value * f.steps for f in fixed)
+        self.fade = 1.0 - 1.0 / window_steps
+        self.session_w = 0.0
+        self.session_sum = 0.0
+        self.session_steps = 0
+
+    def add(self, value: float) -> None:
+        self.session_w = self.session_w * self.fade + 1.0
+        self.session_sum = self.session_sum * self.fade + value
+        self.session_steps += 1
+
+    @property
+    def weight(self) -> float:
+        return self.fixed_w + self.session_w
+
+    @property
+    def own_weight(self) -> float:
+        """The weight of the runner's own steps (saved and this session), not the prior's."""
+        return self.weight - self.prior_w
+
+    @property
+    def value(self) -> float | None:
+        return (self.fixed_sum + self.session_sum) / self.weight if self.weight > 0 else None
+
+    def session(self) -> Learned | None:
+        """This session's own figure (without prior or saved part)."""
+        if self.session_w <= 0:
+            return None
+        return Learned(self.session_sum / self.session_w, float(self.session_steps))
+
+
+class RunnerBaseline:
+    """The runner's usual cadence at a speed, landing angle and impact, learned as described above.
 
     Args:
-        flat_grade_pct: a step counts as flat when |grade| is below this, percent.
-        min_flat_steps: flat steps a figure needs before it is trusted (before: the prior or None).
-        speed_bin_mps: width of the speed bins, m/s.
-        min_bin_steps: steps a speed bin needs before it is used.
-        prior_cadence_spm: cadence assumed until the baseline is ready, steps/min; None for no prior.
-        window_steps: most recent steps each bin (and the overall median) keeps per figure.
+        saved: the runner's baseline from earlier sessions, or None.
+        prior_steps: steps the population cadence prior is worth; 0 = no prior.
+        saved_cap_steps: most steps a saved figure is worth.
+        window_steps: this session's steps fade over about this many steps.
+        delay_s: a step is learned this long after its contact, s.
+        flat_grade_pct: |grade| below this counts as flat ground, percent.
+        recent_steps: learned steps the "lands like this now" figures cover.
+        trust_steps: the runner's own steps needed before a step in doubt is kept out (see
+            :meth:`forget_pending`).
     """
 
     def __init__(
         self,
-        flat_grade_pct: float = 1.5,
-        min_flat_steps: int = 60,
-        speed_bin_mps: float = 0.25,
-        min_bin_steps: int = 20,
-        prior_cadence_spm: float | None = None,
+        saved: SavedBaseline | None = None,
+        prior_steps: float = 5.0,
+        saved_cap_steps: float = 300.0,
         window_steps: int = 600,
+        delay_s: float = 3.0,
+        flat_grade_pct: float = 1.5,
+        recent_steps: int = 30,
+        trust_steps: float = 20.0,
     ) -> None:
+        saved = saved or SavedBaseline()
+        self.prior_steps = prior_steps
+        self.trust_steps = trust_steps
+        self.delay_s = delay_s
         self.flat_grade_pct = flat_grade_pct
-        self.min_flat_steps = min_flat_steps
-        self.speed_bin_mps = speed_bin_mps
-        self.min_bin_steps = min_bin_steps
-        self.prior_cadence_spm = prior_cadence_spm
-        self.window_steps = window_steps
-        self.flat_steps = 0
-        self._overall: dict[str, deque[float]] = {
-            m: deque(maxlen=window_steps) for m in (*METRICS, "speed_mps")
-        }
-        self._bins: dict[int, dict[str, deque[float]]] = {}
-        self._tables: dict[str, tuple[list[float], list[float]]] = {}  # per metric, until next update
+
+        def capped(learned: Learned | None) -> Learned | None:
+            return None if learned is None else Learned(learned.value, min(learned.steps, saved_cap_steps))
+
+        prior = Learned(PRIOR_CADENCE_AT_3MPS, prior_steps)
+        self._cadence = _Pool(prior, capped(saved.cadence_at_3mps), window_steps)
+        self._cadence_any = _Pool(None, capped(saved.cadence_any_speed), window_steps)
+        self._flat_strike = _Pool(None, capped(saved.flat_strike_deg), window_steps)
+        self._flat_impact = _Pool(None, capped(saved.flat_impact_g), window_steps)
+        self._recent_steps = recent_steps
+        self._recent_strike: deque[float] = deque(maxlen=recent_steps)
+        self._recent_impact: deque[float] = deque(maxlen=recent_steps)
+        self._pending: deque[tuple[float, StepEvent, float | None]] = deque()
+
+    # -- learning ---------------------------------------------------------------------------------
+
+    def observe(self, step: StepEvent, grade_pct: float | None) -> None:
+        """Queue a step (with the grade it was run on, percent, None if unknown); it is learned
+        ``delay_s`` later unless :meth:`forget_pending` comes first. Learns the steps now due."""
+        self._pending.append((step.t_ic_s, step, grade_pct))
+        while self._pending and self._pending[0][0] <= step.t_ic_s - self.delay_s:
+            _, old, grade = self._pending.popleft()
+            self._learn(old, grade)
+
+    def forget_pending(self) -> None:
+        """Drop the steps not yet learned: something in them looked like overstriding. Until the
+        runner's own steps (saved and this session's) outweigh ``trust_steps``, nothing is dropped:
+        the population prior alone cannot tell a runner whose usual cadence is low from one who
+        overstrides, and a coach that learned nothing would stay that unsure."""
+        if max(self._cadence.own_weight, self._cadence_any.own_weight) >= self.trust_steps:
+            self._pending.clear()
+
+    def _learn(self, step: StepEvent, grade_pct: float | None) -> None:
+        cadence = step.cadence_spm
+        if cadence is None and step.step_time_s:
+            cadence = 60.0 / step.step_time_s
+        speed = step.speed_mps
+        if _finite(cadence):
+            self._cadence_any.add(cadence)
+            if _finite(speed) and speed > 0:
+                self._cadence.add(cadence - CADENCE_PER_MPS * (speed - REFERENCE_SPEED_MPS))
+        flat = grade_pct is not None and abs(grade_pct) < self.flat_grade_pct
+        strike, impact = step.strike_angle_deg, step.impact_g
+        if _finite(strike):
+            self._recent_strike.append(strike)
+            if flat:
+                self._flat_strike.add(strike)
+        if _finite(impact):
+            self._recent_impact.append(impact)
+            if flat:
+                self._flat_impact.add(impact)
+
+    # -- what is expected -------------------------------------------------------------------------
+
+    def cadence(self, speed_mps: float | None) -> tuple[float, float] | None:
+        """The runner's usual cadence at ``speed_mps`` (m/s, None if unknown) and its standard
+        deviation, steps/min; None when nothing is known (no speed and no step learned yet)."""
+        if _finite(speed_mps) and speed_mps > 0:
+            pool, offset = self._cadence, CADENCE_PER_MPS * (speed_mps - REFERENCE_SPEED_MPS)
+        else:
+            pool, offset = self._cadence_any, 0.0
+        if pool.value is None:
+            return None
+        spread = PRIOR_CADENCE_SD * math.sqrt(max(self.prior_steps, 1.0) / pool.weight)
+        return pool.value + offset, spread
+
+    def stride_m(self, speed_mps: float | None) -> float | None:
+        """The stride (two steps) the usual cadence gives at ``speed_mps``, m; None without speed."""
+        cadence = self.cadence(speed_mps)
+        if cadence is not None and _finite(speed_mps) and speed_mps > 0:
+            return speed_mps * 120.0 / cadence[0]
+        return None
 
     @property
-    def ready(self) -> bool:
-        """True once enough flat steps were seen for the cadence baseline."""
-        return len(self._overall["cadence_spm"]) >= self.min_flat_steps
+    def recent_strike_deg(self) -> float | None:
+        """Median strike angle of the last learned steps (how this runner lands now), degrees."""
+        return median(self._recent_strike) if self._recent_strike else None
 
-    def update(self, step: StepEvent, grade_pct: float | None) -> None:
-        """Learn from one step if it was on flat ground.
+    @property
+    def recent_impact_g(self) -> float | None:
+        """Median impact of the last learned steps, g; None before a third of ``recent_steps`` were
+        learned (one step's impact varies by a quarter, and the first steps from standing land softly)."""
+        enough = len(self._recent_impact) >= max(1, self._recent_steps // 3)
+        return median(self._recent_impact) if enough else None
 
-        Args:
-            step: the step.
-            grade_pct: smoothed grade at that step, percent; None (unknown) means not learned from.
-        """
-        if grade_pct is None or abs(grade_pct) >= self.flat_grade_pct:
-            return
-        self.flat_steps += 1
-        self._tables.clear()
-        speed = step.speed_mps
-        bin_values = None
-        if speed is not None and math.isfinite(speed) and speed > 0:
-            key = int(speed // self.speed_bin_mps)
-            bin_values = self._bins.setdefault(
-                key, {m: deque(maxlen=self.window_steps) for m in (*METRICS, "speed_mps")}
-            )
-            bin_values["speed_mps"].append(speed)
-            self._overall["speed_mps"].append(speed)
-        for metric in METRICS:
-            value = getattr(step, metric)
-            if value is None and metric == "cadence_spm" and step.step_time_s:
-                value = 60.0 / step.step_time_s
-            if value is None or not math.isfinite(value):
-                continue
-            self._overall[metric].append(value)
-            if bin_values is not None:
-                bin_values[metric].append(value)
+    @property
+    def flat_strike_deg(self) -> float | None:
+        """The runner's strike angle on flat ground (saved and this session), degrees."""
+        return self._flat_strike.value
 
-    def expected(self, metric: str, speed_mps: float | None = None) -> float | None:
-        """The runner's flat-ground value of ``metric`` at ``speed_mps``.
+    @property
+    def flat_impact_g(self) -> float | None:
+        """The runner's impact on flat ground (saved and this session), g."""
+        return self._flat_impact.value
 
-        Args:
-            metric: one of :data:`METRICS`.
-            speed_mps: current speed, m/s, or None if unknown.
+    @property
+    def steps_learned(self) -> int:
+        """Steps of this session learned so far."""
+        return self._cadence_any.session_steps
 
-        Returns:
-            The baseline in the metric's unit (steps/min, m, g or degrees); before the baseline is ready
-            the cadence prior for cadence, None for the rest.
-        """
-        values = self._overall[metric]
-        if len(values) < self.min_flat_steps:
-            return self.prior_cadence_spm if metric == "cadence_spm" else None
-        speeds = self._overall["speed_mps"]
-        known = speed_mps is not None and math.isfinite(speed_mps) and speed_mps > 0 and len(speeds) > 0
-        if metric in ("cadence_spm", "stride_m") and known and speed_mps is not None:
-            cadence = median(self._overall["cadence_spm"]) + CADENCE_PER_MPS * (speed_mps - median(speeds))
-            return cadence if metric == "cadence_spm" else speed_mps * 120.0 / cadence
-        if speed_mps is not None and math.isfinite(speed_mps):
-            at_speed = self._at_speed(metric, speed_mps)
-            if at_speed is not None:
-                return at_speed
-        return median(values)
+    def session(self) -> SavedBaseline:
+        """This session's own figures, for the saved baseline (coach/runner_store.py merges them)."""
+        return SavedBaseline(
+            cadence_at_3mps=self._cadence.session(),
+            cadence_any_speed=self._cadence_any.session(),
+            flat_strike_deg=self._flat_strike.session(),
+            flat_impact_g=self._flat_impact.session(),
+        )
 
-    def _table(self, metric: str) -> tuple[list[float], list[float]]:
-        """(median speed, median of ``metric``) of every bin with enough steps, by speed."""
-        table = self._tables.get(metric)
-        if table is None:
-            speeds, medians = [], []
-            for key in sorted(self._bins):
-                values = self._bins[key][metric]
-                if len(values) >= self.min_bin_steps:
-                    speeds.append(median(self._bins[key]["speed_mps"]))
-                    medians.append(median(values))
-            table = self._tables[metric] = (speeds, medians)
-        return table
 
-    def _at_speed(self, metric: str, speed_mps: float) -> float | None:
-        """The speed bins' medians of ``metric`` interpolated at ``speed_mps`` (m/s); None without bins."""
-        speeds, medians = self._table(metric)
-        if not speeds:
-            return None
-        return float(np.interp(speed_mps, speeds, medians))
+def _finite(value: float | None) -> TypeGuard[float]:
+    """Whether ``value`` is a number (not None, not NaN or infinite)."""
+    return value is not None and math.isfinite(value)

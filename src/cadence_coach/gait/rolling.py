@@ -15,54 +15,63 @@ from ..datatypes import StepEvent
 
 
 class RollingMedian:
-    """Median of the last ``n`` finite values pushed; None and NaN are ignored.
+    """Median of the finite values pushed over the last ``window_s`` seconds, and of at least the last
+    ``min_values`` of them (fewer only at the start); None and NaN are ignored.
 
     Args:
-        n: how many values the median covers.
+        window_s: how far back the median reaches, s.
+        min_values: how many values it covers at least, however old.
     """
 
-    def __init__(self, n: int) -> None:
-        self._values: deque[float] = deque(maxlen=n)
+    def __init__(self, window_s: float, min_values: int = 3) -> None:
+        self.window_s = window_s
+        self.min_values = min_values
+        self._values: deque[tuple[float, float]] = deque()  # (t s, value)
 
-    def push(self, value: float | None) -> None:
-        """Add a value (ignored if None or not finite)."""
+    def push(self, t_s: float, value: float | None) -> None:
+        """Add a value taken at ``t_s`` (s; ignored if None or not finite) and drop the ones too old."""
         if value is not None and math.isfinite(value):
-            self._values.append(float(value))
+            self._values.append((t_s, float(value)))
+        while len(self._values) > self.min_values and self._values[0][0] < t_s - self.window_s:
+            self._values.popleft()
 
     @property
     def value(self) -> float | None:
         """The median of the values held, or None if there are none."""
-        return median(self._values) if self._values else None
+        return median(v for _, v in self._values) if self._values else None
 
 
 class RollingFigures:
     """Rolling medians of the latest steps, the held grade and a short speed history.
 
-    A missed step shows up as one step with half the cadence (and a doubled step time); the cadence
-    median over ``cadence_steps`` steps ignores it.
+    The medians reach back a fixed time rather than a number of steps, so that one foot's sensor (one
+    step event per stride) reacts as fast as two. A missed step shows up as one step with half the
+    cadence (and a doubled step time); the cadence median over at least ``min_steps`` steps ignores it.
 
     Args:
-        cadence_steps: steps the cadence median covers.
-        form_steps: steps the strike angle, impact, stride and trunk pitch medians cover.
-        speed_strides: speed readings the speed median covers.
+        cadence_s: how far back the cadence median reaches, s.
+        form_s: how far back the strike angle, impact, stride and trunk pitch medians reach, s.
+        speed_s: how far back the speed median reaches, s.
+        min_steps: steps every median covers at least.
         grade_hold_s: how long the last reported grade is held when steps carry none, s.
         speed_history_s: how far back :meth:`speed_change_pct` can look, s.
     """
 
     def __init__(
         self,
-        cadence_steps: int = 8,
-        form_steps: int = 6,
-        speed_strides: int = 4,
+        cadence_s: float = 2.5,
+        form_s: float = 2.0,
+        speed_s: float = 2.0,
+        min_steps: int = 3,
         grade_hold_s: float = 5.0,
         speed_history_s: float = 60.0,
     ) -> None:
-        self._cadence = RollingMedian(cadence_steps)
-        self._strike = RollingMedian(form_steps)
-        self._impact = RollingMedian(form_steps)
-        self._stride = RollingMedian(form_steps)
-        self._pitch = RollingMedian(form_steps)
-        self._speed = RollingMedian(speed_strides)
+        self._cadence = RollingMedian(cadence_s, min_steps)
+        self._strike = RollingMedian(form_s, min_steps)
+        self._impact = RollingMedian(form_s, min_steps)
+        self._stride = RollingMedian(form_s, min_steps)
+        self._pitch = RollingMedian(form_s, min_steps)
+        self._speed = RollingMedian(speed_s, min_steps)
         self.grade_hold_s = grade_hold_s
         self.speed_history_s = speed_history_s
         self._grade: float | None = None
@@ -77,16 +86,16 @@ class RollingFigures:
         cadence = step.cadence_spm
         if cadence is None and step.step_time_s:
             cadence = 60.0 / step.step_time_s
-        self._cadence.push(cadence)
-        self._strike.push(step.strike_angle_deg)
-        self._impact.push(step.impact_g)
-        self._stride.push(step.stride_m)
-        self._pitch.push(step.trunk_pitch_deg)
+        self._cadence.push(t, cadence)
+        self._strike.push(t, step.strike_angle_deg)
+        self._impact.push(t, step.impact_g)
+        self._stride.push(t, step.stride_m)
+        self._pitch.push(t, step.trunk_pitch_deg)
         if step.grade_pct is not None and math.isfinite(step.grade_pct):
             self._grade = step.grade_pct
             self._grade_t = t
         if step.speed_mps is not None:
-            self._speed.push(step.speed_mps)
+            self._speed.push(t, step.speed_mps)
             speed = self._speed.value
             if speed is not None:
                 self._speed_history.append((t, speed))
