@@ -7,6 +7,14 @@ import pytest
 
 from cadence_coach.datatypes import Placement, SampleBlock
 from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.gait.loading import (
+    CADENCE_STEPS,
+    MIN_STEP_S,
+    MIN_WALK_STEP_S,
+    REGULAR,
+    AccStepDetector,
+    cadence_from_step_times,
+)
 from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
@@ -125,3 +133,34 @@ def test_trunk_finds_every_step_its_side_and_running_contact():
     ]
     assert len(running) > 0.5 * sum(not t["walking"] for _, t in pairs)
     assert np.median(running) < 0.015
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_walk_never_paces_its_steps_by_a_period_shorter_than_a_walking_step(seed):
+    """A period below MIN_WALK_STEP_S found without flight (a harmonic of the loading while a walk starts)
+    neither shortens the refractory time nor makes steps overdue; running, or at a walking pace, it does."""
+    rng = np.random.default_rng(seed)
+    det = AccStepDetector(0, Placement.TRUNK)
+    det.period.regularity = rng.uniform(REGULAR, 1.0)
+    det.period.step_s = rng.uniform(MIN_STEP_S, MIN_WALK_STEP_S - 0.01)
+    assert det._step_s() is None
+    det.running = True
+    assert det._step_s() == det.period.step_s
+    det.running = False
+    det.period.step_s = rng.uniform(MIN_WALK_STEP_S, 1.2)
+    assert det._step_s() == det.period.step_s
+    det.period.regularity = rng.uniform(0.0, REGULAR - 0.01)
+    assert det._step_s() is None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cadence_counts_a_missed_step_as_two_steps_of_the_pace(seed):
+    """A missed detection (one step time twice the pace's) leaves the cadence at the pace, whether the
+    usual step comes from the autocorrelation period or, unknown, from the step times themselves."""
+    rng = np.random.default_rng(seed)
+    step = rng.uniform(0.35, 1.0)
+    times = list(step * rng.uniform(0.97, 1.03, CADENCE_STEPS))
+    times[rng.integers(CADENCE_STEPS)] *= 2  # a missed step
+    for period in (step, None):
+        assert abs(cadence_from_step_times(times, period) - 60.0 / step) < 0.04 * 60.0 / step
+    assert abs(60.0 * len(times) / sum(times) - 60.0 / step) > 0.15 * 60.0 / step  # not a plain rate
