@@ -15,6 +15,7 @@ from cadence_coach.gait.loading import (
     AccStepDetector,
     cadence_from_step_times,
 )
+from cadence_coach.gait.step_period import BIN_S, EVAL_S, FIRST_S, StepPeriod
 from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
@@ -164,3 +165,44 @@ def test_cadence_counts_a_missed_step_as_two_steps_of_the_pace(seed):
     for period in (step, None):
         assert abs(cadence_from_step_times(times, period) - 60.0 / step) < 0.04 * 60.0 / step
     assert abs(60.0 * len(times) / sum(times) - 60.0 / step) > 0.15 * 60.0 / step  # not a plain rate
+
+
+def _pelvis_bins(rng, seconds: float, swinging: bool) -> np.ndarray:
+    """Binned (vertical, horizontal x3) accelerations, m/s^2, of a walk: a loading per step, a braking
+    jump then a gradual push along a random fore-aft line, a sway every stride across it; ``swinging``:
+    the fore-aft is a phone's, whose every step differs (random size and timing)."""
+    step = rng.uniform(0.5, 0.65)
+    t = np.arange(0.0, seconds, BIN_S)
+    phase = (t / step) % 1.0
+    if swinging:
+        phase = (t / step + rng.uniform(0, 0.5, int(seconds / step) + 2)[(t / step).astype(int)]) % 1.0
+    fore_aft = 3.0 * (1.0 - 2.0 * phase)  # up at once, then down gradually
+    if swinging:
+        fore_aft *= rng.uniform(0.2, 2.0, int(seconds / step) + 2)[(t / step).astype(int)]
+    line = np.array([np.cos(a := rng.uniform(0, 2 * np.pi)), np.sin(a), 0.0])
+    across = np.array([-line[1], line[0], 0.0])
+    sway = 1.5 * np.sin(np.pi * t / step)
+    bins = np.zeros((t.size, 4))
+    bins[:, 0] = 2.0 * np.cos(2 * np.pi * t / step) + rng.normal(0, 0.2, t.size)
+    bins[:, 1:] = np.outer(fore_aft, line) + np.outer(sway, across) + rng.normal(0, 0.2, (t.size, 3))
+    return bins
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_pelvis_fore_aft_axis_is_trusted_within_seconds_and_a_swinging_one_never(seed):
+    """The first settled window of steady walking whose fore-aft repeats like the vertical trusts the
+    axis (a walk's first steps then get the braking); a fore-aft that differs every step never is."""
+    rng = np.random.default_rng(seed)
+    for swinging in (False, True):
+        period = StepPeriod()
+        bins = _pelvis_bins(rng, 12.0, swinging)
+        trusted_at = None
+        for end in range(0, len(bins), round(EVAL_S / BIN_S)):
+            period.add(bins[end : end + round(EVAL_S / BIN_S)])
+            period.evaluate(learn_axis=True)
+            if period.fore_aft_steady and trusted_at is None:
+                trusted_at = (end + round(EVAL_S / BIN_S)) * BIN_S
+        if swinging:
+            assert trusted_at is None
+        else:
+            assert trusted_at is not None and trusted_at <= 2 * FIRST_S  # within eight steps
