@@ -7,6 +7,15 @@ import pytest
 
 from cadence_coach.datatypes import Placement, SampleBlock
 from cadence_coach.gait.engine import GaitEngine
+from cadence_coach.gait.loading import (
+    CADENCE_STEPS,
+    MIN_STEP_S,
+    MIN_WALK_STEP_S,
+    REGULAR,
+    AccStepDetector,
+    cadence_from_step_times,
+)
+from cadence_coach.gait.step_period import BIN_S, EVAL_S, FIRST_S, StepPeriod
 from cadence_coach.session.matching import match_events
 from cadence_coach.sources.simulator import simulate
 from cadence_coach.sources.simulator.body import body_session
@@ -125,3 +134,75 @@ def test_trunk_finds_every_step_its_side_and_running_contact():
     ]
     assert len(running) > 0.5 * sum(not t["walking"] for _, t in pairs)
     assert np.median(running) < 0.015
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_walk_never_paces_its_steps_by_a_period_shorter_than_a_walking_step(seed):
+    """A period below MIN_WALK_STEP_S found without flight (a harmonic of the loading while a walk starts)
+    neither shortens the refractory time nor makes steps overdue; running, or at a walking pace, it does."""
+    rng = np.random.default_rng(seed)
+    det = AccStepDetector(0, Placement.TRUNK)
+    det.period.regularity = rng.uniform(REGULAR, 1.0)
+    det.period.step_s = rng.uniform(MIN_STEP_S, MIN_WALK_STEP_S - 0.01)
+    assert det._step_s() is None
+    det.running = True
+    assert det._step_s() == det.period.step_s
+    det.running = False
+    det.period.step_s = rng.uniform(MIN_WALK_STEP_S, 1.2)
+    assert det._step_s() == det.period.step_s
+    det.period.regularity = rng.uniform(0.0, REGULAR - 0.01)
+    assert det._step_s() is None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cadence_counts_a_missed_step_as_two_steps_of_the_pace(seed):
+    """A missed detection (one step time twice the pace's) leaves the cadence at the pace, whether the
+    usual step comes from the autocorrelation period or, unknown, from the step times themselves."""
+    rng = np.random.default_rng(seed)
+    step = rng.uniform(0.35, 1.0)
+    times = list(step * rng.uniform(0.97, 1.03, CADENCE_STEPS))
+    times[rng.integers(CADENCE_STEPS)] *= 2  # a missed step
+    for period in (step, None):
+        assert abs(cadence_from_step_times(times, period) - 60.0 / step) < 0.04 * 60.0 / step
+    assert abs(60.0 * len(times) / sum(times) - 60.0 / step) > 0.15 * 60.0 / step  # not a plain rate
+
+
+def _pelvis_bins(rng, seconds: float, swinging: bool) -> np.ndarray:
+    """Binned (vertical, horizontal x3) accelerations, m/s^2, of a walk: a loading per step, a braking
+    jump then a gradual push along a random fore-aft line, a sway every stride across it; ``swinging``:
+    the fore-aft is a phone's, whose every step differs (random size and timing)."""
+    step = rng.uniform(0.5, 0.65)
+    t = np.arange(0.0, seconds, BIN_S)
+    phase = (t / step) % 1.0
+    if swinging:
+        phase = (t / step + rng.uniform(0, 0.5, int(seconds / step) + 2)[(t / step).astype(int)]) % 1.0
+    fore_aft = 3.0 * (1.0 - 2.0 * phase)  # up at once, then down gradually
+    if swinging:
+        fore_aft *= rng.uniform(0.2, 2.0, int(seconds / step) + 2)[(t / step).astype(int)]
+    line = np.array([np.cos(a := rng.uniform(0, 2 * np.pi)), np.sin(a), 0.0])
+    across = np.array([-line[1], line[0], 0.0])
+    sway = 1.5 * np.sin(np.pi * t / step)
+    bins = np.zeros((t.size, 4))
+    bins[:, 0] = 2.0 * np.cos(2 * np.pi * t / step) + rng.normal(0, 0.2, t.size)
+    bins[:, 1:] = np.outer(fore_aft, line) + np.outer(sway, across) + rng.normal(0, 0.2, (t.size, 3))
+    return bins
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_pelvis_fore_aft_axis_is_trusted_within_seconds_and_a_swinging_one_never(seed):
+    """The first settled window of steady walking whose fore-aft repeats like the vertical trusts the
+    axis (a walk's first steps then get the braking); a fore-aft that differs every step never is."""
+    rng = np.random.default_rng(seed)
+    for swinging in (False, True):
+        period = StepPeriod()
+        bins = _pelvis_bins(rng, 12.0, swinging)
+        trusted_at = None
+        for end in range(0, len(bins), round(EVAL_S / BIN_S)):
+            period.add(bins[end : end + round(EVAL_S / BIN_S)])
+            period.evaluate(learn_axis=True)
+            if period.fore_aft_steady and trusted_at is None:
+                trusted_at = (end + round(EVAL_S / BIN_S)) * BIN_S
+        if swinging:
+            assert trusted_at is None
+        else:
+            assert trusted_at is not None and trusted_at <= 2 * FIRST_S  # within eight steps

@@ -45,15 +45,12 @@ def _xfail(reason: str) -> pytest.MarkDecorator:
 
 KNOWN_FAILURES = {
     ("contacts", "mobgap_lowback_ms001_daily"): _xfail(
-        "impaired walking: the count and cadence are right (34 steps for 33), but only 16 of 33 contacts "
+        "impaired walking: the count and cadence are right (31 steps for 33), but only 21 of 33 contacts "
         "land within 60 ms: the fore-aft axis is trusted late in this 30 s excerpt of bouts and turns"
     ),
     ("contacts", "mobgap_lowback_ha001_straight"): _xfail(
         "6 of 10 within 60 ms: the walk starts 5 s into this 12.5 s excerpt and its first steps come "
         "before the fore-aft axis is trusted; from the vertical alone they land 140-410 ms early"
-    ),
-    ("cadence", "mobgap_lowback_ha001_straight"): _xfail(
-        "median cadence 93.1 vs 98.4 steps/min: the early contacts of a ten-step walk (see contacts)"
     ),
 }
 

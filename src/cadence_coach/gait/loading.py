@@ -53,6 +53,10 @@ step later) and the rebound inside the step fall inside it; the next step (1.0) 
 (a 20 % faster step is 0.8) fall well outside."""
 FIRST_REFRACTORY_S = MIN_STEP_S
 """Refractory time while the period is not known, s: the shortest step."""
+MIN_WALK_STEP_S = 0.33
+"""Shortest step of a walk, s (180 steps/min: people change to running at 140-180 steps/min). A shorter
+period without flight is a harmonic of the loading (found while a walk starts from standing), and is
+taken as unknown: it would shorten the refractory time and make each step overdue at once."""
 LATE_FROM = 1.15
 """A step not found by this many step periods after the last is overdue..."""
 LATE_RATE = 2.0
@@ -109,6 +113,14 @@ GYRO_SCALE = GRAVITY
 """Without an accelerometer the angular speed is the step signal, m/s^2 per rad/s: each step turns the
 pelvis (yaw and roll swing with the legs, up to 1-2 rad/s walking), so 1 rad/s stands for 1 g and the
 rises above (0.1-0.3 g) read as 0.1-0.3 rad/s."""
+CADENCE_STEPS = 4
+"""The cadence is the step rate over this many recent step times: two strides (an even count, so the
+left and right steps of a pocket phone or a limp weigh alike), about 2 s walking and 1.3 s running, as
+a watch smooths its cadence display."""
+CADENCE_FOLD = 2
+"""A step time up to this many of the longest step (MAX_STEP_S) can be missed steps: it counts as
+s / round(s / usual) usual steps (a missed detection is two steps, not one slow one); a longer one is
+a stop, and the cadence starts afresh."""
 SIGNALS = 4
 """Columns of the signal history: t, v, v low-passed, b low-passed."""
 
@@ -142,7 +154,8 @@ class AccStepDetector(BodyDetector):
         self._rise_from: float | None = None  # lowest value before the last step's crossing
         self._last_cross: float | None = None  # time of the last step's crossing, s
         self._last_cross_at = -1  # its absolute index: this step's contact lies after it
-        self._ics: deque[float] = deque(maxlen=3)
+        self._last_ic: float | None = None  # the last contact whose time is known, s
+        self._intervals: deque[float] = deque(maxlen=CADENCE_STEPS)  # contact to contact, s
         self.braking = False  # the step signal is the backward acceleration
         self._back: np.ndarray | None = None  # the backward axis the rises were measured along
         self.running = False
@@ -180,7 +193,8 @@ class AccStepDetector(BodyDetector):
         self._rise[:] = (1.0, math.inf, -math.inf)
         self._last_cross = None
         self._rise_from = None
-        self._ics.clear()
+        self._last_ic = None
+        self._intervals.clear()
         self.period.clear()
         self._state[trunk_kernels.BIN_T] = math.nan  # the bins restart at the first sample after the gap
         self.sides.reset()
@@ -310,7 +324,7 @@ class AccStepDetector(BodyDetector):
             start = max(self.pos, base, self._gap_at)
             if start >= self.sig.total:
                 return
-            step = self.period.step_s if self.period.regularity >= REGULAR else None
+            step = self._step_s()
             last = self._last_cross
             quiet = -math.inf if last is None else last + (REFRACTORY * step if step else FIRST_REFRACTORY_S)
             due = math.inf if last is None or step is None else last + LATE_FROM * step
@@ -340,6 +354,15 @@ class AccStepDetector(BodyDetector):
             else:
                 self._rise_from = float(self._rise[trunk_kernels.TROUGH])
                 self._step(row + base, out)
+
+    def _step_s(self) -> float | None:
+        """The step period (s) if the motion is periodic at a pace the gait can have: a walk's step
+        lasts at least MIN_WALK_STEP_S (a shorter period without flight is a harmonic of the loading,
+        found while a walk starts or the body stands), else None."""
+        step = self.period.step_s if self.period.regularity >= REGULAR else None
+        if step is not None and step < MIN_WALK_STEP_S and not self.running:
+            return None
+        return step
 
     def _flight_level(self) -> float:
         """Below this the step signal is in flight (m/s^2), and a landing must take it past 1 g: the
@@ -383,21 +406,23 @@ class AccStepDetector(BodyDetector):
             ev.trunk_pitch_deg = self.axes.pitch_deg(t_cross, g.mean(axis=0))
 
     def _timing(self, ev: StepEvent) -> None:
-        """Step time from the last contact; cadence from the last two steps (a stride: the left and right
-        steps of a phone in a pocket, or of a limping walk, differ, their sum does not). A step whose
-        contact lies within MAX_EXTRAPOLATION_S of the first sample (after the start or a gap) counts,
-        but its time is not used: the recording began during its loading."""
-        ics = self._ics
+        """Step time from the last contact; cadence from the last CADENCE_STEPS step times
+        (:func:`cadence_from_step_times`). A step whose contact lies within MAX_EXTRAPOLATION_S of the
+        first sample (after the start or a gap) counts, but its time is not used: the recording began
+        during its loading."""
         h = self.hist
         assert h is not None
         if ev.t_ic_s < float(h.t[max(self._gap_at, h.base) - h.base]) + MAX_EXTRAPOLATION_S:
             return  # the data began during this step's rise: its onset, so its time, is not known
-        if ics and MIN_STEP_S <= ev.t_ic_s - ics[-1] <= MAX_STEP_S:
-            ev.step_time_s = ev.t_ic_s - ics[-1]
-            ev.cadence_spm = 60.0 / ev.step_time_s
-            if len(ics) >= 2 and MIN_STEP_S <= ics[-1] - ics[-2] <= MAX_STEP_S:
-                ev.cadence_spm = 120.0 / (ev.t_ic_s - ics[-2])
-        ics.append(ev.t_ic_s)
+        interval = math.inf if self._last_ic is None else ev.t_ic_s - self._last_ic
+        self._last_ic = ev.t_ic_s
+        if interval > CADENCE_FOLD * MAX_STEP_S:  # a stop: the pace starts afresh
+            self._intervals.clear()
+        elif interval >= MIN_STEP_S:
+            if interval <= MAX_STEP_S:
+                ev.step_time_s = interval
+            self._intervals.append(interval)
+            ev.cadence_spm = cadence_from_step_times(list(self._intervals), self._step_s())
 
     def _contact(self, cross: int) -> float:
         """Contact time of the rise crossing at absolute index ``cross`` (s), looked for after the last
@@ -470,6 +495,16 @@ class AccStepDetector(BodyDetector):
         if self._pending is not None:
             out.completed.append(self._pending[0])
             self._pending = None
+
+
+def cadence_from_step_times(intervals: list[float], period: float | None) -> float:
+    """Step rate, steps/min, from recent contact-to-contact times (s): each is first divided by the
+    number of usual steps it spans, the usual step being the autocorrelation's ``period`` (s) when
+    known (it does not depend on any detection), else the times' median. So a missed step counts as
+    two steps of the pace, not as one slow step that drags the rate down for two strides."""
+    usual = period or statistics.median(intervals)
+    steps = [x / max(1, round(x / usual)) for x in intervals]
+    return 60.0 * len(steps) / sum(steps)
 
 
 def _smooth(x: np.ndarray, n: int) -> np.ndarray:
