@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,9 +33,18 @@ import numpy as np
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
 from .body import BodyStepDetector
 from .foot import DetectedStride, FootOutput, FootStepDetector
-from .grade import GradeEstimator
+from .grade import GradeEstimator, pressure_altitude_m
 from .output import BodyOutput
 from .strapdown import StrideTrajectory
+
+_ARRIVAL = operator.itemgetter(0)
+"""The arrival time (s) of a queued reading or stride: the first item of its tuple."""
+
+
+def _STRIDE_ORDER(x: tuple[float, int, StrideTrajectory]) -> tuple[float, int, float]:
+    """Order in which queued strides reach the grade estimator: known at, sensor, end time."""
+    return (x[0], x[1], x[2].t_end_s)
+
 
 MAX_STEP_S = 1.5
 """Longest plausible step between the two feet, s (slower is standing, not walking)."""
@@ -105,61 +115,48 @@ class _SessionGrade:
 
     def __init__(self, feet: int) -> None:
         self.estimator = GradeEstimator(feet=feet)
-        self._strides: list[tuple[float, int, StrideTrajectory]] = []  # (known at, sensor, stride), pending
-        self._arrival = np.empty(0)
-        self._t = np.empty(0)
-        self._pa = np.empty(0)
-        self._earliest = math.inf  # earliest arrival among the queued readings, s
-        self._in_order = True  # the queued readings' arrivals never decrease
+        self._strides: list[tuple[float, int, StrideTrajectory]] = []  # (known at, sensor, stride), in order
+        self._readings: list[tuple[float, float, float, float]] = []  # (arrival, t, Pa, altitude), in order
 
     def add_pressure(self, arrival: np.ndarray, t: np.ndarray, pa: np.ndarray) -> None:
         """Queue barometer readings (arrival and sample times s, pressures Pa; NaN = none)."""
         ok = ~np.isnan(pa)
         if ok.any():
-            arrived = arrival[ok]
-            self._earliest = min(self._earliest, float(arrived.min()))
-            if self._arrival.size and arrived[0] < self._arrival[-1] or np.any(np.diff(arrived) < 0):
-                self._in_order = False
-            self._arrival = np.concatenate([self._arrival, arrived])
-            self._t = np.concatenate([self._t, t[ok]])
-            self._pa = np.concatenate([self._pa, pa[ok]])
+            queue = self._readings
+            in_order = not queue or queue[-1][0] <= arrival[ok][0]
+            queue.extend(
+                zip(arrival[ok].tolist(), t[ok].tolist(), pa[ok].tolist(), pressure_altitude_m(pa[ok]).tolist())
+            )
+            if not in_order or np.any(np.diff(arrival[ok]) < 0):
+                queue.sort()  # several sensors' packets interleave on the arrival time base
 
     def add_strides(self, sensor: int, strides: list[DetectedStride]) -> None:
         """Queue the strides one foot's detector gave."""
-        self._strides.extend((s.detected_at_s, sensor, s.trajectory) for s in strides)
+        if strides:
+            self._strides.extend((s.detected_at_s, sensor, s.trajectory) for s in strides)
+            self._strides.sort(key=_STRIDE_ORDER)
 
     def grade_at(self, known_before: float) -> float | None:
         """The grade (percent) with the strides and readings known before ``known_before`` (arrival, s);
         calls must come with non-decreasing ``known_before``."""
-        due = sorted(
-            (x for x in self._strides if x[0] < known_before), key=lambda x: (x[0], x[1], x[2].t_end_s)
-        )
-        if due:
-            self._strides = [x for x in self._strides if x[0] >= known_before]
-        for known_at, _, stride in due:
-            self._hand_on(known_at)  # the estimator reads the barometer only when a stride comes
-            self.estimator.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
+        k = bisect.bisect_left(self._strides, known_before, key=_ARRIVAL)
+        if k:
+            due = self._strides[:k]
+            del self._strides[:k]
+            for known_at, _, stride in due:
+                self._hand_on(known_at)  # the estimator reads the barometer only when a stride comes
+                self.estimator.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
         return self.estimator.grade_pct
 
     def _hand_on(self, arrived_before: float) -> None:
-        if not self._arrival.size or self._earliest >= arrived_before:
+        """Hand the estimator the readings that arrived before ``arrived_before`` (s), in sample-time
+        order."""
+        k = bisect.bisect_left(self._readings, arrived_before, key=_ARRIVAL)
+        if not k:
             return
-        if self._in_order:  # readings queued as they arrived: a prefix is due
-            k = int(np.searchsorted(self._arrival, arrived_before))
-            due_t, due_pa = self._t[:k], self._pa[:k]
-            self._arrival, self._t, self._pa = self._arrival[k:], self._t[k:], self._pa[k:]
-        else:
-            now = self._arrival < arrived_before
-            due_t, due_pa = self._t[now], self._pa[now]
-            self._arrival, self._t, self._pa = self._arrival[~now], self._t[~now], self._pa[~now]
-            self._in_order = bool(np.all(np.diff(self._arrival) >= 0))
-        self._earliest = (
-            float(self._arrival[0] if self._in_order else self._arrival.min())
-            if self._arrival.size
-            else math.inf
-        )
-        order = np.lexsort((due_pa, due_t))  # in sample-time order, however they were queued
-        self.estimator.add_pressure(due_t[order], due_pa[order])
+        due = sorted((t, pa, alt) for _, t, pa, alt in self._readings[:k])
+        del self._readings[:k]
+        self.estimator.add_altitudes([r[0] for r in due], [r[2] for r in due])
 
 
 class GaitEngine:

@@ -64,11 +64,15 @@ class GradeEstimator:
     def add_pressure(self, t_s: np.ndarray, pa: np.ndarray) -> None:
         """Add barometer readings (times s, pressures Pa; NaN entries are skipped)."""
         ok = ~np.isnan(pa)
-        if not ok.any():
+        if ok.any():
+            self.add_altitudes(t_s[ok].tolist(), pressure_altitude_m(pa[ok]).tolist())
+
+    def add_altitudes(self, t_s: list[float], altitude_m: list[float]) -> None:
+        """Add barometer readings as pressure altitudes (times s, altitudes m)."""
+        if not t_s:
             return
-        t, alt = t_s[ok], pressure_altitude_m(pa[ok])
-        recent = t >= t[-1] - 1.0  # only the last second is ever used
-        self._baro.extend(zip(t[recent].tolist(), alt[recent].tolist()))
+        since = t_s[-1] - 1.0  # only the last second is ever used
+        self._baro.extend((t, alt) for t, alt in zip(t_s, altitude_m) if t >= since)
         while self._baro and self._baro[0][0] < self._baro[-1][0] - 1.0:
             self._baro.popleft()
         self._baro_mean = None
