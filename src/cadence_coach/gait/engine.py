@@ -37,8 +37,8 @@ from .grade import GradeEstimator, pressure_altitude_m
 from .output import BodyOutput
 from .strapdown import StrideTrajectory
 
-_ARRIVAL = operator.itemgetter(0)
-"""The arrival time (s) of a queued reading or stride: the first item of its tuple."""
+_KNOWN_AT = operator.itemgetter(0)
+"""When a queued stride became known (arrival time base, s)."""
 
 
 def _STRIDE_ORDER(x: tuple[float, int, StrideTrajectory]) -> tuple[float, int, float]:
@@ -116,19 +116,25 @@ class _SessionGrade:
     def __init__(self, feet: int) -> None:
         self.estimator = GradeEstimator(feet=feet)
         self._strides: list[tuple[float, int, StrideTrajectory]] = []  # (known at, sensor, stride), in order
-        self._readings: list[tuple[float, float, float, float]] = []  # (arrival, t, Pa, altitude), in order
+        self._readings: dict[int, tuple[np.ndarray, ...]] = {}
+        """Each sensor's queued barometer readings (arrival s, t s, Pa, altitude m), in arrival order."""
+        self._handed: dict[int, int] = {}  # how many of each sensor's queued readings were handed on
 
-    def add_pressure(self, arrival: np.ndarray, t: np.ndarray, pa: np.ndarray) -> None:
-        """Queue barometer readings (arrival and sample times s, pressures Pa; NaN = none)."""
+    def add_pressure(self, sensor: int, arrival: np.ndarray, t: np.ndarray, pa: np.ndarray) -> None:
+        """Queue one sensor's barometer readings (arrival and sample times s, pressures Pa; NaN = none)."""
         ok = ~np.isnan(pa)
         if ok.any():
-            queue = self._readings
-            in_order = not queue or queue[-1][0] <= arrival[ok][0]
-            queue.extend(
-                zip(arrival[ok].tolist(), t[ok].tolist(), pa[ok].tolist(), pressure_altitude_m(pa[ok]).tolist())
-            )
-            if not in_order or np.any(np.diff(arrival[ok]) < 0):
-                queue.sort()  # several sensors' packets interleave on the arrival time base
+            queue = self._readings.get(sensor)
+            columns: tuple[np.ndarray, ...] = (arrival[ok], t[ok], pa[ok], pressure_altitude_m(pa[ok]))
+            if queue is not None:
+                columns = tuple(
+                    np.concatenate([q[self._handed[sensor] :], c]) for q, c in zip(queue, columns)
+                )
+            if np.any(np.diff(columns[0]) < 0):  # late packets: back into arrival order
+                order = np.argsort(columns[0], kind="stable")
+                columns = tuple(c[order] for c in columns)
+            self._readings[sensor] = columns
+            self._handed[sensor] = 0
 
     def add_strides(self, sensor: int, strides: list[DetectedStride]) -> None:
         """Queue the strides one foot's detector gave."""
@@ -139,7 +145,7 @@ class _SessionGrade:
     def grade_at(self, known_before: float) -> float | None:
         """The grade (percent) with the strides and readings known before ``known_before`` (arrival, s);
         calls must come with non-decreasing ``known_before``."""
-        k = bisect.bisect_left(self._strides, known_before, key=_ARRIVAL)
+        k = bisect.bisect_left(self._strides, known_before, key=_KNOWN_AT)
         if k:
             due = self._strides[:k]
             del self._strides[:k]
@@ -150,13 +156,17 @@ class _SessionGrade:
 
     def _hand_on(self, arrived_before: float) -> None:
         """Hand the estimator the readings that arrived before ``arrived_before`` (s), in sample-time
-        order."""
-        k = bisect.bisect_left(self._readings, arrived_before, key=_ARRIVAL)
-        if not k:
-            return
-        due = sorted((t, pa, alt) for _, t, pa, alt in self._readings[:k])
-        del self._readings[:k]
-        self.estimator.add_altitudes([r[0] for r in due], [r[2] for r in due])
+        order (then by pressure, as a sort of the readings measured at one instant would give)."""
+        due: list[tuple[float, float, float]] = []
+        for sensor, (arrival, t, pa, alt) in self._readings.items():
+            start = self._handed[sensor]
+            k = int(np.searchsorted(arrival, arrived_before))
+            if k > start:
+                due += zip(t[start:k].tolist(), pa[start:k].tolist(), alt[start:k].tolist())
+                self._handed[sensor] = k
+        if due:
+            due.sort()
+            self.estimator.add_altitudes([r[0] for r in due], [r[2] for r in due])
 
 
 class GaitEngine:
@@ -220,7 +230,7 @@ class GaitEngine:
         if det is None:
             return []
         if block.baro_pa is not None:
-            self.grade.add_pressure(block.arrival_times(), block.t, block.baro_pa)
+            self.grade.add_pressure(block.sensor, block.arrival_times(), block.t, block.baro_pa)
         foot_res: FootOutput | BodyOutput = det.feed(block)
         if isinstance(foot_res, FootOutput):
             self.grade.add_strides(block.sensor, foot_res.strides)

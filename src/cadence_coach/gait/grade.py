@@ -99,7 +99,8 @@ class GradeEstimator:
             self._rise -= rise
         if self._baro and self._baro[-1][0] > t_end_s - 1.0:
             if self._baro_mean is None:  # several strides share one second of readings
-                self._baro_mean = float(np.mean([a for _, a in self._baro]))
+                alts = [a for _, a in self._baro]
+                self._baro_mean = float(np.add.reduce(np.array(alts))) / len(alts)  # = np.mean, cheaper
             self._track_baro(self._baro_mean)
 
     def _track_baro(self, altitude: float) -> None:
