@@ -305,3 +305,41 @@ def test_a_wrong_first_guess_of_the_axis_sign_emits_no_wrong_step(flat):
     m = match_events(field_array(steps, "t_ic_s"), truth.steps["t_ic_s"][sel])
     assert m.false_positives == 0 and m.false_negatives <= 1  # from the very first step
     assert all(s.detected_at_s >= s.t_ic_s for s in steps)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_session_grade_hands_on_what_arrived_in_time_order_whatever_the_queueing(seed):
+    """Two feet's barometer readings queued in random blocks, with late packets, and strides known at
+    random times: each stride reaches the estimator after exactly the readings that arrived before it
+    was known, in sample-time order, as a reference that sorts them afresh for every stride gives."""
+    from cadence_coach.gait.engine import _SessionGrade
+    from cadence_coach.gait.foot import DetectedStride
+    from cadence_coach.gait.grade import STANDARD_PRESSURE_PA, GradeEstimator
+    from cadence_coach.gait.strapdown import StrideTrajectory
+
+    rng = np.random.default_rng(seed)
+    grade, reference = _SessionGrade(feet=2), GradeEstimator(feet=2)
+    readings = []  # (sensor, arrival, t, pa)
+    for sensor in (0, 1):
+        t = np.sort(rng.uniform(0, 60, 1500))
+        arrival = t + rng.uniform(0.01, 0.05, t.size)
+        late = rng.random(t.size) < 0.02
+        arrival[late] += rng.uniform(0.05, 0.5, late.sum())  # packets that come after later ones
+        pa = STANDARD_PRESSURE_PA - 12.0 * t + rng.normal(0, 3, t.size)
+        pa[rng.random(t.size) < 0.7] = np.nan  # the barometer reads at a fraction of the IMU's rate
+        cuts = np.sort(rng.choice(np.arange(1, t.size), 20, replace=False))
+        for part in np.split(np.arange(t.size), cuts):
+            grade.add_pressure(sensor, arrival[part], t[part], pa[part])
+        readings += [(sensor, a, ti, p) for a, ti, p in zip(arrival, t, pa) if not np.isnan(p)]
+    strides = sorted(rng.uniform(1, 60, 250))
+    handed: set[int] = set()
+    for k, known_at in enumerate(strides):
+        traj = StrideTrajectory(np.array([1.2, 0.1, -0.03]), 0.7, known_at - 0.05, np.eye(3))
+        grade.add_strides(k % 2, [DetectedStride(traj, known_at)])
+        due = sorted((r[2], r[3], i) for i, r in enumerate(readings) if r[1] < known_at and i not in handed)
+        handed.update(i for _, _, i in due)
+        if due:
+            reference.add_pressure(np.array([d[0] for d in due]), np.array([d[1] for d in due]))
+        reference.add_stride(traj.t_end_s, traj.length_m, traj.rise_m)
+        assert grade.grade_at(known_at + 1e-9) == reference.grade_pct
+    assert reference.bias_pct != 0.0  # the barometer took part

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,9 +33,18 @@ import numpy as np
 from ..datatypes import Placement, SampleBlock, SensorInfo, StepEvent
 from .body import BodyStepDetector
 from .foot import DetectedStride, FootOutput, FootStepDetector
-from .grade import GradeEstimator
+from .grade import GradeEstimator, pressure_altitude_m
 from .output import BodyOutput
 from .strapdown import StrideTrajectory
+
+_KNOWN_AT = operator.itemgetter(0)
+"""When a queued stride became known (arrival time base, s)."""
+
+
+def _STRIDE_ORDER(x: tuple[float, int, StrideTrajectory]) -> tuple[float, int, float]:
+    """Order in which queued strides reach the grade estimator: known at, sensor, end time."""
+    return (x[0], x[1], x[2].t_end_s)
+
 
 MAX_STEP_S = 1.5
 """Longest plausible step between the two feet, s (slower is standing, not walking)."""
@@ -105,61 +115,58 @@ class _SessionGrade:
 
     def __init__(self, feet: int) -> None:
         self.estimator = GradeEstimator(feet=feet)
-        self._strides: list[tuple[float, int, StrideTrajectory]] = []  # (known at, sensor, stride), pending
-        self._arrival = np.empty(0)
-        self._t = np.empty(0)
-        self._pa = np.empty(0)
-        self._earliest = math.inf  # earliest arrival among the queued readings, s
-        self._in_order = True  # the queued readings' arrivals never decrease
+        self._strides: list[tuple[float, int, StrideTrajectory]] = []  # (known at, sensor, stride), in order
+        self._readings: dict[int, tuple[np.ndarray, ...]] = {}
+        """Each sensor's queued barometer readings (arrival s, t s, Pa, altitude m), in arrival order."""
+        self._handed: dict[int, int] = {}  # how many of each sensor's queued readings were handed on
 
-    def add_pressure(self, arrival: np.ndarray, t: np.ndarray, pa: np.ndarray) -> None:
-        """Queue barometer readings (arrival and sample times s, pressures Pa; NaN = none)."""
+    def add_pressure(self, sensor: int, arrival: np.ndarray, t: np.ndarray, pa: np.ndarray) -> None:
+        """Queue one sensor's barometer readings (arrival and sample times s, pressures Pa; NaN = none)."""
         ok = ~np.isnan(pa)
         if ok.any():
-            arrived = arrival[ok]
-            self._earliest = min(self._earliest, float(arrived.min()))
-            if self._arrival.size and arrived[0] < self._arrival[-1] or np.any(np.diff(arrived) < 0):
-                self._in_order = False
-            self._arrival = np.concatenate([self._arrival, arrived])
-            self._t = np.concatenate([self._t, t[ok]])
-            self._pa = np.concatenate([self._pa, pa[ok]])
+            queue = self._readings.get(sensor)
+            columns: tuple[np.ndarray, ...] = (arrival[ok], t[ok], pa[ok], pressure_altitude_m(pa[ok]))
+            if queue is not None:
+                columns = tuple(
+                    np.concatenate([q[self._handed[sensor] :], c]) for q, c in zip(queue, columns)
+                )
+            if np.any(np.diff(columns[0]) < 0):  # late packets: back into arrival order
+                order = np.argsort(columns[0], kind="stable")
+                columns = tuple(c[order] for c in columns)
+            self._readings[sensor] = columns
+            self._handed[sensor] = 0
 
     def add_strides(self, sensor: int, strides: list[DetectedStride]) -> None:
         """Queue the strides one foot's detector gave."""
-        self._strides.extend((s.detected_at_s, sensor, s.trajectory) for s in strides)
+        if strides:
+            self._strides.extend((s.detected_at_s, sensor, s.trajectory) for s in strides)
+            self._strides.sort(key=_STRIDE_ORDER)
 
     def grade_at(self, known_before: float) -> float | None:
         """The grade (percent) with the strides and readings known before ``known_before`` (arrival, s);
         calls must come with non-decreasing ``known_before``."""
-        due = sorted(
-            (x for x in self._strides if x[0] < known_before), key=lambda x: (x[0], x[1], x[2].t_end_s)
-        )
-        if due:
-            self._strides = [x for x in self._strides if x[0] >= known_before]
-        for known_at, _, stride in due:
-            self._hand_on(known_at)  # the estimator reads the barometer only when a stride comes
-            self.estimator.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
+        k = bisect.bisect_left(self._strides, known_before, key=_KNOWN_AT)
+        if k:
+            due = self._strides[:k]
+            del self._strides[:k]
+            for known_at, _, stride in due:
+                self._hand_on(known_at)  # the estimator reads the barometer only when a stride comes
+                self.estimator.add_stride(stride.t_end_s, stride.length_m, stride.rise_m)
         return self.estimator.grade_pct
 
     def _hand_on(self, arrived_before: float) -> None:
-        if not self._arrival.size or self._earliest >= arrived_before:
-            return
-        if self._in_order:  # readings queued as they arrived: a prefix is due
-            k = int(np.searchsorted(self._arrival, arrived_before))
-            due_t, due_pa = self._t[:k], self._pa[:k]
-            self._arrival, self._t, self._pa = self._arrival[k:], self._t[k:], self._pa[k:]
-        else:
-            now = self._arrival < arrived_before
-            due_t, due_pa = self._t[now], self._pa[now]
-            self._arrival, self._t, self._pa = self._arrival[~now], self._t[~now], self._pa[~now]
-            self._in_order = bool(np.all(np.diff(self._arrival) >= 0))
-        self._earliest = (
-            float(self._arrival[0] if self._in_order else self._arrival.min())
-            if self._arrival.size
-            else math.inf
-        )
-        order = np.lexsort((due_pa, due_t))  # in sample-time order, however they were queued
-        self.estimator.add_pressure(due_t[order], due_pa[order])
+        """Hand the estimator the readings that arrived before ``arrived_before`` (s), in sample-time
+        order (then by pressure, as a sort of the readings measured at one instant would give)."""
+        due: list[tuple[float, float, float]] = []
+        for sensor, (arrival, t, pa, alt) in self._readings.items():
+            start = self._handed[sensor]
+            k = int(np.searchsorted(arrival, arrived_before))
+            if k > start:
+                due += zip(t[start:k].tolist(), pa[start:k].tolist(), alt[start:k].tolist())
+                self._handed[sensor] = k
+        if due:
+            due.sort()
+            self.estimator.add_altitudes([r[0] for r in due], [r[2] for r in due])
 
 
 class GaitEngine:
@@ -223,7 +230,7 @@ class GaitEngine:
         if det is None:
             return []
         if block.baro_pa is not None:
-            self.grade.add_pressure(block.arrival_times(), block.t, block.baro_pa)
+            self.grade.add_pressure(block.sensor, block.arrival_times(), block.t, block.baro_pa)
         foot_res: FootOutput | BodyOutput = det.feed(block)
         if isinstance(foot_res, FootOutput):
             self.grade.add_strides(block.sensor, foot_res.strides)

@@ -101,11 +101,15 @@ class GradeEstimator:
         with the next stride."""
         ok = ~np.isnan(pa)
         if ok.any():
-            alt = pressure_altitude_m(pa[ok])
-            self._baro_n += int(alt.size)
-            self._baro_t += float(t_s[ok].sum())
-            self._baro_alt += float(alt.sum())
-            self._baro_alt2 += float(np.dot(alt, alt))
+            self.add_altitudes(t_s[ok].tolist(), pressure_altitude_m(pa[ok]).tolist())
+
+    def add_altitudes(self, t_s: list[float], altitude_m: list[float]) -> None:
+        """Add barometer readings as pressure altitudes (times s, altitudes m); they are taken in with
+        the next stride."""
+        self._baro_n += len(t_s)
+        self._baro_t += math.fsum(t_s)
+        self._baro_alt += math.fsum(altitude_m)
+        self._baro_alt2 += math.fsum(a * a for a in altitude_m)
 
     def add_stride(self, t_end_s: float, length_m: float, rise_m: float) -> None:
         """Add one stride that ended at ``t_end_s`` (s), ``length_m`` and ``rise_m`` in m.

@@ -64,7 +64,7 @@ class StrideTrajectory:
 
 def tilt_rotation(specific_force: np.ndarray) -> np.ndarray:
     """The rotation matrix (sensor to level frame) that turns ``specific_force`` to point along +z."""
-    fx, fy, fz = (float(v) for v in specific_force)
+    fx, fy, fz = specific_force.tolist()
     norm = math.sqrt(fx * fx + fy * fy + fz * fz)
     fx, fy, fz = fx / norm, fy / norm, fz / norm
     # Axis f x z = (fy, -fx, 0), sin = |axis|, cos = fz (Rodrigues with a unit axis).
@@ -96,7 +96,7 @@ def integrate_stride(
     """
     r0 = tilt_rotation(still_force)
     displacement = stride_displacement(t, acc, gyro, r0)
-    end_rate = max(math.hypot(*(float(v) for v in gyro[0])), math.hypot(*(float(v) for v in gyro[-1])))
+    end_rate = max(math.hypot(*gyro[0].tolist()), math.hypot(*gyro[-1].tolist()))
     return StrideTrajectory(
         displacement=displacement,
         duration_s=float(t[-1] - t[0]),
