@@ -8,6 +8,7 @@ from cadence_coach.gait.foot import DetectedStride, FootOutput
 from cadence_coach.gait.foot.gaps import RepeatFilter
 from cadence_coach.gait.foot.impact import ImpactThreshold
 from cadence_coach.gait.foot.pitch_axis import AxisVerdict, PitchAxis
+from cadence_coach.gait.foot.steps import StrideClock
 from cadence_coach.gait.history import SampleHistory
 from cadence_coach.gait.strapdown import StrideTrajectory
 from cadence_coach.gait.strike import STRIKE_FORE_DEG, STRIKE_HEEL_DEG, StrikeClassifier, strike_class
@@ -63,7 +64,7 @@ def stride(dx: float, dy: float = 0.0) -> StrideTrajectory:
 
 
 def test_pitch_axis_found_on_probation_and_a_backward_stride_asks_for_a_reread():
-    lateral = np.array([0.0, 0.6, 0.8])
+    lateral = np.array([0.6, 0.8, 0.0])  # level: gravity at rest is along z
     h = swinging_history(lateral)
     p = PitchAxis(boot_s=2.0)
     assert p.find(h, 0.01)
@@ -137,3 +138,47 @@ def test_repeated_packets_are_dropped_as_lost_samples_whatever_the_block_sizes()
             for a in range(0, n, size)
         ]
         assert _kept_times(cut) == (expected, [t[10], t[26]])
+
+
+def _random_frame(rng: np.random.Generator) -> np.ndarray:
+    """A random rotation: the sensor's mounting on the shoe."""
+    q, r = np.linalg.qr(rng.normal(size=(3, 3)))
+    return q * np.sign(np.diag(r))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_refine_puts_a_wrong_first_axis_right_and_leaves_the_turning_out(seed):
+    rng = np.random.default_rng(seed)
+    frame = _random_frame(rng)  # columns: forward, left (the pitch axis), up, in the sensor frame
+    left, up = frame[:, 1], frame[:, 2]
+    t = np.arange(110) / 100.0
+    phase = 2 * np.pi * t / t[-1]
+    pitch = np.where(np.sin(phase) > 0, 8.0, 4.0) * np.sin(phase)  # toes-down push-off, toes-up swing
+    yaw = 6.0 * np.sin(phase / 2)  # a turning stride: as much rotation about the vertical
+    gyro = pitch[:, None] * left + yaw[:, None] * up + rng.normal(0, 0.05, (t.size, 3))
+    p = PitchAxis()
+    p.axis = frame[:, 0]  # taken from a standing start's roll, not the pitch
+    p._cov = np.outer(p.axis, p.axis)  # 1 (rad/s)^2: a weight shift's rates
+    for _ in range(2):
+        p.refine(gyro, 0, t.size, GRAVITY * up)
+    assert float(p.axis @ left) > 0.99  # the pitch axis, toes-down positive
+
+
+def test_stride_clock_counts_a_missed_contact_as_two_strides_and_skips_an_extra_one():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        stride_s = rng.uniform(0.5, 1.6)
+        clock = StrideClock()
+        ics = list(np.cumsum(stride_s * rng.uniform(0.97, 1.03, 8)))
+        timings = [clock.contact(t) for t in ics]
+        assert timings[0] is None and all(x is not None for x in timings[1:])
+        missed = ics[-1] + 2 * stride_s  # the contact between was not detected
+        extra = missed + 0.4 * stride_s  # a detection that is no contact
+        after = missed + stride_s
+        got = clock.contact(missed)
+        assert got is not None and got[0] == pytest.approx(stride_s, rel=0.06)
+        assert got[1] == pytest.approx(120.0 / stride_s, rel=0.06)
+        assert clock.contact(extra) is None
+        got = clock.contact(after)  # measured from the contact before the extra one
+        assert got is not None and got[0] == pytest.approx(stride_s, rel=0.06)
+        assert clock.contact(after + 10.0) is None  # a stop: no stride, the count starts again

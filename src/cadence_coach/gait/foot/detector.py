@@ -420,7 +420,7 @@ class FootStepDetector(StepDetector[FootOutput]):
                 cur.event.stride_m = traj.length_m
                 cur.event.speed_mps = traj.length_m / traj.duration_s
             lo, hi = span(h, start, zv + 1)
-            self.pitch.refine(h.gyro, lo, hi)
+            self.pitch.refine(h.gyro, lo, hi, prev_force)
         return True
 
     def _reread_turned_round(self) -> None:
