@@ -9,6 +9,7 @@ from cadence_coach.gait.foot.gaps import RepeatFilter
 from cadence_coach.gait.foot.impact import ImpactThreshold
 from cadence_coach.gait.foot.pitch_axis import AxisVerdict, PitchAxis
 from cadence_coach.gait.foot.steps import StrideClock
+from cadence_coach.gait.foot.swings import SWING_FLOOR, SWING_FRACTION, SWINGS, SwingMemory
 from cadence_coach.gait.history import SampleHistory
 from cadence_coach.gait.strapdown import StrideTrajectory
 from cadence_coach.gait.strike import STRIKE_FORE_DEG, STRIKE_HEEL_DEG, StrikeClassifier, strike_class
@@ -46,6 +47,23 @@ def test_impact_threshold_learns_a_clamped_fraction_of_the_median_landing():
     th.learn(10.0)
     th.learn(20.0)  # the first landing (100) is forgotten: median of 10000, 10, 20
     assert th.threshold(fast) == pytest.approx(GRAVITY)  # 0.2 * 20 = 4, raised to the 1 g floor
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_soft_swing_is_a_step_when_it_reaches_a_fraction_of_the_wearers_own(seed):
+    rng = np.random.default_rng(seed)
+    memory = SwingMemory()
+    assert not memory.step_sized(20.0)  # no swing seen yet: nothing to judge against
+    typical = rng.uniform(5.0, 15.0)
+    for peak in typical * rng.uniform(0.8, 1.2, SWINGS):
+        memory.learn(float(peak))
+    median = memory.median()
+    assert memory.step_sized(1.05 * SWING_FRACTION * median)
+    assert not memory.step_sized(0.95 * SWING_FRACTION * median)
+    for _ in range(SWINGS):  # a slow shuffler: the floor still keeps a standing foot's sway out
+        memory.learn(2.0)
+    assert not memory.step_sized(0.95 * SWING_FLOOR)
+    assert memory.step_sized(1.05 * SWING_FLOOR)
 
 
 def swinging_history(axis: np.ndarray, rate_hz: float = 100.0, seconds: float = 3.0) -> SampleHistory:
