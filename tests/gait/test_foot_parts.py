@@ -200,3 +200,19 @@ def test_stride_clock_counts_a_missed_contact_as_two_strides_and_skips_an_extra_
         got = clock.contact(after)  # measured from the contact before the extra one
         assert got is not None and got[0] == pytest.approx(stride_s, rel=0.06)
         assert clock.contact(after + 10.0) is None  # a stop: no stride, the count starts again
+
+
+def test_stride_clock_is_not_locked_by_a_false_contact_at_the_first_step():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        stride_s = rng.uniform(0.9, 1.4)
+        clock = StrideClock()
+        first = 0.0
+        false = first - rng.uniform(0.4, 0.6) * stride_s  # a detection that is no contact, before the walk
+        ics = first + np.cumsum(stride_s * rng.uniform(0.97, 1.03, 8))
+        clock.contact(false)
+        clock.contact(first)
+        cadences = [clock.contact(float(t)) for t in ics]
+        assert all(c is not None for c in cadences)
+        later = np.array([c[1] for c in cadences if c is not None][2:])
+        assert np.all(np.abs(later - 120.0 / stride_s) < 0.06 * 120.0 / stride_s)  # not doubled

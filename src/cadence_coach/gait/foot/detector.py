@@ -197,10 +197,15 @@ class FootStepDetector(StepDetector[FootOutput]):
         return True
 
     def _on_still(self, out: FootOutput) -> bool:
-        assert self.hist is not None
-        i = first_rate(self.hist, self._axis, self.pos, W_PUSH, 1.0)
+        h = self.hist
+        assert h is not None
+        push = first_rate(h, self._axis, self.pos, W_PUSH, 1.0)
+        # A foot lifted with no push-off (the first step from standing, a turn's step, a closing step)
+        # turns toes-up first: it is in the air, in mid-swing already.
+        lift = first_rate(h, self._axis, self.pos, W_SWING, -1.0, push)
+        i = push if lift is None else lift
         if i is None:
-            self.pos = self.hist.end
+            self.pos = h.end
             return False
         self.pos = i
         self._end_of_stance(self._mark, i, out)
@@ -208,6 +213,10 @@ class FootStepDetector(StepDetector[FootOutput]):
             return True
         self._mark = i
         self.phase = _Phase.PUSH
+        if lift is not None:
+            self.steps.toe_off(float(h.t[i - h.base]), out)
+            self._toe_off = i
+            self.phase = _Phase.LATE_SWING
         return True
 
     def _on_push(self, out: FootOutput) -> bool:

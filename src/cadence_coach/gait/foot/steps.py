@@ -16,13 +16,18 @@ counted as ``round(interval / (STRIDE_STRETCH x typical))`` strides: one for 0.6
 two from there (a missed contact), none below (an extra detection)."""
 TYPICAL_STRIDES = 5
 """Recent single strides whose median is the typical stride."""
+TRUSTED_STRIDES = 3
+"""Single strides known before the typical one is trusted to count an interval as several strides: the
+median of three outvotes one odd interval (a false contact at the first step from standing), while one
+interval alone, taken as typical, could count every later stride as two."""
 
 
 class StrideClock:
     """The cadence of one foot's strides, robust to a missed or an extra contact.
 
     Each interval between contacts counts as ``round(interval / (STRIDE_STRETCH x typical))`` strides,
-    typical being the median of the last TYPICAL_STRIDES single strides; the cadence is 120 x strides /
+    typical being the median of the last TYPICAL_STRIDES single strides (one stride until
+    TRUSTED_STRIDES are known); the cadence is 120 x strides /
     interval, steps/min (both feet: two steps per stride), each stride's own, not averaged over several
     (an average carries a turn's slow strides into the straight walking after it).
     """
@@ -38,8 +43,10 @@ class StrideClock:
         if last is None:
             return None
         interval = t_ic - last
-        typical = sorted(self._singles)[len(self._singles) // 2] if self._singles else interval
-        n = round(interval / (STRIDE_STRETCH * typical))
+        n = 1
+        if len(self._singles) >= TRUSTED_STRIDES:
+            typical = sorted(self._singles)[len(self._singles) // 2]
+            n = round(interval / (STRIDE_STRETCH * typical))
         if n == 0:
             self._last_t = last  # an extra contact: the next one is measured from the one before
             return None
