@@ -19,6 +19,9 @@ from cadence_coach.gait.body import BodyStepDetector
 from cadence_coach.gait.foot import FootStepDetector
 from cadence_coach.gait.foot_partial import FootAccDetector, FootGyroDetector
 from cadence_coach.session.matching import match_events
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
+from cadence_coach.sources.recording import RecordingReader
 from cadence_coach.sources.simulator import simulate
 
 EXCERPTS = Path(__file__).resolve().parents[1] / "data" / "real"
@@ -184,3 +187,21 @@ def test_a_foot_lifted_with_no_push_off_is_still_a_step(seed, rate_hz):
     assert lifted.size >= 5
     errors = np.array([np.min(np.abs(found - t)) for t in lifted])
     assert np.all(errors < 0.03), errors
+
+
+def test_a_forefoot_landings_heel_drop_is_no_lift(tmp_path):
+    """Right after a landing the foot may turn toes-up (a forefoot landing's heel drop): that is no foot
+    lifted flat, so no step is made up before the next push-off (a simulated run, recorded and replayed
+    as the engine sees it, where a heel drop followed a landing's brief rest)."""
+    path = tmp_path / "run.ccrec"
+    argv = ["simulate", "--scenario", "flat-easy", "--duration", "100", "--seed", "1", "--rate", "100"]
+    assert cli_main([*argv, "--feet", "both", "--out", str(path)]) == 0
+    truth = json.loads(Path(str(path) + ".truth.json").read_text())["steps"]
+    with RecordingReader(path) as reader:
+        session = Session(Pipeline(reader.header.sensors))
+        session.run(reader.records(), batch=512)
+        sensors = reader.header.sensors
+    for k, sensor in enumerate(sensors):
+        mine = sorted((e for e in session.steps if e.sensor == k), key=lambda e: e.t_ic_s)
+        ics = np.array([t["t_ic_s"] for t in truth if t["side"] == sensor.side.value])
+        assert match_events(np.array([e.t_ic_s for e in mine]), ics).false_positives == 0

@@ -201,8 +201,11 @@ class FootStepDetector(StepDetector[FootOutput]):
         assert h is not None
         push = first_rate(h, self._axis, self.pos, W_PUSH, 1.0)
         # A foot lifted with no push-off (the first step from standing, a turn's step, a closing step)
-        # turns toes-up first: it is in the air, in mid-swing already.
-        lift = first_rate(h, self._axis, self.pos, W_SWING, -1.0, push)
+        # turns toes-up first: it is in the air, in mid-swing already. Not while its landing settles: a
+        # forefoot landing's heel drop turns it toes-up too, within NO_STILL_PUSH_AFTER_S of contact.
+        cur = self.steps.current
+        settled = self.pos if cur is None else cur.ic_index + int(NO_STILL_PUSH_AFTER_S / self.dt)
+        lift = first_rate(h, self._axis, max(self.pos, settled), W_SWING, -1.0, push)
         i = push if lift is None else lift
         if i is None:
             self.pos = h.end
