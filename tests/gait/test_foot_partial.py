@@ -16,8 +16,12 @@ from cadence_coach.evaluation.real_cases import Steps, default_dev_dir, load_dev
 from cadence_coach.evaluation.real_scoring import score_case, summarize
 from cadence_coach.evaluation.reference_events import ReferenceEvents
 from cadence_coach.gait.body import BodyStepDetector
+from cadence_coach.gait.foot import FootStepDetector
 from cadence_coach.gait.foot_partial import FootAccDetector, FootGyroDetector
 from cadence_coach.session.matching import match_events
+from cadence_coach.session.pipeline import Pipeline
+from cadence_coach.session.session import Session
+from cadence_coach.sources.recording import RecordingReader
 from cadence_coach.sources.simulator import simulate
 
 EXCERPTS = Path(__file__).resolve().parents[1] / "data" / "real"
@@ -151,3 +155,53 @@ def test_real_dev_feet_with_one_sensor_dropped(tmp_path, signal):
     assert s.f1 >= MEASURED_DEV[signal] - 0.03, s
     assert s.ic_abs_median_ms <= 15.5, s  # 10 ms samples
     assert s.cadence_error_spm <= 6.0, s
+
+
+@pytest.mark.parametrize("rate_hz", [100.0, 200.0])
+@pytest.mark.parametrize("seed", [3, 4, 5, 6])
+def test_a_foot_lifted_with_no_push_off_is_still_a_step(seed, rate_hz):
+    """The first step from standing, a turn's step, a closing step: the foot is lifted flat, turning
+    toes-up with no toes-down push-off before it. Every third simulated stride has its push-off rotation
+    taken out of the gyroscope; each landing must still be found at its impact."""
+    sim = simulate("walk-run", 60.0, seed, rate_hz=rate_hz, feet="right", baro=False, loss=0.0)
+    s = sim.samples(0)
+    side = sim.sensors[0].side
+    plan = sim.plan
+    mine = [i for i, sd in enumerate(plan.side) if sd == side]
+    gyro = s.gyro.copy()
+    axis = np.linalg.eigh(np.cov(gyro.T))[1][:, -1]
+    for k in mine[4::3]:
+        t_to = plan.t_ic_s[k] + plan.contact_s[k]
+        push = (s.t > plan.t_ic_s[k] + 0.6 * plan.contact_s[k]) & (s.t < t_to + 0.03)
+        before_to = (s.t > t_to - 0.1) & (s.t < t_to)
+        if not before_to.any():
+            continue  # past the end of the recording
+        sign = np.sign(np.mean(gyro[before_to] @ axis))
+        rate = gyro[push] @ axis
+        toes_down = np.where(sign * rate > 0, rate, 0.0)
+        gyro[push] -= np.outer(toes_down, axis)
+    new, _ = feed(FootStepDetector(0, Side.RIGHT), s.t, s.acc, gyro, 64)
+    found = np.array([e.t_ic_s for e in new])
+    lifted = np.array([plan.t_ic_s[k + 2] for k in mine[4::3] if k + 2 < len(plan.t_ic_s)])
+    lifted = lifted[lifted < s.t[-1] - 1.0]
+    assert lifted.size >= 5
+    errors = np.array([np.min(np.abs(found - t)) for t in lifted])
+    assert np.all(errors < 0.03), errors
+
+
+def test_a_forefoot_landings_heel_drop_is_no_lift(tmp_path):
+    """Right after a landing the foot may turn toes-up (a forefoot landing's heel drop): that is no foot
+    lifted flat, so no step is made up before the next push-off (a simulated run, recorded and replayed
+    as the engine sees it, where a heel drop followed a landing's brief rest)."""
+    path = tmp_path / "run.ccrec"
+    argv = ["simulate", "--scenario", "flat-easy", "--duration", "100", "--seed", "1", "--rate", "100"]
+    assert cli_main([*argv, "--feet", "both", "--out", str(path)]) == 0
+    truth = json.loads(Path(str(path) + ".truth.json").read_text())["steps"]
+    with RecordingReader(path) as reader:
+        session = Session(Pipeline(reader.header.sensors))
+        session.run(reader.records(), batch=512)
+        sensors = reader.header.sensors
+    for k, sensor in enumerate(sensors):
+        mine = sorted((e for e in session.steps if e.sensor == k), key=lambda e: e.t_ic_s)
+        ics = np.array([t["t_ic_s"] for t in truth if t["side"] == sensor.side.value])
+        assert match_events(np.array([e.t_ic_s for e in mine]), ics).false_positives == 0

@@ -8,6 +8,8 @@ from cadence_coach.gait.foot import DetectedStride, FootOutput
 from cadence_coach.gait.foot.gaps import RepeatFilter
 from cadence_coach.gait.foot.impact import ImpactThreshold
 from cadence_coach.gait.foot.pitch_axis import AxisVerdict, PitchAxis
+from cadence_coach.gait.foot.steps import StrideClock
+from cadence_coach.gait.foot.swings import SWING_FLOOR, SWING_FRACTION, SWINGS, SwingMemory
 from cadence_coach.gait.history import SampleHistory
 from cadence_coach.gait.strapdown import StrideTrajectory
 from cadence_coach.gait.strike import STRIKE_FORE_DEG, STRIKE_HEEL_DEG, StrikeClassifier, strike_class
@@ -47,6 +49,23 @@ def test_impact_threshold_learns_a_clamped_fraction_of_the_median_landing():
     assert th.threshold(fast) == pytest.approx(GRAVITY)  # 0.2 * 20 = 4, raised to the 1 g floor
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_a_soft_swing_is_a_step_when_it_reaches_a_fraction_of_the_wearers_own(seed):
+    rng = np.random.default_rng(seed)
+    memory = SwingMemory()
+    assert not memory.step_sized(20.0)  # no swing seen yet: nothing to judge against
+    typical = rng.uniform(5.0, 15.0)
+    for peak in typical * rng.uniform(0.8, 1.2, SWINGS):
+        memory.learn(float(peak))
+    median = memory.median()
+    assert memory.step_sized(1.05 * SWING_FRACTION * median)
+    assert not memory.step_sized(0.95 * SWING_FRACTION * median)
+    for _ in range(SWINGS):  # a slow shuffler: the floor still keeps a standing foot's sway out
+        memory.learn(2.0)
+    assert not memory.step_sized(0.95 * SWING_FLOOR)
+    assert memory.step_sized(1.05 * SWING_FLOOR)
+
+
 def swinging_history(axis: np.ndarray, rate_hz: float = 100.0, seconds: float = 3.0) -> SampleHistory:
     """A foot rotating about ``axis`` only: toes-down at up to 8 rad/s, toes-up at up to 4."""
     t = np.arange(int(seconds * rate_hz)) / rate_hz
@@ -63,7 +82,7 @@ def stride(dx: float, dy: float = 0.0) -> StrideTrajectory:
 
 
 def test_pitch_axis_found_on_probation_and_a_backward_stride_asks_for_a_reread():
-    lateral = np.array([0.0, 0.6, 0.8])
+    lateral = np.array([0.6, 0.8, 0.0])  # level: gravity at rest is along z
     h = swinging_history(lateral)
     p = PitchAxis(boot_s=2.0)
     assert p.find(h, 0.01)
@@ -137,3 +156,63 @@ def test_repeated_packets_are_dropped_as_lost_samples_whatever_the_block_sizes()
             for a in range(0, n, size)
         ]
         assert _kept_times(cut) == (expected, [t[10], t[26]])
+
+
+def _random_frame(rng: np.random.Generator) -> np.ndarray:
+    """A random rotation: the sensor's mounting on the shoe."""
+    q, r = np.linalg.qr(rng.normal(size=(3, 3)))
+    return q * np.sign(np.diag(r))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_refine_puts_a_wrong_first_axis_right_and_leaves_the_turning_out(seed):
+    rng = np.random.default_rng(seed)
+    frame = _random_frame(rng)  # columns: forward, left (the pitch axis), up, in the sensor frame
+    left, up = frame[:, 1], frame[:, 2]
+    t = np.arange(110) / 100.0
+    phase = 2 * np.pi * t / t[-1]
+    pitch = np.where(np.sin(phase) > 0, 8.0, 4.0) * np.sin(phase)  # toes-down push-off, toes-up swing
+    yaw = 6.0 * np.sin(phase / 2)  # a turning stride: as much rotation about the vertical
+    gyro = pitch[:, None] * left + yaw[:, None] * up + rng.normal(0, 0.05, (t.size, 3))
+    p = PitchAxis()
+    p.axis = frame[:, 0]  # taken from a standing start's roll, not the pitch
+    p._cov = np.outer(p.axis, p.axis)  # 1 (rad/s)^2: a weight shift's rates
+    for _ in range(2):
+        p.refine(gyro, 0, t.size, GRAVITY * up)
+    assert float(p.axis @ left) > 0.99  # the pitch axis, toes-down positive
+
+
+def test_stride_clock_counts_a_missed_contact_as_two_strides_and_skips_an_extra_one():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        stride_s = rng.uniform(0.5, 1.6)
+        clock = StrideClock()
+        ics = list(np.cumsum(stride_s * rng.uniform(0.97, 1.03, 8)))
+        timings = [clock.contact(t) for t in ics]
+        assert timings[0] is None and all(x is not None for x in timings[1:])
+        missed = ics[-1] + 2 * stride_s  # the contact between was not detected
+        extra = missed + 0.4 * stride_s  # a detection that is no contact
+        after = missed + stride_s
+        got = clock.contact(missed)
+        assert got is not None and got[0] == pytest.approx(stride_s, rel=0.06)
+        assert got[1] == pytest.approx(120.0 / stride_s, rel=0.06)
+        assert clock.contact(extra) is None
+        got = clock.contact(after)  # measured from the contact before the extra one
+        assert got is not None and got[0] == pytest.approx(stride_s, rel=0.06)
+        assert clock.contact(after + 10.0) is None  # a stop: no stride, the count starts again
+
+
+def test_stride_clock_is_not_locked_by_a_false_contact_at_the_first_step():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        stride_s = rng.uniform(0.9, 1.4)
+        clock = StrideClock()
+        first = 0.0
+        false = first - rng.uniform(0.4, 0.6) * stride_s  # a detection that is no contact, before the walk
+        ics = first + np.cumsum(stride_s * rng.uniform(0.97, 1.03, 8))
+        clock.contact(false)
+        clock.contact(first)
+        cadences = [clock.contact(float(t)) for t in ics]
+        assert all(c is not None for c in cadences)
+        later = np.array([c[1] for c in cadences if c is not None][2:])
+        assert np.all(np.abs(later - 120.0 / stride_s) < 0.06 * 120.0 / stride_s)  # not doubled

@@ -87,16 +87,6 @@ def test_stance_kernels_match_numpy(signals):
     assert kernels.peak_norm(acc, 0, 400) == pytest.approx(np.linalg.norm(acc, axis=1).max())
 
 
-def test_principal_axis_step_is_a_power_iteration(signals):
-    _, _, gyro = signals
-    cov = np.eye(3) * 0.1
-    expected_cov = 0.8 * cov + 0.2 * gyro[:200].T @ gyro[:200] / 200
-    axis = np.array([0.0, 1.0, 0.0])
-    new_axis = kernels.track_principal_axis(gyro, 0, 200, cov, axis, 0.8)
-    assert np.allclose(cov, expected_cov)
-    assert np.allclose(new_axis, expected_cov @ axis / np.linalg.norm(expected_cov @ axis))
-
-
 def test_trend_breaks_are_second_differences_across_blocks(signals):
     _, acc, _ = signals
     d2 = acc[2:] - 2 * acc[1:-1] + acc[:-2]

@@ -155,30 +155,6 @@ def mean_still_force(
 
 
 @njit(cache=True)
-def track_principal_axis(
-    gyro: np.ndarray, start: int, stop: int, cov: np.ndarray, axis: np.ndarray, memory: float
-) -> np.ndarray:
-    """One power-iteration step toward the principal axis of the angular rate.
-
-    Blends the rows' covariance ((rad/s)^2) into ``cov`` in place (``memory`` = weight of the old one)
-    and returns ``cov @ axis`` normalised: it follows a slowly turning axis and keeps its sign.
-    """
-    n = stop - start
-    fresh = np.zeros((3, 3))
-    for i in range(start, stop):
-        for a in range(3):
-            for b in range(3):
-                fresh[a, b] += gyro[i, a] * gyro[i, b]
-    out = np.zeros(3)
-    for a in range(3):
-        for b in range(3):
-            cov[a, b] = memory * cov[a, b] + (1.0 - memory) * fresh[a, b] / n
-    for a in range(3):
-        out[a] = cov[a, 0] * axis[0] + cov[a, 1] * axis[1] + cov[a, 2] * axis[2]
-    return out / math.sqrt(out[0] ** 2 + out[1] ** 2 + out[2] ** 2)
-
-
-@njit(cache=True)
 def trend_breaks(prev: np.ndarray, acc: np.ndarray) -> np.ndarray:
     """|a[i] - 2 a[i-1] + a[i-2]| for every row of ``acc`` (m/s^2), ``prev`` holding the 0-2 rows
     before it; rows without two predecessors get 0."""
@@ -339,7 +315,6 @@ def _foot_calls() -> list[tuple[Dispatcher, tuple]]:
             (argmax_rate, (gyro, axis, 0, 8)),
             (first_rate_jump, (gyro, axis, jerk, 0, 8, 1.0, 0.0)),
             (terminal_swing_start, (gyro, axis, 0, 8, 0.0, 0.25, 0)),
-            (track_principal_axis, (gyro, 0, 8, cov, axis, 0.8)),
             (rotation_between, (t, gyro, axis, 0, 8)),
         ]
     return calls

@@ -37,6 +37,7 @@ from .search import (
 )
 from .stance import stance_gravity, strike_angle_deg
 from .steps import MAX_STRIDE_S, MIN_STRIDE_S, StepMaker
+from .swings import SwingMemory
 
 TERMINAL_FRACTION = 0.25
 """Terminal swing starts when the toes-up rate has fallen to this fraction of its mid-swing peak."""
@@ -102,7 +103,9 @@ class FootStepDetector(StepDetector[FootOutput]):
         self.impact = ImpactThreshold()
         self.strike = StrikeClassifier()
         self.steps = StepMaker(sensor, side)
+        self.swings = SwingMemory()
         self._swing_low = 0.0  # most negative (toes-up) rate of the current swing, rad/s
+        self._swing_peak = 0.0  # peak toes-up rate of the swing that ended in terminal swing, rad/s
         self._swing_jerk = 0.0  # largest second difference of the current swing, m/s^2
         self._terminal_jerk = 0.0  # largest second difference so far in terminal swing, m/s^2
         self._terminal_start = 0  # index where the current terminal swing began
@@ -194,10 +197,18 @@ class FootStepDetector(StepDetector[FootOutput]):
         return True
 
     def _on_still(self, out: FootOutput) -> bool:
-        assert self.hist is not None
-        i = first_rate(self.hist, self._axis, self.pos, W_PUSH, 1.0)
+        h = self.hist
+        assert h is not None
+        push = first_rate(h, self._axis, self.pos, W_PUSH, 1.0)
+        # A foot lifted with no push-off (the first step from standing, a turn's step, a closing step)
+        # turns toes-up first: it is in the air, in mid-swing already. Not while its landing settles: a
+        # forefoot landing's heel drop turns it toes-up too, within NO_STILL_PUSH_AFTER_S of contact.
+        cur = self.steps.current
+        settled = self.pos if cur is None else cur.ic_index + int(NO_STILL_PUSH_AFTER_S / self.dt)
+        lift = first_rate(h, self._axis, max(self.pos, settled), W_SWING, -1.0, push)
+        i = push if lift is None else lift
         if i is None:
-            self.pos = self.hist.end
+            self.pos = h.end
             return False
         self.pos = i
         self._end_of_stance(self._mark, i, out)
@@ -205,6 +216,10 @@ class FootStepDetector(StepDetector[FootOutput]):
             return True
         self._mark = i
         self.phase = _Phase.PUSH
+        if lift is not None:
+            self.steps.toe_off(float(h.t[i - h.base]), out)
+            self._toe_off = i
+            self.phase = _Phase.LATE_SWING
         return True
 
     def _on_push(self, out: FootOutput) -> bool:
@@ -254,7 +269,7 @@ class FootStepDetector(StepDetector[FootOutput]):
         # The jerk of the swing itself sets the floor of the impact threshold for this landing.
         swing = h.jerk[h.rows(self._mark, end + 1)]
         self._swing_jerk = float(swing.max()) if swing.size else 0.0
-        self._swing_low = 0.0
+        self._swing_peak, self._swing_low = -self._swing_low, 0.0
         self._terminal_jerk = 0.0
         self._terminal_start = end
         self.pos = end
@@ -297,6 +312,7 @@ class FootStepDetector(StepDetector[FootOutput]):
             return False
         # Contact is half a period before the first sample of the impact that broke the swing's trend.
         onset = i if spin >= 0 else impact_onset(h, i, before_hit, self._terminal_start)
+        self.swings.learn(self._swing_peak)
         self._initial_contact(onset, i, i + 1, out)
         return True
 
@@ -307,7 +323,9 @@ class FootStepDetector(StepDetector[FootOutput]):
         1 g: a hovering foot's stay well under) is mid-stance reached with no sharp impact (soft landing, clipped, slow walking): the largest break since terminal swing began is
         the contact, confirmed late. Without such a break the foot is hovering, slowly lowered (a slow
         walker's last steps): the impact is still to come, unless the foot stays at rest for
-        HOVER_MAX_S, which is standing: the cycle starts again from that stance, with no step. Every
+        HOVER_MAX_S: it is on the ground then. After a swing of a step's size for this wearer (swings.py)
+        it was set down softly, the contact where its toes-up rotation stopped; after a smaller one it
+        only shifted while standing: the cycle starts again from that stance, with no step. Every
         sample that ends a still run is judged with the samples up to it, so block sizes do not matter.
         """
         h = self.hist
@@ -316,10 +334,16 @@ class FootStepDetector(StepDetector[FootOutput]):
         start = self.pos
         while (still := first_still(h, self.dt, start, limit, TERMINAL_STILL_S)) is not None:
             if float(h.jerk[h.rows(self._mark, still + 1)].max()) >= landing:
+                self.swings.learn(self._swing_peak)
                 ic = late_contact(h, self.dt, self._mark, still)
                 self._initial_contact(ic, still, ic + 1, out)
                 return True
             if first_still(h, self.dt, still, still + 1, HOVER_MAX_S) is not None:
+                if self.swings.step_sized(self._swing_peak):  # set down softly: a step all the same
+                    flat = first_rate(h, self._axis, self._terminal_start, 0.0, 1.0, still + 1)
+                    ic = self._terminal_start if flat is None else flat
+                    self._initial_contact(ic, still, ic + 1, out)
+                    return True
                 self.pos = self._mark = still
                 self.phase = _Phase.STILL
                 return True
@@ -420,7 +444,7 @@ class FootStepDetector(StepDetector[FootOutput]):
                 cur.event.stride_m = traj.length_m
                 cur.event.speed_mps = traj.length_m / traj.duration_s
             lo, hi = span(h, start, zv + 1)
-            self.pitch.refine(h.gyro, lo, hi)
+            self.pitch.refine(h.gyro, lo, hi, prev_force)
         return True
 
     def _reread_turned_round(self) -> None:

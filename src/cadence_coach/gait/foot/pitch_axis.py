@@ -16,7 +16,6 @@ from enum import Enum, auto
 
 import numpy as np
 
-from .. import kernels
 from ..history import SampleHistory
 from ..strapdown import StrideTrajectory
 from .search import W_SWING
@@ -35,6 +34,30 @@ AXIS_MEMORY = 0.8
 """Weight of the old angular-rate covariance when a stride refines the pitch axis."""
 MIN_TRAVEL_M = 0.3
 """Shortest horizontal stride that can tell the axis's sign, m."""
+
+
+SIGN_KEPT_DEG = 60.0
+"""Largest turn of the axis at one refinement that keeps the old sign, deg: beyond it the old and new
+axes are too far apart for their dot product to tell the sign."""
+
+
+def level_cov(cov: np.ndarray, gravity: np.ndarray) -> np.ndarray:
+    """The angular-rate covariance ``cov`` ((rad/s)^2, sensor frame) with the rotation about the
+    vertical taken out: ``gravity`` is the specific force of the foot at rest (m/s^2, sensor frame).
+    The foot pitches about an axis that is level when it stands flat, while turning (the steps of a
+    U-turn, a pivot) rotates it about the vertical; only the level plane can hold the pitch axis."""
+    up = gravity / max(float(np.linalg.norm(gravity)), 1e-9)
+    level = np.eye(3) - np.outer(up, up)
+    return level @ cov @ level
+
+
+def toes_down_sign(gyro: np.ndarray, axis: np.ndarray) -> float:
+    """+1 or -1: the sign that makes ``axis`` toes-down positive, from rows of angular rate that hold
+    a push-off. The pitch excursions from the stillest row are summed; the largest is toes-down (the
+    foot leaves the ground plantarflexed by 60-70 deg, and lands at most 20-30 deg toes-up)."""
+    quiet = int(np.argmin(np.einsum("ij,ij->i", gyro, gyro)))
+    angle = np.cumsum(gyro[quiet:] @ axis)
+    return -1.0 if angle.size and abs(angle.min()) > abs(angle.max()) else 1.0
 
 
 class AxisVerdict(Enum):
@@ -109,26 +132,38 @@ class PitchAxis:
             self.boot_start += n // 2
         else:
             return False
-        axis = axes[:, -1]
-        # Sign: pitch excursions from the stillest sample; the largest is toes-down (push-off).
-        quiet = int(np.argmin(np.linalg.norm(gyro, axis=1)))
-        angle = np.cumsum(gyro[quiet:] @ axis) * dt
-        if angle.size and abs(angle.min()) > abs(angle.max()):
-            axis = -axis
+        quiet = int(np.argmin(np.einsum("ij,ij->i", gyro, gyro)))
+        cov = level_cov(cov, h.acc[h.rows(self.boot_start, self.boot_start + n)][quiet])
+        axis = np.linalg.eigh(cov)[1][:, -1]
+        axis = axis * toes_down_sign(gyro, axis)
         self.axis = axis
         self._cov = cov
         self.on_probation = True
         self._probation_until = self.boot_start + int(self.probation_max_s / dt)
         return True
 
-    def refine(self, gyro: np.ndarray, lo: int, hi: int) -> None:
-        """Refine the axis with one stride of angular rate (rows [lo, hi) of ``gyro``), keeping its sign."""
+    def refine(self, gyro: np.ndarray, lo: int, hi: int, gravity: np.ndarray) -> None:
+        """Refine the axis with one stride of angular rate (rows [lo, hi) of ``gyro``, rad/s) that
+        starts at rest with specific force ``gravity`` (m/s^2, sensor frame).
+
+        The axis is the principal axis of the blended covariance, solved outright: a stride's swing
+        (5-17 rad/s) outweighs the weight shifts of a standing start (1-2 rad/s), so an axis first taken
+        from those (a roll, not the pitch) is put right by the first strides. The sign follows the old
+        axis; when the axis has turned by more than SIGN_KEPT_DEG, the old sign says nothing and the
+        stride's own push-off sets it (:func:`toes_down_sign`), the strides' votes checking it as ever.
+        """
         assert self.axis is not None
         if hi - lo < 4:
             return
-        # One power-iteration step per stride tracks the principal axis (the pitch axis dominates the
-        # spread of a swinging foot's rates by far) and keeps the sign.
-        self.axis = kernels.track_principal_axis(gyro, lo, hi, self._cov, self.axis, self.memory)
+        rows = gyro[lo:hi]
+        fresh = level_cov(rows.T @ rows / len(rows), gravity)
+        self._cov = self.memory * self._cov + (1.0 - self.memory) * fresh
+        axis = np.linalg.eigh(self._cov)[1][:, -1]
+        cos = float(axis @ self.axis)
+        if abs(cos) >= math.cos(math.radians(SIGN_KEPT_DEG)):
+            self.axis = axis if cos > 0 else -axis
+        else:
+            self.axis = axis * toes_down_sign(rows, axis)
 
     def judge(self, traj: StrideTrajectory, h: SampleHistory, pos: int) -> AxisVerdict:
         """Check the sign against a stride: the foot travels forward, so the axis must point to the left
