@@ -9,8 +9,9 @@ accelerations in m/s^2; each function looks only at the samples it is given (all
   jumps from its lowest value of the step (the forward peak that Zijlstra & Hof 2003 take as contact) to
   its highest within 30-60 ms. Contact is that lowest value before the steepest part of the jump.
 - Walking, no fore-aft axis (phones, one or two axes): there is no flight, and the vertical acceleration
-  climbs slowly for 100-200 ms before contact (the body still falls onto the leading leg); contact is the
-  knee where that slow climb turns into the steep loading rise.
+  climbs slowly for 100-200 ms before contact (the body still falls onto the leading leg), often with a
+  bump from the trailing leg's push-off; the heel strike loads the leading leg abruptly, so contact is
+  the start of the loading rise's steepest part.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ LOW_FRACTION = 0.2
 """Lower of the two crossings through which a rise or fall is extrapolated (fraction of its height)."""
 MAX_EXTRAPOLATION_S = 0.03
 """Farthest an extrapolated edge may lie before its lower crossing, s."""
-KNEE_FRACTION = 0.5
-"""Walking: slope, as a fraction of the steepest, above which the loading rise counts as begun."""
 
 
 def extrapolated_edge(t: np.ndarray, x: np.ndarray, base: float, mid: float, rising: bool) -> float:
@@ -62,18 +61,12 @@ def braking_onset(t: np.ndarray, back: np.ndarray) -> float:
     return float(t[k])
 
 
-def knee(t: np.ndarray, x: np.ndarray) -> float:
-    """Walking: the time where the slow rise from the lowest sample turns into the steep rise that ends at
-    the last sample (s): the run of intervals, back from the steepest one, whose slope stays above
-    KNEE_FRACTION of it; contact is the sample that starts it."""
-    rise_from = int(np.argmin(x))
-    slope = np.diff(x[rise_from:])
-    if slope.size == 0:
+def steepest_rise(t: np.ndarray, x: np.ndarray, n: int) -> float:
+    """Walking: the time where the steepest rise of ``x`` over ``n`` samples starts (s)."""
+    n = max(1, n)
+    if x.size <= n:
         return float(t[-1])
-    k = int(np.argmax(slope))
-    while k > 0 and slope[k - 1] > KNEE_FRACTION * slope[k]:
-        k -= 1
-    return float(t[rise_from + k])
+    return float(t[int(np.argmax(x[n:] - x[:-n]))])
 
 
 def crossing(t: np.ndarray, x: np.ndarray, k: int, level: float) -> float:

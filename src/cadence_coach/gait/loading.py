@@ -16,8 +16,8 @@ Data flow, per sample (compiled loops in gait/trunk_kernels.py):
    slower, weaker steps). Recent rises are kept per foot (alternate steps) and the smaller foot's sets
    the level, so a phone that feels one leg's landings far more than the other's counts both.
 4. Contact is placed on that rise (gait/contact.py): the extrapolated edge of the vertical rise when
-   running (a flight phase), the braking onset when walking with the fore-aft axis, else the knee of
-   the loading rise. The step is emitted at the sample of the crossing, completed at the next step with
+   running (a flight phase), the braking onset when walking with the fore-aft axis, else the start of
+   the loading rise's steepest part. The step is emitted at the sample of the crossing, completed at the next step with
    the impact, and while running the toe-off, contact and flight times; with all three axes also the
    side (:mod:`.body_axes`) and the forward lean or head pitch.
 """
@@ -94,6 +94,11 @@ loading rise and toe-off is measurable, g."""
 LOOK_BACK_S = 0.2
 """Walking: contact is looked for this far back from the crossing, s (the steep part of the loading or
 braking rise is shorter; further back lies the previous step's push-off)."""
+RISE_TIME_CYCLES = 0.35
+"""Walking without the fore-aft axis, the loading's slope is measured over the low-pass filter's rise
+time, this many periods of its cut-off (a low-pass's 10-90 % rise time is 0.35 / f_c: 17.5 ms at 20 Hz,
+two samples at 100 Hz): a slope over less is the filter's ripple and the sensor's noise, and its time
+would depend on the sample rate; the heel strike's loading rise takes 30-60 ms."""
 IMPACT_WINDOW_S = 0.05
 """The impact peak is the largest magnitude within this time after contact, s."""
 BRIDGED_GAP_S = 0.1
@@ -442,7 +447,8 @@ class AccStepDetector(BodyDetector):
         delay = _group_delay(self._lowpass_hz())
         if self.braking:
             return contact.braking_onset(near[:, 0], near[:, 3]) - delay
-        return contact.knee(near[:, 0], near[:, 2]) - delay
+        span = self._n(RISE_TIME_CYCLES / self._lowpass_hz())
+        return contact.steepest_rise(near[:, 0], near[:, 2], span) - delay
 
     def _lowpass_hz(self) -> float:
         return min(LOWPASS_HZ, 0.4 / self.dt)

@@ -51,6 +51,12 @@ phones: 0.12-0.35; a trunk's half-step lag is a trough)."""
 MIN_HALF_S = 0.3
 """A stride-periodic signal's step is at least this long, s (200 steps/min: no stride-dominated
 placement is worn that fast, and a trunk's run steps are shorter: its half-step lag is never taken)."""
+SAME_STEP = 0.3
+"""Autocorrelation peaks within this fraction of the step lag, with no zero crossing between, belong to
+the same step: within a 4 s window a walker's step changes far less, while the step's harmonics lie at
+0.5, 1.5 and 2 times it. A trunk whose loading has two bumps (heel strike, then the foot flat) gives a
+lobe with several local peaks, of which the highest is the step (one lower-back walker's lobe peaked at
+0.56, 0.68 and 0.76 s for a 0.67 s step, and the first, 0.56 s, had been taken)."""
 PEAK_MIN = 0.1
 """Autocorrelation peaks below this are noise."""
 SKEW_MIN = 0.2
@@ -210,13 +216,24 @@ def _step_lag(acf: np.ndarray) -> tuple[int, bool, float] | None:
     if not peaks:
         return None
     highest = max(acf[k] for k in peaks)
-    step = min(k for k in peaks if acf[k] >= DOMINANT * highest)
+    step = _lobe_top(acf, peaks, min(k for k in peaks if acf[k] >= DOMINANT * highest))
     half = [k for k in peaks if abs(k - step / 2) <= 0.15 * step / 2 + 1]
     if half:
         k = max(half, key=lambda k: acf[k])
         if acf[k] > HALF_MIN * acf[step] and k * BIN_S >= MIN_HALF_S:
             return k, True, float(highest)
     return step, False, float(highest)
+
+
+def _lobe_top(acf: np.ndarray, peaks: list[int], step: int) -> int:
+    """The highest of the ``peaks`` (lags, bins) in the same positive lobe of ``acf`` as ``step`` and
+    within SAME_STEP of it."""
+    same = [
+        k
+        for k in peaks
+        if abs(k - step) <= SAME_STEP * step and acf[min(k, step) : max(k, step) + 1].min() > 0
+    ]
+    return max(same, key=lambda k: acf[k])
 
 
 def _autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
