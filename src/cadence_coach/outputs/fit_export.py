@@ -97,7 +97,6 @@ def cues_per_second(activity: Activity, n: int) -> list[str]:
 def _developer_messages() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     data_id = {
         "mesg_num": MESG["DEVELOPER_DATA_ID"],
-        "developer_id": [0xFF] * 16,
         "application_id": APP_ID,
         "manufacturer_id": "development",
         "developer_data_index": 0,
