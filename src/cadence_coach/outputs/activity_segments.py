@@ -50,16 +50,17 @@ def _pieces(activity: Activity) -> list[_Piece]:
 
 def _merge_short(pieces: list[_Piece], end_s: float, distance_at: np.ndarray) -> list[_Piece]:
     """Join pieces shorter than the minimum (in time and distance) to a neighbour, shortest first."""
-
-    def size(i: int) -> tuple[float, float]:
-        t0, t1 = pieces[i].t_start, pieces[i + 1].t_start if i + 1 < len(pieces) else end_s
-        return t1 - t0, _at(distance_at, t1) - _at(distance_at, t0)
-
+    known = np.nan_to_num(distance_at)
+    grid = np.arange(known.size, dtype=float)
     while len(pieces) > 1:
-        short = [(size(i)[0], i) for i in range(len(pieces)) if _is_short(*size(i))]
-        if not short:
+        t0 = np.array([p.t_start for p in pieces])
+        t1 = np.r_[t0[1:], max(end_s, t0[-1])]
+        duration = t1 - t0
+        metres = np.interp(t1, grid, known) - np.interp(t0, grid, known) if known.size else 0 * t0
+        short = np.flatnonzero((duration < MIN_SEGMENT_S) & ~(metres >= MIN_SEGMENT_M))
+        if not short.size:
             break
-        _, i = min(short)
+        i = int(short[np.argmin(duration[short])])
         before = pieces[i - 1] if i > 0 else None
         after = pieces[i + 1] if i + 1 < len(pieces) else None
         same_after = after is not None and after.descent == pieces[i].descent
@@ -69,10 +70,6 @@ def _merge_short(pieces: list[_Piece], end_s: float, distance_at: np.ndarray) ->
         del pieces[i]
         _join_equal(pieces)
     return pieces
-
-
-def _is_short(duration_s: float, distance_m: float) -> bool:
-    return duration_s < MIN_SEGMENT_S and not distance_m >= MIN_SEGMENT_M
 
 
 def _join_equal(pieces: list[_Piece]) -> None:
