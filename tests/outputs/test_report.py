@@ -204,3 +204,7 @@ def test_a_failed_report_leaves_the_old_one_and_no_temporary_file(
     with ReportFile(out) as report:
         pass  # reserved, never written
     assert out.read_text() == "old" and os.listdir(tmp_path) == ["report.html"]
+
+
+def test_the_same_activity_gives_the_same_file(page: str) -> None:
+    assert render_report(downhill_activity(), "downhill.ccrec") == page

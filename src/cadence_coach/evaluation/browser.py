@@ -26,10 +26,12 @@ NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"
 TIMEOUT_S = 90.0
 """Longest a browser run may take, s."""
 PROBE = (
-    "<script>addEventListener('load',()=>requestAnimationFrame(()=>"
-    "{document.body.setAttribute('data-render-ms',performance.now().toFixed(1))}))</script>"
+    "<script>void document.body.getBoundingClientRect();"
+    "document.body.setAttribute('data-render-ms',performance.now().toFixed(1))</script>"
 )
-"""Put into a copy of the page: writes the time of the next frame after the load event into the body."""
+"""Put at the end of a copy of the page's body: runs once everything before it is parsed, forces the
+layout (styles and positions of every element, the SVGs' included) and writes the time into the body.
+Synchronous, so ``--dump-dom`` always sees it (a callback after the load event may come too late)."""
 
 
 def find_chromium() -> str | None:
@@ -115,12 +117,13 @@ def render_ms(page: Path, workdir: Path) -> tuple[float, float]:
     html = page.read_text(encoding="utf-8")
     html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html, count=1)
     probe = workdir / f"probe-{page.name}"
-    probe.write_text(html.replace("</head>", PROBE + "</head>", 1), encoding="utf-8")
+    at = html.rindex("</body>")
+    probe.write_text(html[:at] + PROBE + html[at:], encoding="utf-8")
     try:
         run = run_chromium(probe, "--dump-dom", "--window-size=1100,900")
     finally:
         probe.unlink()
     found = re.search(r'data-render-ms="([\d.]+)"', run.stdout)
     if found is None:
-        raise RuntimeError("the page never drew its first frame after loading")
+        raise RuntimeError("the probe script did not run: the page was not laid out")
     return float(found.group(1)), run.wall_s

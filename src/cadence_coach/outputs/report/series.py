@@ -184,7 +184,8 @@ def time_ticks(series: Series, max_ticks: int = 8) -> tuple[list[float], list[st
     t, x = t[ok], np.maximum.accumulate(x[ok])
     span = float(t[-1] - t[0])
     step = next((s for s in (30, 60, 120, 300, 600, 900, 1200, 1800, 3600) if span / s <= max_ticks), 7200)
-    marks = np.arange(math.ceil(t[0] / step) * step, t[-1] + 1e-9, step)
+    marks = np.arange(0.0, t[-1] + 1e-9, step)
+    marks = marks[marks <= t[-1] - 0.04 * span]  # none at the right edge, where its label would be cut
     return [float(v) for v in np.interp(marks, t, x)], [clock(float(m)) for m in marks]
 
 
