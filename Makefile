@@ -1,4 +1,5 @@
-# The two commands of the README: `make demo` and `make test`. Both create or update .venv first.
+# The two commands of the README: `make demo` (the demo run, then its report, demo-report.html) and
+# `make test`. Both create or update .venv first.
 # `make test` runs the static checks (scripts/check.sh, also `make check` alone), then the test suite.
 PYTHON ?= python3
 VENV := .venv
@@ -14,10 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,sim]'
 	@touch $(STAMP)
 
+DEMO_REPORT := demo-report.html
+
 demo: $(STAMP)
-	$(BIN)/cadence-coach demo
+	$(BIN)/cadence-coach demo --report $(DEMO_REPORT)
+	@echo "the run's report (open it in a browser): $(CURDIR)/$(DEMO_REPORT)"
 
 test: $(STAMP)
+	@bash scripts/install-system-deps.sh --test
 	@bash scripts/check.sh $(BIN)/python
 	@bash scripts/run-tests.sh $(BIN)/python
 

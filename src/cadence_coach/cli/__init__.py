@@ -28,6 +28,7 @@ COMMANDS = {
     "simulate": "write a simulated foot-IMU recording with ground truth (a named scenario or a random run)",
     "replay": "run a recording or a CSV file through the pipeline, coach and voice",
     "analyze": "detect every step of a recording or CSV file and write steps.csv",
+    "report": "write a self-contained HTML report of a recording or CSV file: summary, plots, descents",
     "export": "write a recording or CSV file as a FIT activity file (Garmin Connect, Strava, ...)",
     "check": "report the damaged spans of a recording (exit 0 clean, 1 damaged, 2 unreadable)",
     "repair": "write a clean copy of a damaged recording, with every record that can be recovered",

@@ -71,16 +71,30 @@ def recording_start(path: Path) -> datetime | None:
 
 
 class DescentLog:
-    """The coach, as the session sees it, keeping its descent state after every step."""
+    """The coach, as the session sees it, keeping its descent state and its cadence band after every
+    step (:attr:`Activity.cadence_band`)."""
 
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
         self.states: list[DescentState] = []
+        self.bands: list[tuple[float, float] | None] = []
 
     def feed(self, step: StepEvent) -> list[Cue]:
         cues = self.coach.feed(step)
         self.states.append(self.coach.descent)
+        self.bands.append(cadence_band(self.coach))
         return cues
+
+
+def cadence_band(coach: Coach) -> tuple[float, float] | None:
+    """The coach's cadence band now, steps/min: the usual cadence at the current speed less
+    ``cadence_drop_pct`` (below it the coach may cue on a descent) and its target (the usual plus
+    ``cadence_target_pct``); None while it knows no usual cadence."""
+    usual = coach.baseline.cadence(coach.figures.speed_mps)
+    if usual is None:
+        return None
+    s = coach.config.overstride
+    return usual[0] * (1 - s.cadence_drop_pct / 100), usual[0] * (1 + s.cadence_target_pct / 100)
 
 
 def input_start(args: argparse.Namespace) -> datetime | None:
@@ -126,7 +140,7 @@ def load_activity(args: argparse.Namespace) -> Activity:
     ends = [t_last] + [s.t_ic_s for s in session.steps[-1:]] + [r.t_s for r in pods[-1:]]
     ends += [c.t_s for c in session.cues[-1:]]
     duration = max(e for e in ends if math.isfinite(e))
-    return build_activity(
+    activity = build_activity(
         session.steps,
         session.cues,
         start,
@@ -138,3 +152,5 @@ def load_activity(args: argparse.Namespace) -> Activity:
         settings=config.descent,
         flat_grade_pct=config.baseline.flat_grade_pct,
     )
+    activity.cadence_band = log.bands
+    return activity

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from contextlib import ExitStack
+from pathlib import Path
 
 from ..coach.coach import Coach
 from ..coach.config import CoachConfig, load_config
@@ -15,8 +16,10 @@ from ..session.pipeline import Pipeline
 from ..session.session import Session
 from ..session.view import VIEW_MODES, LiveView
 from ..voice import Voice, parse_audio_mode
+from .activity_input import DescentLog, input_start
 from .input_options import add_input_arguments, open_input
 from .preparing import prepare_step_detector
+from .report_option import add_report_argument, open_report, write_session_report
 
 PACED_BLOCK_S = 0.05
 """CSV block length when pacing, s: short enough that the view moves smoothly."""
@@ -116,6 +119,7 @@ def add_coaching_arguments(
     p.add_argument(
         "--cues-out", metavar="CSV", help="write every cue to this CSV file (t_s,cue_id,text,reason,figures)"
     )
+    add_report_argument(p)
     p.add_argument(
         "--metronome",
         type=metronome_value,
@@ -154,8 +158,12 @@ def run_session(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     runner = open_runner(args)
     with ExitStack() as stack:
+        report = open_report(args)  # before anything else: a report that cannot be written fails first
+        if report is not None:
+            stack.enter_context(report)
         source = stack.enter_context(open_input(args, block_s=PACED_BLOCK_S if args.speed > 0 else 1.0))
         coach = Coach(config, saved=runner.saved)
+        log = DescentLog(coach)
         voice = make_voice(args, config)
         voice.start()
         stack.callback(voice.close)
@@ -165,7 +173,7 @@ def run_session(args: argparse.Namespace) -> int:
         view = LiveView(source.sensors, mode=args.view, coach=coach)
         session = Session(
             Pipeline(source.sensors),
-            coach=coach,
+            coach=log if report is not None else coach,
             speaker=voice,
             view=view,
             step_sinks=step_sinks,
@@ -186,6 +194,9 @@ def run_session(args: argparse.Namespace) -> int:
             )
         print(f"steps: {len(session.steps)}, cues: {len(session.cues)}")
         print("\n".join(coach.summary.lines()))
+        if report is not None:
+            start = input_start(args)
+            write_session_report(report, session, log, source.sensors, config, start, Path(args.input).name)
         close_runner(runner, coach)
         speak_summary(voice, coach, session)
         for note in source.notes():

@@ -23,6 +23,7 @@ from ..session.view import LiveView
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
 from ..sources.ble.reader import LinkEvent
 from ..voice import parse_audio_mode
+from .activity_input import DescentLog, recording_start
 from .preparing import prepare_step_detector
 from .replay import (
     MetronomeFollower,
@@ -34,6 +35,7 @@ from .replay import (
     open_runner,
     speak_summary,
 )
+from .report_option import add_report_argument, open_report, write_session_report
 
 
 def duration_value(text: str) -> float:
@@ -96,6 +98,7 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
         help="a click under the cues: SPM (steps/min) or 'target' (the coach's cadence target)",
     )
     p.add_argument("--steps-out", metavar="CSV", help="write every step to this CSV file")
+    add_report_argument(p)
     add_view_argument(p)
     p.add_argument("--duration", type=duration_value, metavar="S", help="end the session after S seconds")
     p.add_argument(
@@ -148,10 +151,14 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
     if record_path.exists():
         raise UserError(f"{record_path}: already exists (recordings are never overwritten)")
     with ExitStack() as stack:
+        report = open_report(args)  # before the session: a report that cannot be written fails first
+        if report is not None:
+            stack.enter_context(report)
         voice = make_voice(args, config)
         voice.start()
         stack.callback(voice.close)
         coach = Coach(config, saved=runner.saved)
+        log = DescentLog(coach)
         cue_sinks = (
             [stack.enter_context(CuesCsvWriter(args.cues_out, keep_partial=True))] if args.cues_out else []
         )
@@ -167,7 +174,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
             sessions.append(
                 Session(
                     Pipeline(sensors),
-                    coach=coach,
+                    coach=log if report is not None else coach,
                     speaker=voice,
                     view=view,
                     step_sinks=step_sinks,
@@ -197,6 +204,10 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
                 session.view.close(session.pipeline)  # type: ignore[union-attr]
         print_summary(live)
         print("\n".join(coach.summary.lines()))
+        if report is not None:
+            start = recording_start(live.recording) if live.recording is not None else None
+            name = live.recording.name if live.recording is not None else "live session"
+            write_session_report(report, live.session, log, live.sensors, config, start, name)
         close_runner(runner, coach)
         speak_summary(voice, coach, live.session)
     return 0

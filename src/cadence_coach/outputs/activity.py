@@ -159,6 +159,9 @@ class Activity:
         has_pressure: a barometer gave readings.
         pods: foot pod (RSC) readings, when the input had a pod.
         descent: the coach's descent state after each step (same length as ``steps``).
+        cadence_band: the coach's cadence band after each step, steps/min: (the cadence below which
+            it may cue a descent, its target), None while it knows no usual cadence; empty when the
+            activity was not built beside the coach (same length as ``steps`` otherwise).
         seconds, segments, summary: see the module docstring.
     """
 
@@ -170,6 +173,7 @@ class Activity:
     has_pressure: bool
     pods: list[PodReading] = field(default_factory=list)
     descent: list[DescentState] = field(default_factory=list)
+    cadence_band: list[tuple[float, float] | None] = field(default_factory=list)
     seconds: Seconds | None = None
     segments: list[Segment] = field(default_factory=list)
     summary: ActivitySummary | None = None
