@@ -174,12 +174,14 @@ def rss_mb() -> float:
 @dataclass
 class Interval:
     """One reporting interval of a soak, up to simulated time ``end_s`` (s): its packets, the wall time
-    spent handling them (recording and session, s), the resident memory at its end (MB), the steps so
-    far, and the session's :func:`container_sizes` when asked for."""
+    spent handling them (recording and session, s), the process's CPU time over the interval (s, the
+    packet generator's included: less disturbed by other processes on the machine), the resident memory
+    at its end (MB), the steps so far, and the session's :func:`container_sizes` when asked for."""
 
     end_s: float
     packets: int
     busy_s: float
+    cpu_s: float
     rss_mb: float
     steps: int
     sizes: dict[str, int] = field(default_factory=dict)
@@ -187,6 +189,10 @@ class Interval:
     @property
     def us_per_packet(self) -> float:
         return 1e6 * self.busy_s / max(self.packets, 1)
+
+    @property
+    def cpu_us_per_packet(self) -> float:
+        return 1e6 * self.cpu_s / max(self.packets, 1)
 
 
 @dataclass
@@ -219,17 +225,18 @@ def soak(
     with ExitStack() as stack, open(os.devnull, "w", encoding="utf-8") as devnull, redirect_stdout(devnull):
         session = live_like_session(run.sensors, steps_csv, folder / "soak.cues.csv", stack, keep)
         writer = stack.enter_context(RecordingWriter(recording, header))
-        end, count, busy = every_s, 0, 0.0
+        end, count, busy, cpu = every_s, 0, 0.0, time.process_time()
 
         def close_interval(t_end: float) -> None:
-            nonlocal count, busy
-            iv = Interval(t_end, count, busy, rss_mb(), session.step_count)
+            nonlocal count, busy, cpu
+            now = time.process_time()
+            iv = Interval(t_end, count, busy, now - cpu, rss_mb(), session.step_count)
             if sizes:
                 iv.sizes = container_sizes(session)
             intervals.append(iv)
             if on_interval is not None:
                 on_interval(iv)
-            count, busy = 0, 0.0
+            count, busy, cpu = 0, 0.0, time.process_time()
 
         for packet in run.packets(duration_s):
             while packet.t_host >= end:
