@@ -18,6 +18,7 @@ slowdown per packet (last hour vs second, in CPU time), the containers the sessi
 from __future__ import annotations
 
 import argparse
+import csv
 import filecmp
 import subprocess
 import sys
@@ -90,9 +91,35 @@ def main() -> int:
         )
         replay_s = time.perf_counter() - t0
         same = filecmp.cmp(r.steps_csv, replay, shallow=False)
+        differences = "" if same else compare_steps(r.steps_csv, replay)
         size_mb = r.recording.stat().st_size / 1e6
     report(a, r.intervals, wall, r.steps, r.cues, r.lost_packets, size_mb, replay_s, same)
+    if differences:
+        print(differences)
     return 0 if same else 1
+
+
+def compare_steps(live: Path, replay: Path) -> str:
+    """Where two steps files differ: rows, and per column how many rows and the largest difference."""
+    with open(live, encoding="utf-8") as fa, open(replay, encoding="utf-8") as fb:
+        names = next(csv.reader(fa))
+        next(fb)
+        rows = differ = 0
+        per: dict[str, list[float]] = {}
+        for ra, rb in zip(csv.reader(fa), csv.reader(fb)):
+            rows += 1
+            if ra == rb:
+                continue
+            differ += 1
+            for name, x, y in zip(names, ra, rb):
+                if x != y:
+                    try:
+                        d = abs(float(x) - float(y))
+                    except ValueError:
+                        d = float("inf")
+                    per.setdefault(name, []).append(d)
+    cols = ", ".join(f"{k} in {len(v)} rows (largest {max(v):.4g})" for k, v in per.items())
+    return f"rows that differ: {differ} of {rows}: {cols}"
 
 
 def report(a, ivs: list[Interval], wall, steps, cues, lost, size_mb, replay_s, same) -> None:
