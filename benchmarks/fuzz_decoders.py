@@ -1,187 +1,70 @@
-"""Fuzz every firmware profile's decoder: random, truncated, oversized and bit-flipped payloads.
+"""Fuzz every BLE decoder, every firmware profile's stream and the recording reader.
 
-For each profile, valid payloads are generated with the decoders' own encoders (several frame types and
-flag combinations), then mutated. Every payload goes through the pure parse function and through the
-profile's stream ``feed_many()``. The pure parser may decode or raise DecodeError, nothing else; ``feed_many()`` may
-return a block, a reading or None, and must never raise. Prints counts and payloads per second.
+Feeds each target ``--count`` generated inputs (default 10^6): structured mutations of valid inputs
+(the reference vectors of ../shared/vectors and tests/data/vectors, the decoders' own encoders, small
+recordings) and pure random bytes; see src/cadence_coach/evaluation/fuzz.py. Prints per target: inputs,
+decoded, rejected (the documented rejection, every one counted: DecodeError, a stream's malformed
+count, the reader's UserError or reported damage), dropped (a stream's repeated or late packets),
+uncounted rejections (target 0), escapes (any other exception; target 0) and the time per input.
 
-    python benchmarks/fuzz_decoders.py [--count 100000] [--seed 1]
+    python benchmarks/fuzz_decoders.py [--count 1000000] [--seed 1] [--only NAME]
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from pathlib import Path
 
-import numpy as np
+from cadence_coach.evaluation import fuzz
 
-from cadence_coach.datatypes import RawPacket
-from cadence_coach.decoders import open_imu, polar_pmd, polar_pmd_control, rsc
-from cadence_coach.decoders.errors import DecodeError
-from cadence_coach.profiles import Profile, all_profiles
-from cadence_coach.streams import make_stream
-
-KINDS = ("random", "truncated", "oversized", "bitflip")
-POOL = 300
-
-
-def _rsc_valid(rng: np.random.Generator) -> tuple[str, bytes]:
-    stride = float(rng.uniform(0.5, 2.5)) if rng.random() < 0.5 else None
-    distance = float(rng.uniform(0, 1e5)) if rng.random() < 0.5 else None
-    payload = rsc.encode_measurement(
-        rng.uniform(0, 8), int(rng.integers(0, 256)), stride, distance, rng.random() < 0.5
-    )
-    return "data", payload
-
-
-def _open_imu_valid(rng: np.random.Generator) -> tuple[str, bytes]:
-    n = int(rng.integers(1, 19))
-    gyro = rng.normal(0, 10, (n, 3)) if rng.random() < 0.7 else None
-    pressure = float(rng.uniform(9e4, 1.05e5)) if rng.random() < 0.3 else None
-    payload = open_imu.encode(
-        int(rng.integers(0, 65536)),
-        int(rng.integers(0, 2**32)),
-        0.0025,
-        rng.normal(0, 30, (n, 3)),
-        gyro,
-        pressure,
-    )
-    return "data", payload
-
-
-def _pmd_valid(rng: np.random.Generator) -> tuple[str, bytes]:
-    choice = int(rng.integers(0, 6))
-    ts = int(rng.integers(1, 2**62))
-    n = int(rng.integers(1, 120))
-    walk = np.cumsum(rng.integers(-300, 301, (n, 3)), axis=0)
-    if choice == 0:
-        return "data", polar_pmd.encode_frame(
-            polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -32768, 32767), 1, False
-        )
-    if choice == 1:
-        return "data", polar_pmd.encode_frame(
-            polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -32768, 32767), 0, True
-        )
-    if choice == 2:
-        return "data", polar_pmd.encode_frame(
-            polar_pmd.MeasurementType.GYRO, ts, np.clip(walk, -32768, 32767), 0, True
-        )
-    if choice == 3:
-        floats = (rng.normal(0, 200, (n, 3)).astype(np.float32).view(np.int32)).astype(np.int64)
-        return "data", polar_pmd.encode_frame(polar_pmd.MeasurementType.GYRO, ts, floats, 1, True, 32)
-    if choice == 4:
-        return "data", polar_pmd.encode_frame(
-            polar_pmd.MeasurementType.ACC, ts, np.clip(walk, -128, 127), 0, False
-        )
-    factor = np.float32(rng.uniform(0.0001, 1.0)).tobytes()
-    return "control", bytes([0xF0, 2, int(rng.choice([2, 5])), 0, 0, 5, 1]) + factor
-
-
-def _pmd_parse(role: str, payload: bytes) -> object:
-    if role == "control":
-        return polar_pmd_control.parse_control_response(payload).settings()
-    return polar_pmd.parse_frame(payload, {2: 0.000244, 5: 0.061})
-
-
-def _rsc_parse(role: str, payload: bytes) -> object:
-    return rsc.parse_feature(payload) if role == "feature" else rsc.parse_measurement(payload)
-
-
-VALID: dict[str, Callable[[np.random.Generator], tuple[str, bytes]]] = {
-    "rsc": _rsc_valid,
-    "open_imu": _open_imu_valid,
-    "polar_pmd": _pmd_valid,
-}
-PARSE: dict[str, Callable[[str, bytes], object]] = {
-    "rsc": _rsc_parse,
-    "open_imu": lambda role, payload: open_imu.parse(payload),
-    "polar_pmd": _pmd_parse,
-}
-
-
-def mutate(kind: str, pool: list[tuple[str, bytes]], rng: np.random.Generator) -> tuple[str, bytes]:
-    """One fuzzed payload of ``kind`` from a pool of valid (role, payload) pairs."""
-    role, valid = pool[int(rng.integers(0, len(pool)))]
-    if kind == "random":
-        return role, rng.bytes(int(rng.integers(0, 260)))
-    if kind == "truncated":
-        return role, valid[: int(rng.integers(0, len(valid)))]
-    if kind == "oversized":
-        return role, valid + rng.bytes(int(rng.integers(1, 65)))
-    flipped = bytearray(valid)
-    for bit in rng.integers(0, 8 * len(valid), int(rng.integers(1, 9))):
-        flipped[bit // 8] ^= 1 << (bit % 8)
-    return role, bytes(flipped)
-
-
-@dataclass
-class FuzzResult:
-    """Counts for one profile and one kind of payload."""
-
-    decoded: int = 0
-    rejected: int = 0
-    fed: int = 0
-    stream_outputs: int = 0
-    escaped: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-def fuzz_profile(profile: Profile, kind: str, count: int, seed: int) -> FuzzResult:
-    """Feed ``count`` payloads of ``kind`` through the profile's pure parser and stream."""
-    rng = np.random.default_rng(seed)
-    pool = [VALID[profile.decoder](rng) for _ in range(POOL)]
-    uuids = {role: profile.characteristics.get(role, "") for role in ("data", "control", "feature")}
-    payloads = [mutate(kind, pool, rng) for _ in range(count)]
-    stream = make_stream(profile.decoder, 0, profile)
-    parse = PARSE[profile.decoder]
-    result = FuzzResult()
-    start = time.perf_counter()
-    for i, (role, payload) in enumerate(payloads):
-        try:
-            parse(role, payload)
-            result.decoded += 1
-        except DecodeError:
-            result.rejected += 1
-        except Exception as exc:  # noqa: BLE001 - the point is to catch anything else
-            result.escaped.append(f"parse {payload.hex()}: {exc!r}")
-        try:
-            out = stream.feed_many([RawPacket(0, i * 0.01, uuids[role], payload)])
-            result.fed += 1
-            result.stream_outputs += len(out) > 0
-        except Exception as exc:  # noqa: BLE001
-            result.escaped.append(f"feed {payload.hex()}: {exc!r}")
-    result.seconds = time.perf_counter() - start
-    return result
+ROOT = Path(__file__).resolve().parent.parent
+VECTOR_DIRS = [
+    ROOT.parent / "shared" / "vectors",
+    ROOT.parent.parent / "shared" / "vectors",
+    ROOT / "tests" / "data" / "vectors",
+]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "--count", type=int, default=100_000, help="payloads per profile and kind (default 100000)"
-    )
+    ap.add_argument("--count", type=int, default=1_000_000, help="inputs per target (default 1000000)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only", metavar="NAME", help="only the targets whose name contains NAME")
     args = ap.parse_args()
-    logging.basicConfig(level=logging.ERROR)  # the streams' malformed-payload warnings are expected here
-    failures = 0
-    print(
-        f"{'profile':20} {'kind':10} {'payloads':>9} {'decoded':>9} {'rejected':>9} {'outputs':>9} {'payloads/s':>11}"
-    )
-    for profile in all_profiles():
-        for k, kind in enumerate(KINDS):
-            r = fuzz_profile(profile, kind, args.count, args.seed + k)
-            rate = args.count / r.seconds if r.seconds else float("inf")
+    logging.basicConfig(level=logging.CRITICAL)  # the streams' malformed-payload warnings are expected here
+    scratch = fuzz.scratch_folder()
+    try:
+        targets = fuzz.decoder_targets(VECTOR_DIRS) + [fuzz.reader_target(scratch)]
+        if args.only:
+            targets = [t for t in targets if args.only in t.name]
+        print(f"reference vectors: {len(fuzz.vector_payloads(VECTOR_DIRS))} payloads")
+        head = f"{'target':42} {'inputs':>8} {'decoded':>8} {'rejected':>8} {'dropped':>8} {'uncounted':>9} {'escapes':>7} {'us/input':>8}"
+        print(head)
+        bad = 0
+        start = time.perf_counter()
+        for t in targets:
+            r = fuzz.fuzz(t, args.count, args.seed)
+            c = r.counts
             print(
-                f"{profile.name:20} {kind:10} {args.count:9d} {r.decoded:9d} {r.rejected:9d} "
-                f"{r.stream_outputs:9d} {rate:11.0f}"
+                f"{t.name:42} {r.inputs:8d} {c['decoded']:8d} {c['rejected']:8d} {c['dropped']:8d} "
+                f"{c['uncounted']:9d} {r.escapes:7d} {1e6 * r.seconds / max(r.inputs, 1):8.1f}",
+                flush=True,
             )
-            for line in r.escaped[:5]:
-                print("  ESCAPED:", line)
-            failures += len(r.escaped)
-    print("no exception escaped" if not failures else f"{failures} exceptions escaped")
-    return 1 if failures else 0
+            for line in [e for e in r.escaped if e][:5]:
+                print("   ESCAPED:", line[:400])
+            bad += r.escapes + c["uncounted"]
+        print(f"wall time {time.perf_counter() - start:.0f} s")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(
+        "no exception escaped, every rejection counted"
+        if not bad
+        else f"{bad} escapes or uncounted rejections"
+    )
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ def test_profiles_analyze_and_replay_work_without_bumble(tmp_path):
 
 
 def test_bench_without_bumble_names_the_extra_and_exits_2(tmp_path):
-    done = without_bumble("bench", "--duration", "5", cwd=tmp_path)
+    done = without_bumble("bench", "--duration", "20", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "cadence-coach bench: error: bench needs the simulated radio: pip install 'cadence-coach[sim]'"

@@ -116,7 +116,7 @@ def analyze_file(args: argparse.Namespace, path: Path, out: Path, show_progress:
         progress = progress_bar() if show else None
         with StepsCsvWriter(out) as writer, progress if progress is not None else nullcontext():
             task = progress.add_task("analyze", total=source.size_bytes) if progress is not None else None
-            session = Session(pipeline, step_sinks=[writer])
+            session = Session(pipeline, step_sinks=[writer], keep=False)
             try:
                 for window in windows(source.items(speed=0.0), BATCH):
                     session.process(window)

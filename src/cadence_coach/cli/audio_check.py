@@ -2,7 +2,8 @@
 
 Latency here is from queuing the cue to its first sample being handed to the device (the callback that
 starts it), repeated for a median; the device's reported output latency (its buffering after the hand-over)
-is printed beside it. Without a working device or speech engine: one line on stderr, exit code 2.
+is printed beside it. Without a working device or speech engine: one line on stderr, exit code 2 (with
+``--json`` also the JSON object on stdout, its ``device`` null and ``error`` the reason).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import statistics
 import time
 
+from ..errors import UserError
 from ..voice import Voice
 
 TEST_CUE = ("shorten_stride", "Shorten your stride")
@@ -44,10 +46,31 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     return p
 
 
+def unavailable(cues: int, error: str) -> dict:
+    """The JSON object when no cue can be played: the same keys, nothing measured, and why."""
+    return {
+        "device": None,
+        "rate_hz": None,
+        "blocksize": None,
+        "cues": cues,
+        "played": 0,
+        "latency_ms": [],
+        "latency_ms_median": None,
+        "output_latency_ms": None,
+        "underruns": 0,
+        "error": error,
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     device = int(args.device) if args.device is not None and args.device.isdigit() else args.device
     voice = Voice("on", dict([TEST_CUE]), device=device)
-    voice.start()
+    try:
+        voice.start()
+    except UserError as exc:
+        if args.json:  # a script reading the JSON gets it all the same
+            print(json.dumps(unavailable(args.repeat, str(exc))))
+        raise
     try:
         clip = voice.clip(TEST_CUE[0])
         duration_s = clip.shape[0] / voice.rate_hz if clip is not None else 1.0
@@ -70,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         "underruns": stats.underruns,
     }
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(result | {"error": None if latencies else "no test cue reached the device"}))
         return 0 if latencies else 1
     print(f"device: {result['device']} ({voice.rate_hz} Hz, {voice.blocksize}-frame blocks)")
     if not latencies:

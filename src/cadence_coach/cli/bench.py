@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 
 from ..errors import UserError
+from ..sources.simulator.simulation import duration_range
 from ..voice import parse_audio_mode
 
 SUPPORTED_PROFILES = ("open-imu",)
 """Profiles whose simulated sensor can stream the simulated runner's IMU data."""
 NEEDS_SIM = "bench needs the simulated radio: pip install 'cadence-coach[sim]'"
+DURATION_S = duration_range()
+"""Shortest and longest bench session, s: the simulated runner's (the session takes as long in wall time)."""
 
 
 def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.ArgumentParser:
@@ -32,7 +36,11 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
         "--scenario", default="flat-easy", help="simulator scenario (see `cadence-coach simulate --help`)"
     )
     p.add_argument(
-        "--duration", type=float, default=60.0, metavar="SECONDS", help="session length, s (default 60)"
+        "--duration",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help=f"session length, {DURATION_S[0]:g} to {DURATION_S[1]:g} s of wall time (default 60)",
     )
     p.add_argument(
         "--interval-ms", type=float, default=7.5, metavar="X", help="connection interval, ms (default 7.5)"
@@ -54,8 +62,9 @@ def check_args(args: argparse.Namespace) -> None:
         raise UserError(f"bench supports profile {', '.join(SUPPORTED_PROFILES)} only, not {args.profile!r}")
     if args.sensors not in (1, 2):
         raise UserError(f"--sensors {args.sensors}: give 1 or 2")
-    if not args.duration > 0:
-        raise UserError(f"--duration {args.duration:g}: give seconds > 0")
+    lo, hi = DURATION_S
+    if not (math.isfinite(args.duration) and lo <= args.duration <= hi):
+        raise UserError(f"--duration {args.duration:g}: give {lo:g} to {hi:g} s")
     if args.disconnects < 0:
         raise UserError(f"--disconnects {args.disconnects}: give a whole number >= 0")
     if not 7.5 <= args.interval_ms <= 50.0:

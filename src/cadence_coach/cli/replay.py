@@ -178,6 +178,7 @@ def run_session(args: argparse.Namespace) -> int:
             view=view,
             step_sinks=step_sinks,
             cue_sinks=cue_sinks,
+            keep=False,
         )
         try:
             session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)
@@ -192,7 +193,7 @@ def run_session(args: argparse.Namespace) -> int:
                 f"{', ' + info.side.value if info.side else ''}): "
                 f"{packets}{c.samples} samples at {rate}, {c.gaps} gaps"
             )
-        print(f"steps: {len(session.steps)}, cues: {len(session.cues)}")
+        print(f"steps: {session.step_count}, cues: {session.cue_count}")
         print("\n".join(coach.summary.lines()))
         if report is not None:
             start = input_start(args)
@@ -208,7 +209,7 @@ def run_session(args: argparse.Namespace) -> int:
 
 def speak_summary(voice: Voice, coach: Coach, session: Session) -> None:
     """Say (or print) the coach's one-sentence summary and let it play out."""
-    t_end = session.steps[-1].detected_at_s if session.steps else 0.0
+    t_end = session.last_step.detected_at_s if session.last_step is not None else 0.0
     length = voice.add_phrase("summary", coach.summary.spoken())
     voice.speak("summary", t_end)
     if length and voice.device_name:

@@ -179,6 +179,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
                     view=view,
                     step_sinks=step_sinks,
                     cue_sinks=cue_sinks,
+                    keep=False,
                 )
             )
             return sessions[0]
@@ -223,7 +224,7 @@ def print_summary(run: LiveRun) -> None:
             f"{rate}, {c.gaps} gaps, {reader.stats.disconnects} disconnects, {reader.stats.reconnects} reconnects"
         )
     print(
-        f"session: {run.wall_s:.1f} s, steps: {len(run.session.steps)}, cues: {len(run.session.cues)}, "
+        f"session: {run.wall_s:.1f} s, steps: {run.session.step_count}, cues: {run.session.cue_count}, "
         f"lost packets: {pipeline.lost_packets}"
     )
     print(f"recording: {run.recording}")

@@ -5,7 +5,6 @@ on descents and the cues given; as text lines and as one short spoken sentence.
 from __future__ import annotations
 
 from collections import Counter
-from statistics import median
 
 from ..datatypes import Cue, StepEvent, StrikeClass
 from ..gait.strike import STRIKE_HEEL_DEG
@@ -13,6 +12,42 @@ from .descent import Band, DescentState
 
 MAX_STEP_GAP_S = 5.0
 """A longer time between two steps is a pause or a data gap and is not counted as running time, s."""
+CADENCE_BIN_SPM = 0.01
+"""Resolution of the cadence medians, steps/min (they are shown rounded to whole steps/min)."""
+
+
+class BinnedMedian:
+    """The median of a stream of values kept as a histogram of ``resolution``-wide bins: memory is
+    bounded by the range of the values, not by how many there are (a 12-hour session's cadences take
+    the same room as a 10-minute one's). Exact to ``resolution / 2``.
+    """
+
+    def __init__(self, resolution: float = CADENCE_BIN_SPM) -> None:
+        self.resolution = resolution
+        self.count = 0
+        self._bins: Counter[int] = Counter()
+
+    def add(self, value: float) -> None:
+        """Count one value."""
+        self._bins[round(value / self.resolution)] += 1
+        self.count += 1
+
+    def median(self) -> float | None:
+        """The median (the mean of the two middle values for an even count), None when empty."""
+        if not self.count:
+            return None
+        lo_rank, hi_rank = (self.count - 1) // 2, self.count // 2
+        lo = hi = None
+        seen = 0
+        for b in sorted(self._bins):
+            seen += self._bins[b]
+            if lo is None and seen > lo_rank:
+                lo = b
+            if seen > hi_rank:
+                hi = b
+                break
+        assert lo is not None and hi is not None
+        return (lo + hi) / 2 * self.resolution if lo != hi else lo * self.resolution
 
 
 class SessionSummary:
@@ -29,8 +64,8 @@ class SessionSummary:
         self.descent_time_s: dict[Band, float] = {band: 0.0 for band in Band}
         self.descents = 0
         self.cues: Counter[str] = Counter()
-        self._flat_cadence: list[float] = []
-        self._descent_cadence: list[float] = []
+        self._flat_cadence = BinnedMedian()
+        self._descent_cadence = BinnedMedian()
         self._descent_strikes = 0
         self._descent_heel_strikes = 0
         self._last_t: float | None = None
@@ -53,7 +88,7 @@ class SessionSummary:
         cadence = step.cadence_spm
         if descent.active:
             if cadence is not None:
-                self._descent_cadence.append(cadence)
+                self._descent_cadence.add(cadence)
             heel = self._is_heel_strike(step)
             if heel is not None:
                 self._descent_strikes += 1
@@ -63,7 +98,7 @@ class SessionSummary:
             and descent.grade_pct is not None
             and abs(descent.grade_pct) < self.flat_grade_pct
         ):
-            self._flat_cadence.append(cadence)
+            self._flat_cadence.add(cadence)
 
     def _is_heel_strike(self, step: StepEvent) -> bool | None:
         if step.strike is not None:
@@ -84,12 +119,12 @@ class SessionSummary:
     @property
     def flat_cadence_spm(self) -> float | None:
         """Median cadence on flat ground, steps/min."""
-        return median(self._flat_cadence) if self._flat_cadence else None
+        return self._flat_cadence.median()
 
     @property
     def descent_cadence_spm(self) -> float | None:
         """Median cadence on descents, steps/min."""
-        return median(self._descent_cadence) if self._descent_cadence else None
+        return self._descent_cadence.median()
 
     @property
     def descent_heel_strike_share(self) -> float | None:

@@ -263,11 +263,7 @@ class LiveSession:
             return
         run, writer = self._open
         cpu = time.process_time()
-        if isinstance(item, RawPacket):
-            writer.write_packet(item)
-        else:
-            writer.write_event(item.t_s, **item.data)
-        run.session.process([item])
+        record_and_process(run.session, writer, item)
         run.process_cpu_s += time.process_time() - cpu
 
     def _on_link_event(self, ev: LinkEvent) -> None:
@@ -276,6 +272,17 @@ class LiveSession:
         self._on_item(RecordedEvent(ev.t_s, ev.record_fields()))
         if self.on_event is not None:
             self.on_event(ev)
+
+
+def record_and_process(session: Session, writer: RecordingWriter, item: RawPacket | RecordedEvent) -> None:
+    """What a live session does with each packet or link event as it arrives: append it to the
+    recording, then run it through the session (decode, gait, coach, voice, view, writers). The soak
+    benchmark (benchmarks/soak.py) drives this same function with simulated packets."""
+    if isinstance(item, RawPacket):
+        writer.write_packet(item)
+    else:
+        writer.write_event(item.t_s, **item.data)
+    session.process([item])
 
 
 def sensor_info(spec: DeviceSpec, profile: Profile, reader: BleSensorReader) -> SensorInfo:

@@ -73,6 +73,9 @@ class Session:
         speaker: speaks cues (never blocks).
         view: the live terminal view.
         step_sinks, cue_sinks: writers (steps.csv, cues.csv, session log).
+        keep: keep every step, cue and link event in :attr:`steps`, :attr:`cues` and :attr:`events`
+            (tests, benchmarks, the bench's scoring). A live session or replay passes False: its memory
+            then stays flat however long it runs, and only the counts and the last step are kept.
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class Session:
         view: View | None = None,
         step_sinks: Iterable[StepSink] = (),
         cue_sinks: Iterable[CueSink] = (),
+        keep: bool = True,
     ) -> None:
         self.pipeline = pipeline
         self.coach = coach
@@ -93,6 +97,10 @@ class Session:
         self.steps: list[StepEvent] = []
         self.cues: list[Cue] = []
         self.events: list[RecordedEvent] = []
+        self.keep = keep
+        self.step_count = 0
+        self.cue_count = 0
+        self.last_step: StepEvent | None = None
 
     def process(self, items: list[Item]) -> PipelineOutput:
         """Run a batch of consecutive items (packets of any sensors, packets read in bulk, blocks,
@@ -116,7 +124,8 @@ class Session:
             if isinstance(item, SampleBlock):
                 self._merge(out, self.pipeline.feed_block(item))
             else:
-                self.events.append(item)
+                if self.keep:
+                    self.events.append(item)
                 out.events.append(item)
                 if item.data.get("event") == "disconnected" and isinstance(item.data.get("sensor"), int):
                     self.pipeline.mark_gap(item.data["sensor"])
@@ -134,15 +143,20 @@ class Session:
 
     def _deliver(self, out: PipelineOutput) -> None:
         """Hand one feed's steps and cues to the writers, the coach, the voice and the view."""
-        self.steps.extend(out.steps)
         if out.steps:
+            self.step_count += len(out.steps)
+            self.last_step = out.steps[-1]
+            if self.keep:
+                self.steps.extend(out.steps)
             for sink in self.step_sinks:
                 sink.write(out.steps)
         if self.coach is not None:
             for step in out.steps:
                 out.cues.extend(self.coach.feed(step))
+        self.cue_count += len(out.cues)
         for cue in out.cues:
-            self.cues.append(cue)
+            if self.keep:
+                self.cues.append(cue)
             if self.speaker is not None:
                 self.speaker.speak(cue.cue_id, cue.t_s)
             for cue_sink in self.cue_sinks:

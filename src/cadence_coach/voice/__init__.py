@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,10 @@ class VoiceStats:
         """Median of :attr:`latency_ms`, ms, or None before any cue played."""
         values = self.latency_ms
         return statistics.median(values) if values else None
+
+
+NO_SOUND_NOTE = "note: no sound device found, so cues will be printed instead of spoken"
+"""What ``--audio auto`` says, once, when there is no working sound output."""
 
 
 class Voice:
@@ -168,8 +173,9 @@ class Voice:
             player.open()
         except AudioUnavailable as exc:
             if self.mode == "on":
-                raise UserError(f"no audio output: {exc}") from None
-            log.warning("no audio output (%s); cues will be printed", exc)
+                raise UserError(f"cannot play sound: {exc}") from None
+            log.info("no audio output: %s", exc)  # the technical reason, with --verbose
+            print(NO_SOUND_NOTE, file=sys.stderr, flush=True)
             return
         self._player = player
         self._render(required=self.mode == "on")

@@ -23,6 +23,8 @@ from .truth import build_episodes, build_grade, build_steps
 from .wire import Link, PacketPlan, plan_packets
 
 MAX_DURATION_S = 4 * 3600.0
+STANDING_S = 3.0
+"""Default time the runner stands still at the start, s."""
 RATE_RANGE_HZ = (50.0, 2000.0)
 INTERVAL_RANGE_MS = (7.5, 50.0)
 ACC_RANGES_G = (16, 32)
@@ -126,7 +128,7 @@ def simulate(
     baro: bool = True,
     acc_range_g: int = 32,
     gyro_range_dps: int = 4000,
-    standing_s: float = 3.0,
+    standing_s: float = STANDING_S,
 ) -> Simulation:
     """Simulate a runner wearing foot IMUs.
 
@@ -273,6 +275,11 @@ def _sensor_truth(s: SimulatedSensor) -> dict:
     }
 
 
+def duration_range(standing_s: float = STANDING_S) -> tuple[float, float]:
+    """Shortest and longest session the simulator makes with ``standing_s`` of standing, s."""
+    return standing_s + 10.0, MAX_DURATION_S
+
+
 def _check_seed(seed: int) -> None:
     if not (isinstance(seed, int) and seed >= 0):
         raise UserError(f"seed {seed!r}: give a whole number >= 0")
@@ -288,10 +295,9 @@ def _check(
     gyro_range_dps: int,
     standing_s: float,
 ) -> None:
-    if not (math.isfinite(duration_s) and standing_s + 10.0 <= duration_s <= MAX_DURATION_S):
-        raise UserError(
-            f"duration {duration_s:g} s out of range: give {standing_s + 10:g} to {MAX_DURATION_S:g} s"
-        )
+    lo, hi = duration_range(standing_s)
+    if not (math.isfinite(duration_s) and lo <= duration_s <= hi):
+        raise UserError(f"duration {duration_s:g} s out of range: give {lo:g} to {hi:g} s")
     if not RATE_RANGE_HZ[0] <= rate_hz <= RATE_RANGE_HZ[1]:
         raise UserError(
             f"rate {rate_hz:g} Hz out of range: give {RATE_RANGE_HZ[0]:g} to {RATE_RANGE_HZ[1]:g} Hz"

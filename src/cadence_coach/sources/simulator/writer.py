@@ -61,7 +61,7 @@ def write(sim: Simulation, out_path: str | os.PathLike) -> WriteSummary:
     try:
         with atomic_path(out, "the recording", exclusive=True) as tmp:
             with RecordingWriter(tmp, header, flush_interval_s=1.0, exclusive=False) as writer:
-                streams = [_packets(sim, i) for i in range(len(sim.sensors))]
+                streams = [sensor_packets(sim, i) for i in range(len(sim.sensors))]
                 for packet in heapq.merge(*streams, key=lambda p: p.t_host):
                     writer.write_packet(packet)
                 sent = writer.packets_written
@@ -74,8 +74,9 @@ def write(sim: Simulation, out_path: str | os.PathLike) -> WriteSummary:
     return WriteSummary(out, sidecar, len(sim.truth["steps"]), sent, lost, out.stat().st_size)
 
 
-def _packets(sim: Simulation, index: int) -> Iterator[RawPacket]:
-    """One sensor's arriving packets in arrival order, evaluating its samples batch by batch."""
+def sensor_packets(sim: Simulation, index: int) -> Iterator[RawPacket]:
+    """One sensor's arriving packets in arrival order, evaluating its samples batch by batch (so memory
+    stays bounded whatever the length)."""
     s = sim.sensors[index]
     plan = s.packets
     for first in range(0, len(plan), CHUNK_PACKETS):
