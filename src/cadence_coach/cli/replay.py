@@ -178,7 +178,7 @@ def run_session(args: argparse.Namespace) -> int:
             view=view,
             step_sinks=step_sinks,
             cue_sinks=cue_sinks,
-            keep=False,
+            keep=report is not None,  # the report needs every step and cue; else counts only
         )
         try:
             session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)

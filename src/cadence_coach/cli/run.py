@@ -179,7 +179,7 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
                     view=view,
                     step_sinks=step_sinks,
                     cue_sinks=cue_sinks,
-                    keep=False,
+                    keep=report is not None,  # the report needs every step and cue; else counts only
                 )
             )
             return sessions[0]
