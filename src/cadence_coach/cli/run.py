@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import signal
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,6 +33,7 @@ from .replay import (
     open_runner,
     speak_summary,
 )
+from .signals import stop_on_signals
 
 
 def duration_value(text: str) -> float:
@@ -53,8 +53,8 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
         help=summary,
         description=(
             "Connect to the named sensors (and only those), detect steps, coach and speak cues live, and "
-            "record every packet (default: a new file under ~/cadence-coach/sessions/). Ctrl-C ends the "
-            "session cleanly. --profile, --placement and --side given once apply to every device, given "
+            "record every packet (default: a new file under ~/cadence-coach/sessions/). Ctrl-C (or SIGTERM) "
+            "ends the session cleanly. --profile, --placement and --side given once apply to every device, given "
             "several times they apply to the devices in order."
         ),
     )
@@ -140,7 +140,7 @@ def show_event(ev: LinkEvent) -> None:
 
 async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> int:
     """The ``run`` command on the running event loop, against any bleak backends (tests pass a
-    SimulatedLink's). Ctrl-C (SIGINT) ends the session cleanly instead of raising."""
+    SimulatedLink's). Ctrl-C (SIGINT) or SIGTERM ends the session cleanly instead of raising."""
     specs = device_specs(args)
     config = load_config(args.config)
     runner = open_runner(args)
@@ -178,21 +178,19 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
 
         prepare_step_detector()  # before any link is up: LiveSession's own call is then a no-op
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGINT, stop.set)
         try:
-            live = await LiveSession(
-                specs,
-                make_session,
-                record_path=record_path,
-                backend=backend,
-                duration_s=args.duration,
-                stop=stop,
-                on_event=show_event,
-                scan_timeout_s=args.scan_timeout,
-            ).run()
+            with stop_on_signals(asyncio.get_running_loop(), stop):
+                live = await LiveSession(
+                    specs,
+                    make_session,
+                    record_path=record_path,
+                    backend=backend,
+                    duration_s=args.duration,
+                    stop=stop,
+                    on_event=show_event,
+                    scan_timeout_s=args.scan_timeout,
+                ).run()
         finally:
-            loop.remove_signal_handler(signal.SIGINT)
             for session in sessions:
                 session.view.close(session.pipeline)  # type: ignore[union-attr]
         print_summary(live)
@@ -215,7 +213,8 @@ def print_summary(run: LiveRun) -> None:
         f"session: {run.wall_s:.1f} s, steps: {len(run.session.steps)}, cues: {len(run.session.cues)}, "
         f"lost packets: {pipeline.lost_packets}"
     )
-    print(f"recording: {run.recording}")
+    stopped = f" (recording {run.recording_stopped})" if run.recording_stopped else ""
+    print(f"recording: {run.recording}{stopped}")
     if pipeline.malformed_packets:
         print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
 
