@@ -14,8 +14,9 @@ import time
 import pytest
 
 from cadence_coach.evaluation.audio_monitor import MonitorRecorder, find_clip
+from cadence_coach.evaluation.private_pulse import PrivatePulse
 from cadence_coach.voice import Voice
-from tests.support.audio import PrivatePulse, require, speech_engine_error
+from tests.support.audio import require, speech_engine_error
 
 pytestmark = [pytest.mark.audio, pytest.mark.timeout(90)]
 
