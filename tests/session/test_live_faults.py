@@ -109,6 +109,42 @@ def test_a_full_disk_stops_the_recording_once_and_coaching_goes_on(small_disk, t
     assert exit_code(["check", str(record)]) == 0
 
 
+def test_a_full_disk_under_every_output_ends_the_session_normally(small_disk, capsys):
+    folder, fsize_limit = small_disk
+    record, steps_csv, cues_csv = folder / "live.ccrec", folder / "steps.csv", folder / "cues.csv"
+    argv = run_args(record, steps_csv, 8.0) + ["--cues-out", str(cues_csv)]
+    args = build_parser().parse_args(argv)
+
+    async def go():
+        async with SimulatedLink([runner_sensor()]) as link:
+            return await run_live_command(args, link.backend)
+
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if fsize_limit is not None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize_limit, limits[1]))
+    try:
+        code = asyncio.run(go())
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert sum(line.startswith("recording stopped") for line in captured.err.splitlines()) == 1
+    for path in (steps_csv, cues_csv):  # at most one notice each; what reached the file is kept
+        assert (
+            sum(
+                line.endswith("what was written is kept") and str(path) in line
+                for line in captured.err.splitlines()
+            )
+            <= 1
+        )
+        assert path.exists()
+    assert "steps: " in captured.out
+    with RecordingReader(record) as reader:
+        assert sum(1 for _ in reader.packets()) > 100
+        assert not reader.truncated and not reader.damaged_spans
+
+
 def test_sigterm_ends_a_run_like_ctrl_c(tmp_path, capsys):
     sensor = runner_sensor()
     record, steps_csv = tmp_path / "live.ccrec", tmp_path / "steps.csv"

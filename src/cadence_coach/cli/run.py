@@ -14,8 +14,9 @@ from ..coach.config import load_config
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
 from ..outputs.cues_csv import CuesCsvWriter
+from ..outputs.guard import WriteGuard, Writer
 from ..outputs.steps_csv import StepsCsvWriter
-from ..session.live import DeviceSpec, LiveRun, LiveSession, default_recording_path
+from ..session.live import DeviceSpec, LiveRun, LiveSession, default_recording_path, print_notice
 from ..session.pipeline import Pipeline
 from ..session.session import Session, StepSink
 from ..session.view import LiveView
@@ -134,6 +135,11 @@ def device_specs(args: argparse.Namespace) -> list[DeviceSpec]:
     ]
 
 
+def guarded(writer: Writer, path: str, what: str) -> WriteGuard:
+    """A live output that a full disk stops (one notice) instead of ending the session."""
+    return WriteGuard(writer, path, what, print_notice)
+
+
 def show_event(ev: LinkEvent) -> None:
     print(f"link {ev.t_s:.3f} s sensor {ev.sensor}: {ev.kind} {ev.detail}", file=sys.stderr, flush=True)
 
@@ -152,12 +158,14 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         voice.start()
         stack.callback(voice.close)
         coach = Coach(config, saved=runner.saved)
-        cue_sinks = (
-            [stack.enter_context(CuesCsvWriter(args.cues_out, keep_partial=True))] if args.cues_out else []
-        )
-        step_sinks: list[StepSink] = (
-            [stack.enter_context(StepsCsvWriter(args.steps_out, keep_partial=True))] if args.steps_out else []
-        )
+        cue_sinks = []
+        if args.cues_out:
+            cues = CuesCsvWriter(args.cues_out, keep_partial=True)
+            cue_sinks.append(stack.enter_context(guarded(cues, args.cues_out, "the cues file")))
+        step_sinks: list[StepSink] = []
+        if args.steps_out:
+            steps = StepsCsvWriter(args.steps_out, keep_partial=True)
+            step_sinks.append(stack.enter_context(guarded(steps, args.steps_out, "the steps file")))
         if args.metronome == "target":
             step_sinks.append(MetronomeFollower(voice, coach))
         sessions: list[Session] = []

@@ -14,7 +14,6 @@ and the pipeline need every sensor's name and address first.
 from __future__ import annotations
 
 import asyncio
-import errno
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..datatypes import Placement, RawPacket, SensorInfo, Side
-from ..errors import UserError, file_errors
+from ..errors import UserError, file_errors, write_error_words
 from ..gait import kernels
 from ..profiles import Profile, load_profile
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
@@ -75,21 +74,6 @@ class LiveRun:
     wall_s: float = 0.0
     process_cpu_s: float = 0.0
     recording_stopped: str | None = None
-
-
-WRITE_ERRORS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EFBIG: "the file size limit was reached",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EIO: "the disk reported a write error",
-    errno.EROFS: "the disk became read-only",
-}
-"""Plain words for the write errors that stop a recording."""
-
-
-def write_error_words(exc: OSError) -> str:
-    """Why a write failed, in plain words (the system's wording for the rarer errors)."""
-    return WRITE_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def print_notice(text: str) -> None:
