@@ -15,7 +15,7 @@ from ..session.pipeline import Pipeline
 from ..session.session import Session
 from ..session.view import VIEW_MODES, LiveView
 from ..voice import Voice, parse_audio_mode
-from .input_options import OpenedInput, add_input_arguments, open_input
+from .input_options import add_input_arguments, open_input
 from .preparing import prepare_step_detector
 
 PACED_BLOCK_S = 0.05
@@ -155,64 +155,68 @@ class Interrupted(KeyboardInterrupt):
 
 def run_session(args: argparse.Namespace) -> int:
     """Replay ``args.input`` with the coach, the voice and the live view; prints a summary (also when
-    interrupted: then with how far it got, the cue log and the runner's baseline left as they were,
+    interrupted: then how far it got, with the cue log and the runner's baseline left as they were, and
     exit code 130)."""
-    config = load_config(args.config)
-    runner = open_runner(args)
     try:
-        with ExitStack() as stack:
-            source = stack.enter_context(open_input(args, block_s=PACED_BLOCK_S if args.speed > 0 else 1.0))
-            coach = Coach(config, saved=runner.saved)
-            voice = make_voice(args, config)
-            voice.start()
-            stack.callback(voice.close)
-            cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
-            step_sinks = [MetronomeFollower(voice, coach)] if args.metronome == "target" else []
-            prepare_step_detector()  # before the paced replay starts (and the view takes the screen)
-            view = LiveView(source.sensors, mode=args.view, coach=coach)
-            session = Session(
-                Pipeline(source.sensors),
-                coach=coach,
-                speaker=voice,
-                view=view,
-                step_sinks=step_sinks,
-                cue_sinks=cue_sinks,
-            )
-            interrupted = False
-            try:
-                session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)
-            except KeyboardInterrupt:
-                interrupted = True
-                session.finish()  # the steps the gait engine still held count in the summary
-            finally:
-                view.close(session.pipeline)
-            print_replay_summary(source, session)
-            print("\n".join(coach.summary.lines()))
-            if interrupted:
-                print_interrupted(args, source, session)
-                raise Interrupted  # the cue log's temporary file is discarded on the way out
-            close_runner(runner, coach)
-            speak_summary(voice, coach, session)
-            print_notes(source, session)
+        return replay_session(args)
     except Interrupted:
         return 130
+
+
+def replay_session(args: argparse.Namespace) -> int:
+    """:func:`run_session` but for the exit code of an interruption (:class:`Interrupted` raised)."""
+    config = load_config(args.config)
+    runner = open_runner(args)
+    with ExitStack() as stack:
+        source = stack.enter_context(open_input(args, block_s=PACED_BLOCK_S if args.speed > 0 else 1.0))
+        coach = Coach(config, saved=runner.saved)
+        voice = make_voice(args, config)
+        voice.start()
+        stack.callback(voice.close)
+        cue_sinks = [stack.enter_context(CuesCsvWriter(args.cues_out))] if args.cues_out else []
+        step_sinks = [MetronomeFollower(voice, coach)] if args.metronome == "target" else []
+        prepare_step_detector()  # before the paced replay starts (and the view takes the screen)
+        view = LiveView(source.sensors, mode=args.view, coach=coach)
+        session = Session(
+            Pipeline(source.sensors),
+            coach=coach,
+            speaker=voice,
+            view=view,
+            step_sinks=step_sinks,
+            cue_sinks=cue_sinks,
+        )
+        interrupted = False
+        try:
+            session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)
+        except KeyboardInterrupt:
+            interrupted = True
+            session.finish()  # the steps the gait engine still held count in the summary
+        finally:
+            view.close(session.pipeline)
+        pipeline = session.pipeline
+        for i, (info, c) in enumerate(zip(source.sensors, pipeline.counters)):
+            rate = f"{c.rate_hz:.1f} Hz" if c.rate_hz else "-"
+            packets = f"{c.packets} packets, " if source.kind == "recording" else ""
+            print(
+                f"sensor {i} ({info.profile}, {info.placement.value}"
+                f"{', ' + info.side.value if info.side else ''}): "
+                f"{packets}{c.samples} samples at {rate}, {c.gaps} gaps"
+            )
+        print(f"steps: {len(session.steps)}, cues: {len(session.cues)}")
+        print("\n".join(coach.summary.lines()))
+        if interrupted:
+            print_interrupted(args, session)
+            raise Interrupted  # the cue log's temporary file is discarded on the way out
+        close_runner(runner, coach)
+        speak_summary(voice, coach, session)
+        for note in source.notes():
+            print(f"note: {note}", file=sys.stderr)
+        if pipeline.malformed_packets:
+            print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
     return 0
 
 
-def print_replay_summary(source: OpenedInput, session: Session) -> None:
-    """Per sensor packets, samples, rate and gaps; then steps and cues."""
-    for i, (info, c) in enumerate(zip(source.sensors, session.pipeline.counters)):
-        rate = f"{c.rate_hz:.1f} Hz" if c.rate_hz else "-"
-        packets = f"{c.packets} packets, " if source.kind == "recording" else ""
-        print(
-            f"sensor {i} ({info.profile}, {info.placement.value}"
-            f"{', ' + info.side.value if info.side else ''}): "
-            f"{packets}{c.samples} samples at {rate}, {c.gaps} gaps"
-        )
-    print(f"steps: {len(session.steps)}, cues: {len(session.cues)}")
-
-
-def print_interrupted(args: argparse.Namespace, source: OpenedInput, session: Session) -> None:
+def print_interrupted(args: argparse.Namespace, session: Session) -> None:
     """The line that says a replay was cut short: how far it got and what it left untouched."""
     replayed_s = max((c.samples / c.rate_hz for c in session.pipeline.counters if c.rate_hz), default=0.0)
     kept = [f"{args.cues_out} left as it was"] if args.cues_out else []
@@ -222,14 +226,6 @@ def print_interrupted(args: argparse.Namespace, source: OpenedInput, session: Se
         file=sys.stderr,
         flush=True,
     )
-
-
-def print_notes(source: OpenedInput, session: Session) -> None:
-    """The input's notes (skipped rows, a truncated recording...) and malformed packets, on stderr."""
-    for note in source.notes():
-        print(f"note: {note}", file=sys.stderr)
-    if session.pipeline.malformed_packets:
-        print(f"note: {session.pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
 
 
 def speak_summary(voice: Voice, coach: Coach, session: Session) -> None:

@@ -13,13 +13,14 @@ The writer buffers records and writes them to the file at least every ``flush_in
 0.5 s), so a process killed mid-session loses at most that much; with ``fsync=True`` it also survives
 a power cut up to the last flush. A write that fails (disk full, file size limit) cuts the file back to
 its last whole record and stops the recording: the writer raises, or, given ``on_failure``, reports it
-once and drops what comes after, so a live session goes on without it. The reader stops quietly at a truncated or torn last record and counts
-(and skips) corrupt records. It reads in bulk (:meth:`RecordingReader.batches`: packets as arrays, framed
+once and drops what comes after, so a live session goes on without it. The reader stops quietly at a
+truncated or torn last record and counts (and skips) corrupt records. It reads in bulk (:meth:`RecordingReader.batches`: packets as arrays, framed
 and CRC-checked by the compiled kernel in framing.py) or one record at a time (:meth:`RecordingReader.records`).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -221,7 +222,10 @@ class RecordingWriter:
         done = 0
         try:
             while done < len(data):
-                done += self._file.write(data[done:]) or 0
+                n = self._file.write(data[done:])
+                if not n:  # no progress and no error: stop rather than spin
+                    raise OSError(errno.EIO, "the file took no more bytes")
+                done += n
             if self.fsync:
                 os.fsync(self._file.fileno())
         except OSError as exc:
