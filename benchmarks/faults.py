@@ -236,6 +236,7 @@ def main() -> None:
     args = p.parse_args()
     kernels.compile_all()
     with tempfile.TemporaryDirectory() as work:
+        os.environ["XDG_DATA_HOME"] = work  # the sessions' runner baselines, never the user's
         faults: dict[str, Callable[[Path], Outcome]] = {
             "disk-full": disk_full,
             "audio-server": audio_server,
