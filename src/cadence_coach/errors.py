@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,3 +46,18 @@ def _missing(path: str | os.PathLike) -> str:
     if os.path.isdir(folder):
         return f"the folder {folder} does not accept new files (a system file system such as /proc)"
     return "no such folder"
+
+
+WRITE_ERRORS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EFBIG: "the file size limit was reached",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EIO: "the disk reported a write error",
+    errno.EROFS: "the disk became read-only",
+}
+"""Plain words for the write errors that stop a live session's files."""
+
+
+def write_error_words(exc: OSError) -> str:
+    """Why a write failed, in plain words (the system's wording for the rarer errors)."""
+    return WRITE_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))

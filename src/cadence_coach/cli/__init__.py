@@ -9,7 +9,7 @@ simulator, bumble or the audio stack, which would cost that command up to half a
 The top-level ``--help`` needs only the summaries, which is why they live here.
 
 Errors people can cause (a bad flag, a missing or corrupt file, an unknown name) print one line on stderr
-and exit with code 2, never a traceback.
+and exit with code 2, never a traceback. SIGTERM is handled as Ctrl-C (``signals.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Collection
 
 from .. import __version__
 from ..errors import UserError
+from .signals import terminate_as_interrupt
 
 COMMANDS = {
     "demo": "replay the bundled downhill run with the live view and the cues",
@@ -98,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    terminate_as_interrupt()  # SIGTERM (systemd, kill) ends a command as Ctrl-C does
     try:
         return int(args._run(args) or 0)
     except UserError as exc:

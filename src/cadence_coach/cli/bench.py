@@ -6,10 +6,16 @@ import argparse
 import asyncio
 import json
 import math
+import sys
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..sources.simulator.simulation import duration_range
 from ..voice import parse_audio_mode
+from .signals import stop_on_signals
+
+if TYPE_CHECKING:
+    from ..session.bench_score import BenchResult
 
 SUPPORTED_PROFILES = ("open-imu",)
 """Profiles whose simulated sensor can stream the simulated runner's IMU data."""
@@ -26,7 +32,8 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
             "Simulate a runner, stream each instrumented foot from a simulated sensor in real time over a "
             "bumble virtual link, run the same live path as `run` (reader, pipeline, coach, voice, recording), "
             "force range-loss disconnects, and print steps detected vs true, F1, latency, reconnects, "
-            "packets lost and CPU use. Takes --duration seconds of wall time."
+            "packets lost and CPU use. Takes --duration seconds of wall time; Ctrl-C (or SIGTERM) ends it "
+            "early with the figures of the part that ran."
         ),
     )
     p.add_argument(
@@ -84,19 +91,30 @@ def run(args: argparse.Namespace) -> int:
 
     prepare_step_detector()  # run_bench's own call is then a no-op
 
-    result = asyncio.run(
-        run_bench(
-            args.profile,
-            args.scenario,
-            args.duration,
-            interval_ms=args.interval_ms,
-            disconnects=args.disconnects,
-            sensors=args.sensors,
-            rate_hz=args.rate,
-            seed=args.seed,
-            audio=args.audio,
+    async def bench() -> tuple[BenchResult, bool]:
+        stop = asyncio.Event()
+        with stop_on_signals(asyncio.get_running_loop(), stop):
+            result = await run_bench(
+                args.profile,
+                args.scenario,
+                args.duration,
+                interval_ms=args.interval_ms,
+                disconnects=args.disconnects,
+                sensors=args.sensors,
+                rate_hz=args.rate,
+                seed=args.seed,
+                audio=args.audio,
+                stop=stop,
+            )
+        return result, stop.is_set()
+
+    result, interrupted = asyncio.run(bench())
+    if interrupted:
+        print(
+            f"interrupted after {result.session_s:.1f} s of {args.duration:g} s: the figures are for the "
+            "part that ran",
+            file=sys.stderr,
         )
-    )
     print("\n".join(report_lines(result)), flush=True)
     if args.json:
         print(json.dumps(report_json(result)))

@@ -153,8 +153,22 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
     return p
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) during a replay, after its summary was printed."""
+
+
 def run_session(args: argparse.Namespace) -> int:
-    """Replay ``args.input`` with the coach, the voice and the live view; prints a summary."""
+    """Replay ``args.input`` with the coach, the voice and the live view; prints a summary (also when
+    interrupted: then how far it got, with the cue log and the runner's baseline left as they were, and
+    exit code 130)."""
+    try:
+        return replay_session(args)
+    except Interrupted:
+        return 130
+
+
+def replay_session(args: argparse.Namespace) -> int:
+    """:func:`run_session` but for the exit code of an interruption (:class:`Interrupted` raised)."""
     config = load_config(args.config)
     runner = open_runner(args)
     with ExitStack() as stack:
@@ -180,8 +194,12 @@ def run_session(args: argparse.Namespace) -> int:
             cue_sinks=cue_sinks,
             keep=report is not None,  # the report needs every step and cue; else counts only
         )
+        interrupted = False
         try:
             session.run(source.items(args.speed), batch=FAST_BATCH if args.speed == 0 else 1)
+        except KeyboardInterrupt:
+            interrupted = True
+            session.finish()  # the steps the gait engine still held count in the summary
         finally:
             view.close(session.pipeline)
         pipeline = session.pipeline
@@ -195,6 +213,9 @@ def run_session(args: argparse.Namespace) -> int:
             )
         print(f"steps: {session.step_count}, cues: {session.cue_count}")
         print("\n".join(coach.summary.lines()))
+        if interrupted:
+            print_interrupted(args, session)
+            raise Interrupted  # the cue log's temporary file is discarded on the way out
         if report is not None:
             start = input_start(args)
             write_session_report(report, session, log, source.sensors, config, start, Path(args.input).name)
@@ -205,6 +226,18 @@ def run_session(args: argparse.Namespace) -> int:
         if pipeline.malformed_packets:
             print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
     return 0
+
+
+def print_interrupted(args: argparse.Namespace, session: Session) -> None:
+    """The line that says a replay was cut short: how far it got and what it left untouched."""
+    replayed_s = max((c.samples / c.rate_hz for c in session.pipeline.counters if c.rate_hz), default=0.0)
+    kept = [f"{args.cues_out} left as it was"] if args.cues_out else []
+    kept.append(f"runner {args.runner}'s baseline not updated")
+    print(
+        f"interrupted: {replayed_s:.1f} s of {args.input} replayed; {', '.join(kept)}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def speak_summary(voice: Voice, coach: Coach, session: Session) -> None:

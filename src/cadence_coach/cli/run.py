@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import signal
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,8 +14,9 @@ from ..coach.config import load_config
 from ..datatypes import Placement, SensorInfo, Side
 from ..errors import UserError
 from ..outputs.cues_csv import CuesCsvWriter
+from ..outputs.guard import WriteGuard, Writer
 from ..outputs.steps_csv import StepsCsvWriter
-from ..session.live import DeviceSpec, LiveRun, LiveSession, default_recording_path
+from ..session.live import DeviceSpec, LiveRun, LiveSession, default_recording_path, print_notice
 from ..session.pipeline import Pipeline
 from ..session.session import Session, StepSink
 from ..session.view import LiveView
@@ -36,6 +36,7 @@ from .replay import (
     speak_summary,
 )
 from .report_option import add_report_argument, open_report, write_session_report
+from .signals import stop_on_signals
 
 
 def duration_value(text: str) -> float:
@@ -55,8 +56,8 @@ def add_parser(sub: argparse._SubParsersAction, summary: str) -> argparse.Argume
         help=summary,
         description=(
             "Connect to the named sensors (and only those), detect steps, coach and speak cues live, and "
-            "record every packet (default: a new file under ~/cadence-coach/sessions/). Ctrl-C ends the "
-            "session cleanly. --profile, --placement and --side given once apply to every device, given "
+            "record every packet (default: a new file under ~/cadence-coach/sessions/). Ctrl-C (or SIGTERM) "
+            "ends the session cleanly. --profile, --placement and --side given once apply to every device, given "
             "several times they apply to the devices in order."
         ),
     )
@@ -137,13 +138,18 @@ def device_specs(args: argparse.Namespace) -> list[DeviceSpec]:
     ]
 
 
+def guarded(writer: Writer, path: str, what: str) -> WriteGuard:
+    """A live output that a full disk stops (one notice) instead of ending the session."""
+    return WriteGuard(writer, path, what, print_notice)
+
+
 def show_event(ev: LinkEvent) -> None:
     print(f"link {ev.t_s:.3f} s sensor {ev.sensor}: {ev.kind} {ev.detail}", file=sys.stderr, flush=True)
 
 
 async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> int:
     """The ``run`` command on the running event loop, against any bleak backends (tests pass a
-    SimulatedLink's). Ctrl-C (SIGINT) ends the session cleanly instead of raising."""
+    SimulatedLink's). Ctrl-C (SIGINT) or SIGTERM ends the session cleanly instead of raising."""
     specs = device_specs(args)
     config = load_config(args.config)
     runner = open_runner(args)
@@ -159,12 +165,14 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
         stack.callback(voice.close)
         coach = Coach(config, saved=runner.saved)
         log = DescentLog(coach)
-        cue_sinks = (
-            [stack.enter_context(CuesCsvWriter(args.cues_out, keep_partial=True))] if args.cues_out else []
-        )
-        step_sinks: list[StepSink] = (
-            [stack.enter_context(StepsCsvWriter(args.steps_out, keep_partial=True))] if args.steps_out else []
-        )
+        cue_sinks = []
+        if args.cues_out:
+            cues = CuesCsvWriter(args.cues_out, keep_partial=True)
+            cue_sinks.append(stack.enter_context(guarded(cues, args.cues_out, "the cues file")))
+        step_sinks: list[StepSink] = []
+        if args.steps_out:
+            steps = StepsCsvWriter(args.steps_out, keep_partial=True)
+            step_sinks.append(stack.enter_context(guarded(steps, args.steps_out, "the steps file")))
         if args.metronome == "target":
             step_sinks.append(MetronomeFollower(voice, coach))
         sessions: list[Session] = []
@@ -186,21 +194,19 @@ async def run_live_command(args: argparse.Namespace, backend: BleakBackends) -> 
 
         prepare_step_detector()  # before any link is up: LiveSession's own call is then a no-op
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGINT, stop.set)
         try:
-            live = await LiveSession(
-                specs,
-                make_session,
-                record_path=record_path,
-                backend=backend,
-                duration_s=args.duration,
-                stop=stop,
-                on_event=show_event,
-                scan_timeout_s=args.scan_timeout,
-            ).run()
+            with stop_on_signals(asyncio.get_running_loop(), stop):
+                live = await LiveSession(
+                    specs,
+                    make_session,
+                    record_path=record_path,
+                    backend=backend,
+                    duration_s=args.duration,
+                    stop=stop,
+                    on_event=show_event,
+                    scan_timeout_s=args.scan_timeout,
+                ).run()
         finally:
-            loop.remove_signal_handler(signal.SIGINT)
             for session in sessions:
                 session.view.close(session.pipeline)  # type: ignore[union-attr]
         print_summary(live)
@@ -227,7 +233,8 @@ def print_summary(run: LiveRun) -> None:
         f"session: {run.wall_s:.1f} s, steps: {run.session.step_count}, cues: {run.session.cue_count}, "
         f"lost packets: {pipeline.lost_packets}"
     )
-    print(f"recording: {run.recording}")
+    stopped = f" (recording {run.recording_stopped})" if run.recording_stopped else ""
+    print(f"recording: {run.recording}{stopped}")
     if pipeline.malformed_packets:
         print(f"note: {pipeline.malformed_packets} malformed packets skipped", file=sys.stderr)
 

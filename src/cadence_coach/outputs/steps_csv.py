@@ -99,10 +99,17 @@ class StepsCsvWriter:
                 self._file.flush()
 
     def close(self) -> None:
-        """Finish the file and move it into place."""
-        if not self._atomic.done:
+        """Finish the file and move it into place (with ``keep_partial``, also when its last write
+        fails: what reached the file is kept)."""
+        if self._atomic.done:
+            return
+        try:
             self._file.close()
-            self._atomic.commit()
+        except OSError:
+            if self.keep_partial:
+                self._atomic.commit()
+            raise
+        self._atomic.commit()
 
     def discard(self) -> None:
         """Drop what was written; an existing file at ``path`` stays as it was."""

@@ -103,6 +103,7 @@ async def run_bench(
     rate_hz: float = 200.0,
     seed: int = 0,
     audio: str = "off",
+    stop: asyncio.Event | None = None,
 ) -> BenchResult:
     """Run the live path against a simulated runner and score it (module docstring). The command line
     checks the arguments (``cli/bench.py``); ``simulate`` checks the scenario and rate.
@@ -117,6 +118,7 @@ async def run_bench(
         rate_hz: IMU sample rate, Hz.
         seed: simulator and disconnect-plan seed.
         audio: voice mode (``off``, ``auto``, ``on``, ``wav:PATH``).
+        stop: set it to end the session early (Ctrl-C, SIGTERM); what was streamed until then is scored.
 
     The session's recording goes to a temporary folder, deleted after.
     """
@@ -135,7 +137,7 @@ async def run_bench(
                 return SpanNotingSession(Pipeline(infos), coach=Coach(config), speaker=voice)
 
             specs = [DeviceSpec(s.name, profile) for s in sim_sensors]
-            run = await _serve_and_run(sim, sim_sensors, specs, make_session, record, duration_s, plan)
+            run = await _serve_and_run(sim, sim_sensors, specs, make_session, record, duration_s, plan, stop)
     return score(run)
 
 
@@ -147,6 +149,7 @@ async def _serve_and_run(
     record: Path,
     duration_s: float,
     plan: DisconnectPlan,
+    stop: asyncio.Event | None = None,
 ) -> BenchRun:
     """Serve the simulated sensors on a virtual link, their clocks starting now, and run a live session
     against them for ``duration_s`` (s, plus :data:`TAIL_S`) while forcing the planned disconnects."""
@@ -163,6 +166,7 @@ async def _serve_and_run(
                 record_path=record,
                 backend=link.backend,
                 duration_s=duration_s + TAIL_S,
+                stop=stop,
                 session_start=session_start,
                 scan_timeout_s=5.0,
                 connect_timeout_s=5.0,

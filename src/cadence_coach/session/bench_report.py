@@ -18,7 +18,8 @@ def report_lines(result: BenchResult) -> list[str]:
             f"(detected IC - true IC: median {r.ic_error_ms_median:.1f} ms)"
         ),
         (
-            f"link: {r.disconnects} disconnects, {r.reconnects} reconnects, reconnect median "
+            f"link: {r.disconnects} disconnects, {r.reconnects} reconnects ({r.streams_resumed} streaming "
+            f"again), reconnect median "
             f"{r.reconnect_ms_median:.0f} ms, max {r.reconnect_ms_max:.0f} ms (median "
             f"{r.reconnect_after_return_ms_median:.0f} ms after the sensor was back), {r.packets_lost} packets lost"
         ),

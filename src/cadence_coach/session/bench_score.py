@@ -93,6 +93,8 @@ class BenchResult:
     ic_error_ms_median: float
     disconnects: int
     reconnects: int
+    streams_resumed: int
+    """Reconnects after which the sensor's samples came again (the stream resumed, not just the link)."""
     reconnect_ms_median: float
     reconnect_ms_max: float
     reconnect_after_return_ms_median: float
@@ -178,6 +180,12 @@ def median_or_nan(values: np.ndarray) -> float:
     return float(np.median(values)) if values.size else float("nan")
 
 
+def streams_resumed(live: LiveRun, spans: ReceivedSpans) -> int:
+    """Reconnects after which samples of that sensor were received (a run of samples ending later)."""
+    last_sample = [runs[-1][1] if runs else -np.inf for runs in spans.runs]
+    return sum(ev.kind == "reconnected" and last_sample[ev.sensor] > ev.t_s for ev in live.events)
+
+
 def score(bench: BenchRun) -> BenchResult:
     """Score a finished bench run against the simulator's truth (module docstring)."""
     live = bench.live
@@ -195,6 +203,7 @@ def score(bench: BenchRun) -> BenchResult:
         ic_error_ms_median=median_or_nan(ic_errors) * 1000.0,
         disconnects=sum(r.stats.disconnects for r in live.readers),
         reconnects=sum(r.stats.reconnects for r in live.readers),
+        streams_resumed=streams_resumed(live, bench.spans),
         reconnect_ms_median=median_or_nan(outages_ms),
         reconnect_ms_max=float(outages_ms.max()) if outages_ms.size else float("nan"),
         reconnect_after_return_ms_median=median_or_nan(after_return_ms(live, bench.plan)),

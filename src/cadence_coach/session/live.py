@@ -14,6 +14,7 @@ and the pipeline need every sensor's name and address first.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..datatypes import Placement, RawPacket, SensorInfo, Side
-from ..errors import UserError, file_errors
+from ..errors import UserError, file_errors, write_error_words
 from ..gait import kernels
 from ..profiles import Profile, load_profile
 from ..sources.ble.backend_types import PLATFORM, BleakBackends
@@ -61,6 +62,7 @@ class LiveRun:
         session_start: host ``time.monotonic()`` at session time 0, s.
         wall_s: session length from session_start to the end of streaming, s.
         process_cpu_s: CPU time spent handling packets (session + recording), s.
+        recording_stopped: why the recording stopped before the session did (disk full...), or None.
     """
 
     session: Session
@@ -71,6 +73,12 @@ class LiveRun:
     session_start: float = 0.0
     wall_s: float = 0.0
     process_cpu_s: float = 0.0
+    recording_stopped: str | None = None
+
+
+def print_notice(text: str) -> None:
+    """One line on stderr (the default way a live session says something happened)."""
+    print(text, file=sys.stderr, flush=True)
 
 
 SessionFactory = Callable[[list[SensorInfo]], Session]
@@ -140,6 +148,7 @@ class LiveSession:
         duration_s: end after this long on the session time base, s; None: until ``stop``.
         stop: set it to end the session (SIGINT handler).
         on_event: also called with every link event (to show it).
+        on_notice: called with a one-line notice (the recording stopped); default: printed on stderr.
         session_start: host ``time.monotonic()`` at session time 0, s (default: when :meth:`run` starts).
         scan_timeout_s, connect_timeout_s: per device and attempt, s.
     """
@@ -154,6 +163,7 @@ class LiveSession:
         duration_s: float | None = None,
         stop: asyncio.Event | None = None,
         on_event: Callable[[LinkEvent], None] | None = None,
+        on_notice: Callable[[str], None] = print_notice,
         session_start: float | None = None,
         scan_timeout_s: float = 10.0,
         connect_timeout_s: float = 10.0,
@@ -165,6 +175,8 @@ class LiveSession:
         self.duration_s = duration_s
         self.stop = stop if stop is not None else asyncio.Event()
         self.on_event = on_event
+        self.on_notice = on_notice
+        self.recording_stopped: str | None = None
         self.start = session_start
         self.scan_timeout_s = scan_timeout_s
         self.connect_timeout_s = connect_timeout_s
@@ -195,6 +207,7 @@ class LiveSession:
             self._open = None  # nothing after the stop command belongs to the session
             writer.close()
             run.session.finish()  # the steps the gait engine still held
+            run.recording_stopped = self.recording_stopped
         return run
 
     async def _connect(self, profiles: list[Profile], start: float) -> tuple[LiveRun, RecordingWriter]:
@@ -236,7 +249,16 @@ class LiveSession:
             meta={"app_version": __version__, "devices": [s.device for s in self.specs]},
         )
         with file_errors(self.record_path, "the recording", creating=True):
-            return RecordingWriter(self.record_path, header)
+            return RecordingWriter(self.record_path, header, on_failure=self._recording_failed)
+
+    def _recording_failed(self, exc: OSError) -> None:
+        """The recording could not be written: say so once; the session goes on without it."""
+        t_s = time.monotonic() - (self.start or 0.0)
+        self.recording_stopped = f"stopped at {t_s:.1f} s: {write_error_words(exc)}"
+        self.on_notice(
+            f"recording {self.recording_stopped} ({self.record_path}); what was recorded until then "
+            "is kept, coaching goes on"
+        )
 
     async def _stream(self, run: LiveRun, writer: RecordingWriter) -> None:
         """Hand on what waited while the sensors connected, then everything as it comes, until the end."""

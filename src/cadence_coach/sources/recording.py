@@ -11,20 +11,23 @@ Layout::
 
 The writer buffers records and writes them to the file at least every ``flush_interval_s`` (default
 0.5 s), so a process killed mid-session loses at most that much; with ``fsync=True`` it also survives
-a power cut up to the last flush. The reader stops quietly at a truncated or torn last record and counts
-(and skips) corrupt records. It reads in bulk (:meth:`RecordingReader.batches`: packets as arrays, framed
+a power cut up to the last flush. A write that fails (disk full, file size limit) cuts the file back to
+its last whole record and stops the recording: the writer raises, or, given ``on_failure``, reports it
+once and drops what comes after, so a live session goes on without it. The reader stops quietly at a
+truncated or torn last record and counts (and skips) corrupt records. It reads in bulk (:meth:`RecordingReader.batches`: packets as arrays, framed
 and CRC-checked by the compiled kernel in framing.py) or one record at a time (:meth:`RecordingReader.records`).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
 import struct
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,6 +139,14 @@ class RecordingWriter:
         fsync: also fsync on every flush (survives power loss, costs SD-card writes).
         exclusive: refuse an existing file (default); False replaces it (a temporary file of its own,
             e.g. a repaired copy written atomically).
+        on_failure: called once with the error when a write fails (the recording then stops and later
+            records are dropped and counted); None: the error is raised (after the same cut-back).
+
+    Attributes:
+        packets_written: packets appended (including those still buffered).
+        failure: the write error that stopped the recording, or None.
+        records_kept: whole records in the file (the header aside).
+        records_dropped: records not in the file because the recording had stopped.
     """
 
     def __init__(
@@ -145,19 +156,31 @@ class RecordingWriter:
         flush_interval_s: float = 0.5,
         fsync: bool = False,
         exclusive: bool = True,
+        on_failure: Callable[[OSError], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.header = header
         self.flush_interval_s = flush_interval_s
         self.fsync = fsync
+        self.on_failure = on_failure
         self._channels = [{uuid: i for i, uuid in enumerate(s.characteristics)} for s in header.sensors]
-        self._file: BinaryIO = open(self.path, "xb" if exclusive else "wb")
+        # Unbuffered: each flush is one write call, so a short or failed write is seen and cut back.
+        self._file = open(self.path, "xb" if exclusive else "wb", buffering=0)
         head = json.dumps(header.to_json(), separators=(",", ":")).encode()
-        self._file.write(MAGIC + _U32.pack(len(head)) + head)
+        try:
+            self._file.write(MAGIC + _U32.pack(len(head)) + head)
+        except OSError:  # not even the header fits: leave no file that is not a recording
+            self._file.close()
+            self.path.unlink(missing_ok=True)
+            raise
+        self._size = self._file.tell()
+        """Bytes of whole records (and the header) in the file."""
         self._pending: list[bytes] = []
         self._last_flush = time.monotonic()
-        self.flush()
         self.packets_written = 0
+        self.failure: OSError | None = None
+        self.records_kept = 0
+        self.records_dropped = 0
 
     def write_packet(self, packet: RawPacket) -> None:
         """Append one packet (its characteristic must be one the header lists for its sensor)."""
@@ -168,12 +191,18 @@ class RecordingWriter:
                 f"packet from sensor {packet.sensor} characteristic {packet.characteristic} "
                 "is not declared in the recording header"
             ) from None
+        if self.failure is not None:
+            self.records_dropped += 1
+            return
         body = _PACKET_HEAD.pack(KIND_PACKET, packet.sensor, channel, round(packet.t_host * 1e9))
         self._append(body + packet.payload)
         self.packets_written += 1
 
     def write_event(self, t_s: float, **data: object) -> None:
         """Append an event record, e.g. ``write_event(t, event="gap", sensor=0, lost_packets=3)``."""
+        if self.failure is not None:
+            self.records_dropped += 1
+            return
         body = json.dumps({"t_s": t_s, **data}, separators=(",", ":")).encode()
         self._append(bytes([KIND_EVENT]) + body)
 
@@ -183,19 +212,53 @@ class RecordingWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Write buffered records to the file (and fsync if asked)."""
-        if self._pending:
-            self._file.write(b"".join(self._pending))
-            self._pending.clear()
-        self._file.flush()
-        if self.fsync:
-            os.fsync(self._file.fileno())
+        """Write buffered records to the file (and fsync if asked); a failed write stops the recording
+        (class docstring)."""
         self._last_flush = time.monotonic()
+        if self.failure is not None or not self._pending:
+            return
+        records, self._pending = self._pending, []
+        data = memoryview(b"".join(records))
+        done = 0
+        try:
+            while done < len(data):
+                n = self._file.write(data[done:])
+                if not n:  # no progress and no error: stop rather than spin
+                    raise OSError(errno.EIO, "the file took no more bytes")
+                done += n
+            if self.fsync:
+                os.fsync(self._file.fileno())
+        except OSError as exc:
+            self._stop(exc, records, done)
+            return
+        self._size += done
+        self.records_kept += len(records)
+
+    def _stop(self, exc: OSError, records: list[bytes], done: int) -> None:
+        """A write failed after ``done`` bytes of ``records``: keep the whole records written, cut the
+        rest off the file, and report or raise ``exc``."""
+        kept = whole = 0
+        while whole < len(records) and kept + len(records[whole]) <= done:
+            kept += len(records[whole])
+            whole += 1
+        self.records_kept += whole
+        self.records_dropped += len(records) - whole
+        self.failure = exc
+        try:
+            os.ftruncate(self._file.fileno(), self._size + kept)
+        except OSError:
+            pass  # a torn last record reads back as a truncated session
+        self._size += kept
+        if self.on_failure is None:
+            raise exc
+        self.on_failure(exc)
 
     def close(self) -> None:
         if not self._file.closed:
-            self.flush()
-            self._file.close()
+            try:
+                self.flush()
+            finally:
+                self._file.close()
 
     def __enter__(self) -> RecordingWriter:
         return self
