@@ -77,14 +77,26 @@ def test_stance_kernels_match_numpy(signals):
     g2 = (gyro**2).sum(axis=1)
     row, value = kernels.quietest(acc, gyro, 50, 250, -1.0, math.inf)
     assert row == 50 + int(np.argmin(g2[50:250])) and value == pytest.approx(g2[row])
-    force, n = kernels.mean_still_force(acc, gyro, 50, 250, *STILL)
-    ok = still_now(acc, gyro)[50:250]
-    assert n == ok.sum() and np.allclose(force, acc[50:250][ok].mean(axis=0))
     axis = np.array([1.0, 0.0, 0.0])
     assert kernels.rotation_between(t, gyro, axis, 20, 80) == pytest.approx(
         np.trapezoid(gyro[20:80, 0], t[20:80])
     )
     assert kernels.peak_norm(acc, 0, 400) == pytest.approx(np.linalg.norm(acc, axis=1).max())
+
+
+def test_still_force_takes_the_stationary_rows_around_the_quietest():
+    """Gravity grows from the quietest row over the rows that agree with it: not the landing before
+    nor heel-off after (the rate there still small, the force already off by 0.5 m/s^2 a row)."""
+    rng = np.random.default_rng(7)
+    acc = np.tile([1.0, -2.0, 9.5], (60, 1)) + rng.normal(0.0, 0.02, (60, 3))
+    gyro = rng.normal(0.0, 0.02, (60, 3))
+    acc[:12] += [4.0, 0.0, 6.0]  # landing
+    acc[40:] += np.outer(np.arange(1, 21) * 0.5, [1.0, 0.0, 0.3])  # heel-off: force departs ...
+    gyro[40:, 1] += np.arange(1, 21) * 0.01  # ... while the rate stays small
+    force, n = kernels.still_force(acc, gyro, 25, 0, 60, 0.25, 0.04)
+    assert n == 28 and np.allclose(force, acc[12:40].mean(axis=0))
+    force, n = kernels.still_force(acc, gyro, 25, 20, 30, 0.25, 0.04)  # within [start, stop) only
+    assert n == 10 and np.allclose(force, acc[20:30].mean(axis=0))
 
 
 def test_trend_breaks_are_second_differences_across_blocks(signals):
