@@ -41,7 +41,7 @@ def test_gravity_is_read_where_the_foot_is_still(seed):
     for _, end, stance_start in strides:
         window = slice(max(stance_start - 40, 0), min(end + 80, len(t)))  # landing to past heel-off
         lo = window.start
-        force = stance_gravity_force(acc[window], gyro[window], end - lo, 0, window.stop - lo)
+        force = stance_gravity_force(t[window], acc[window], gyro[window], end - lo, 0, window.stop - lo)
         worst = max(
             worst, math.degrees(math.acos(min(1.0, force @ acc[end] / np.linalg.norm(force) / GRAVITY)))
         )
@@ -57,7 +57,7 @@ def test_gyroscope_bias_does_not_tilt_the_stride(seed):
     errors = []
     for start, end, _ in strides:
         rows = slice(start, end + 1)
-        traj = integrate_stride(t[rows], acc[rows], gyro[rows] + bias, acc[start])
+        traj = integrate_stride(t[rows], acc[rows], gyro[rows] + bias, acc[start], acc[end])
         true = pos[end] - pos[start]
         errors.append((traj.rise_m - true[2]) / np.hypot(true[0], true[1]))
     assert abs(float(np.median(errors))) < 1e-3
@@ -75,7 +75,7 @@ def test_clipped_readings_keep_the_rise(seed):
     errors = []
     for start, end, _ in strides:
         rows = slice(start, end + 1)
-        traj = integrate_stride(t[rows], clipped[rows], gyro[rows], clipped[start])
+        traj = integrate_stride(t[rows], clipped[rows], gyro[rows], clipped[start], clipped[end])
         true = pos[end] - pos[start]
         errors.append((traj.rise_m - true[2]) / np.hypot(true[0], true[1]))
     assert abs(float(np.median(errors))) < 6e-3

@@ -148,25 +148,47 @@ def _joins(
 
 
 @njit(cache=True)
-def still_force(
+def _grow(
     acc: np.ndarray, gyro: np.ndarray, row: int, start: int, stop: int, w2: float, tol2: float
-) -> tuple[np.ndarray, int]:
-    """Mean specific force over the rows around ``row`` (within [start, stop)) where the sensor is
-    stationary, m/s^2, and how many rows that is: grown one row at a time on either side while the
-    next row turns slower than sqrt(``w2``) and its force lies within sqrt(``tol2``) of the mean so far."""
+) -> tuple[np.ndarray, int, int]:
+    """Sum of the specific force over the stationary rows around ``row`` and their span [lo, hi): grown
+    one row at a time on either side while the next row turns slower than sqrt(``w2``) and its force
+    lies within sqrt(``tol2``) of the mean so far."""
     total = acc[row].copy()
-    n, lo, hi = 1, row, row + 1
+    lo, hi = row, row + 1
     grew = True
     while grew:
         grew = False
-        if hi < stop and _joins(acc, gyro, hi, total, n, w2, tol2):
+        if hi < stop and _joins(acc, gyro, hi, total, hi - lo, w2, tol2):
             total += acc[hi]
-            n, hi, grew = n + 1, hi + 1, True
-        if lo > start and _joins(acc, gyro, lo - 1, total, n, w2, tol2):
+            hi, grew = hi + 1, True
+        if lo > start and _joins(acc, gyro, lo - 1, total, hi - lo, w2, tol2):
             lo -= 1
             total += acc[lo]
-            n, grew = n + 1, True
-    return total / n, n
+            grew = True
+    return total, lo, hi
+
+
+@njit(cache=True)
+def still_force(
+    acc: np.ndarray, gyro: np.ndarray, row: int, start: int, stop: int, w2: float, tol2: float
+) -> tuple[np.ndarray, int, int]:
+    """Mean specific force over the longest stationary stretch of rows within [start, stop) (m/s^2) and
+    that stretch [lo, hi): the one grown around ``row`` unless another, grown around any row turning
+    slower than sqrt(``w2``), holds more rows (``row`` may sit in a vibration that does not turn the
+    foot: then its stretch is a row or two)."""
+    total, lo, hi = _grow(acc, gyro, row, start, stop, w2, tol2)
+    seed = start
+    while seed < stop:
+        g2 = gyro[seed, 0] ** 2 + gyro[seed, 1] ** 2 + gyro[seed, 2] ** 2
+        if lo <= seed < hi or g2 >= w2:
+            seed += 1
+            continue
+        other, a, b = _grow(acc, gyro, seed, start, stop, w2, tol2)
+        if b - a > hi - lo:
+            total, lo, hi = other, a, b
+        seed = max(seed + 1, b)
+    return total / (hi - lo), lo, hi
 
 
 @njit(cache=True)

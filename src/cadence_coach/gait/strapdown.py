@@ -61,10 +61,18 @@ CLIP_MIN_ROWS = 2
 """Readings at an axis's extreme that make a flat top (a clipped axis), at least."""
 
 
-def stance_gravity_force(acc: np.ndarray, gyro: np.ndarray, row: int, start: int, stop: int) -> np.ndarray:
+def stance_gravity_force(
+    t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, row: int, start: int, stop: int
+) -> np.ndarray:
     """Gravity's specific force at the still instant ``row``, m/s^2, sensor frame: the mean over the
-    stationary rows around it within [start, stop)."""
-    return still_force(acc, gyro, row, start, stop, STILL_END_RATE**2, STILL_FORCE_TOL**2)[0]
+    longest stationary stretch of rows in [start, stop) (rows that turn slower than
+    ``STILL_END_RATE`` with a specific force within ``STILL_FORCE_TOL`` of their mean), turned by the
+    body rate from the stretch's middle to ``row``."""
+    force, lo, hi = still_force(acc, gyro, row, start, stop, STILL_END_RATE**2, STILL_FORCE_TOL**2)
+    mid = (lo + hi - 1) // 2
+    a, b = min(row, mid), max(row, mid)
+    theta = (0.5 * (gyro[a + 1 : b + 1] + gyro[a:b]) * np.diff(t[a : b + 1])[:, None]).sum(axis=0)
+    return rotate(theta if mid >= row else -theta, force)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,10 +197,9 @@ def zero_velocity_update(
 
 
 def integrate_stride(
-    t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, still_force: np.ndarray
+    t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, still_force: np.ndarray, end_force: np.ndarray
 ) -> StrideTrajectory:
-    """Integrate one stride from one still instant (index 0) to the next (last index); gravity at the
-    end is read from the still rows before it.
+    """Integrate one stride from one still instant (index 0) to the next (last index).
 
     Args:
         t: sample times, s, shape (n,).
@@ -200,12 +207,12 @@ def integrate_stride(
         gyro: angular rate in the sensor frame, rad/s, shape (n, 3).
         still_force: gravity's specific force at the first still instant, m/s^2, shape (3,): sets the
             tilt.
+        end_force: the same at the second still instant: checks the tilt there.
     """
     r0 = tilt_rotation(still_force)
-    n = t.shape[0]
     still = max(math.hypot(*gyro[0].tolist()), math.hypot(*gyro[-1].tolist())) < STILL_END_RATE
     # An end that moves has no gravity reading to check the tilt against.
-    drift = tilt_drift(t, gyro, r0, stance_gravity_force(acc, gyro, n - 1, 0, n)) if still else np.zeros(3)
+    drift = tilt_drift(t, gyro, r0, end_force) if still else np.zeros(3)
     pos, vel, lost, lost_t = stride_displacement(t, acc, gyro, r0, drift, clipped_runs(acc))
     span_s = float(t[-1] - t[0])
     return StrideTrajectory(

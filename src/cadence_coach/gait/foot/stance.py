@@ -17,7 +17,7 @@ def stance_gravity(h: SampleHistory, lo: int, hi: int) -> tuple[int, np.ndarray]
     ends there) and the specific force of gravity there (m/s^2, sensor frame; gait/strapdown.py reads it
     from the stationary samples around the quietest)."""
     zv = kernels.quietest(h.acc, h.gyro, lo, hi, -1.0, math.inf)[0] + h.base  # any specific force
-    return zv, stance_gravity_force(h.acc, h.gyro, zv - h.base, lo, hi)
+    return zv, stance_gravity_force(h.t, h.acc, h.gyro, zv - h.base, lo, hi)
 
 
 def strike_angle_deg(h: SampleHistory, axis: np.ndarray, lo: int, hi: int, t_ic_s: float) -> float:
