@@ -16,12 +16,14 @@ are small next to a stride).
 Three things decide the rise to a fraction of a percent of grade (1 % of grade on a 2.5 m stride is
 25 mm; a tilt error of 0.57 degrees turns the whole stride by that much):
 
-- Gravity is read at the still instant only, from the readings that agree with it: the rows around it
-  that turn slower than ``STILL_END_RATE`` and whose specific force stays within ``STILL_FORCE_TOL`` of
-  their mean (:func:`stance_gravity_force`). At heel-off the foot starts turning about the ball from
-  rest: its angular acceleration moves the sensor (0.1-0.2 m from the ball) at several m/s^2 while the
-  rate is still hundredths of a rad/s, so a test on rate and magnitude alone lets in readings tilted by
-  3-12 degrees; averaged in, they had tilted every stride by about +1 % of grade.
+- Gravity is read from the stance's longest still stretch, turned to the still instant: rows that
+  turn slower than ``STILL_END_RATE`` with a specific force within ``STILL_FORCE_TOL`` of their mean
+  (:func:`stance_gravity_force`). At heel-off the foot starts turning about the ball from rest: its
+  angular acceleration moves the sensor (0.1-0.2 m from the ball) at several m/s^2 while the rate is
+  still hundredths of a rad/s, so a test on rate and magnitude alone lets in readings tilted by 3-12
+  degrees; averaged in, they had tilted every stride by about +1 % of grade. After a landing the shoe
+  rings without turning, so the quietest rate may fall on a reading far from gravity: hence the
+  longest stretch, not the one around the quietest row.
 - The gyroscope's bias (up to 1 deg/s) turns the level frame by up to a degree over a stride. Gravity at
   the end is read the same way; the tilt the integrated orientation gives it there is that error, taken
   away in proportion to time (:func:`tilt_drift`; a constant bias grows it linearly).
