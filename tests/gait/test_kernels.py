@@ -77,14 +77,30 @@ def test_stance_kernels_match_numpy(signals):
     g2 = (gyro**2).sum(axis=1)
     row, value = kernels.quietest(acc, gyro, 50, 250, -1.0, math.inf)
     assert row == 50 + int(np.argmin(g2[50:250])) and value == pytest.approx(g2[row])
-    force, n = kernels.mean_still_force(acc, gyro, 50, 250, *STILL)
-    ok = still_now(acc, gyro)[50:250]
-    assert n == ok.sum() and np.allclose(force, acc[50:250][ok].mean(axis=0))
     axis = np.array([1.0, 0.0, 0.0])
     assert kernels.rotation_between(t, gyro, axis, 20, 80) == pytest.approx(
         np.trapezoid(gyro[20:80, 0], t[20:80])
     )
     assert kernels.peak_norm(acc, 0, 400) == pytest.approx(np.linalg.norm(acc, axis=1).max())
+
+
+def test_still_force_takes_the_stationary_rows_around_the_quietest():
+    """Gravity grows from the quietest row over the rows that agree with it: not the landing before
+    nor heel-off after (the rate there still small, the force already off by 0.5 m/s^2 a row); and if
+    the quietest row sits in a vibration that does not turn the foot, the longest still stretch wins."""
+    rng = np.random.default_rng(7)
+    acc = np.tile([1.0, -2.0, 9.5], (60, 1)) + rng.normal(0.0, 0.02, (60, 3))
+    gyro = rng.normal(0.0, 0.02, (60, 3))
+    acc[:12] += [4.0, 0.0, 6.0]  # landing
+    acc[40:] += np.outer(np.arange(1, 21) * 0.5, [1.0, 0.0, 0.3])  # heel-off: force departs ...
+    gyro[40:, 1] += np.arange(1, 21) * 0.01  # ... while the rate stays small
+    force, lo, hi = kernels.still_force(acc, gyro, 25, 0, 60, 0.25, 0.04)
+    assert (lo, hi) == (12, 40) and np.allclose(force, acc[12:40].mean(axis=0))
+    force, lo, hi = kernels.still_force(acc, gyro, 25, 20, 30, 0.25, 0.04)  # within [start, stop) only
+    assert (lo, hi) == (20, 30) and np.allclose(force, acc[20:30].mean(axis=0))
+    acc[12:18] += np.outer(np.cos(np.arange(6) * 2.0), [0.0, 0.0, 2.0])  # ringing after the landing
+    force, lo, hi = kernels.still_force(acc, gyro, 14, 0, 60, 0.25, 0.04)
+    assert (lo, hi) == (18, 40) and np.allclose(force, acc[18:40].mean(axis=0))
 
 
 def test_trend_breaks_are_second_differences_across_blocks(signals):
@@ -128,7 +144,7 @@ def test_stride_integration_matches_the_step_by_step_definition(signals):
     vel = np.vstack([np.zeros(3), np.cumsum(0.5 * (level[1:] + level[:-1]) * dt[:, None], axis=0)])
     vel -= np.outer((t - t[0]) / (t[-1] - t[0]), vel[-1])
     pos = np.sum(0.5 * (vel[1:] + vel[:-1]) * dt[:, None], axis=0)
-    traj = integrate_stride(t, acc, gyro, force)
+    traj = integrate_stride(t, acc, gyro, force, acc[-1])
     assert np.allclose(traj.displacement, pos, atol=1e-9)
     assert traj.duration_s == pytest.approx(t[-1] - t[0])
 
@@ -140,11 +156,11 @@ def test_a_stride_that_does_not_end_still_has_no_rise():
     acc = np.tile([0.0, 0.0, GRAVITY], (t.size, 1))
     acc[20:30, 0], acc[40:50, 0] = 5.0, -5.0  # forward and stop again
     gyro = np.zeros((t.size, 3))
-    still = integrate_stride(t, acc, gyro, acc[0])
+    still = integrate_stride(t, acc, gyro, acc[0], acc[-1])
     assert still.ends_still and still.rise_m == pytest.approx(0.0, abs=1e-9)
     assert still.length_m == pytest.approx(0.1, rel=0.1)  # 0.1 s up to 0.5 m/s, 0.1 s at it, 0.1 s down
     gyro[-1, 1] = 1.0
-    rolling = integrate_stride(t, acc, gyro, acc[0])
+    rolling = integrate_stride(t, acc, gyro, acc[0], acc[-1])
     assert not rolling.ends_still and math.isnan(rolling.rise_m)
     assert rolling.length_m == pytest.approx(still.length_m, rel=0.01)
 

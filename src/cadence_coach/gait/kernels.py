@@ -138,20 +138,57 @@ def quietest(
     return best_i, best
 
 
+@njit(cache=True, inline="always")
+def _joins(
+    acc: np.ndarray, gyro: np.ndarray, i: int, total: np.ndarray, n: int, w2: float, tol2: float
+) -> bool:
+    g2 = gyro[i, 0] ** 2 + gyro[i, 1] ** 2 + gyro[i, 2] ** 2
+    d2 = (acc[i, 0] - total[0] / n) ** 2 + (acc[i, 1] - total[1] / n) ** 2 + (acc[i, 2] - total[2] / n) ** 2
+    return g2 < w2 and d2 < tol2
+
+
 @njit(cache=True)
-def mean_still_force(
-    acc: np.ndarray, gyro: np.ndarray, start: int, stop: int, w2: float, a_lo2: float, a_hi2: float
-) -> tuple[np.ndarray, int]:
-    """Mean specific force over the still rows of [start, stop), m/s^2, and how many rows were still."""
-    total = np.zeros(3)
-    n = 0
-    for i in range(start, stop):
-        if _still_at(acc, gyro, i, w2, a_lo2, a_hi2):
-            total += acc[i]
-            n += 1
-    if n:
-        total /= n
-    return total, n
+def _grow(
+    acc: np.ndarray, gyro: np.ndarray, row: int, start: int, stop: int, w2: float, tol2: float
+) -> tuple[np.ndarray, int, int]:
+    """Sum of the specific force over the stationary rows around ``row`` and their span [lo, hi): grown
+    one row at a time on either side while the next row turns slower than sqrt(``w2``) and its force
+    lies within sqrt(``tol2``) of the mean so far."""
+    total = acc[row].copy()
+    lo, hi = row, row + 1
+    grew = True
+    while grew:
+        grew = False
+        if hi < stop and _joins(acc, gyro, hi, total, hi - lo, w2, tol2):
+            total += acc[hi]
+            hi, grew = hi + 1, True
+        if lo > start and _joins(acc, gyro, lo - 1, total, hi - lo, w2, tol2):
+            lo -= 1
+            total += acc[lo]
+            grew = True
+    return total, lo, hi
+
+
+@njit(cache=True)
+def still_force(
+    acc: np.ndarray, gyro: np.ndarray, row: int, start: int, stop: int, w2: float, tol2: float
+) -> tuple[np.ndarray, int, int]:
+    """Mean specific force over the longest stationary stretch of rows within [start, stop) (m/s^2) and
+    that stretch [lo, hi): the one grown around ``row`` unless another, grown around any row turning
+    slower than sqrt(``w2``), holds more rows (``row`` may sit in a vibration that does not turn the
+    foot: then its stretch is a row or two)."""
+    total, lo, hi = _grow(acc, gyro, row, start, stop, w2, tol2)
+    seed = start
+    while seed < stop:
+        g2 = gyro[seed, 0] ** 2 + gyro[seed, 1] ** 2 + gyro[seed, 2] ** 2
+        if lo <= seed < hi or g2 >= w2:
+            seed += 1
+            continue
+        other, a, b = _grow(acc, gyro, seed, start, stop, w2, tol2)
+        if b - a > hi - lo:
+            total, lo, hi = other, a, b
+        seed = max(seed + 1, b)
+    return total / (hi - lo), lo, hi
 
 
 @njit(cache=True)
@@ -194,16 +231,58 @@ def peak_norm(acc: np.ndarray, start: int, stop: int) -> float:
     return math.sqrt(best)
 
 
-@njit(cache=True)
-def stride_displacement(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, tilt: np.ndarray) -> np.ndarray:
-    """Zero-velocity-aided strapdown integration of one stride (see gait/strapdown.py), m, shape (3,).
+@njit(cache=True, inline="always")
+def _rotate(theta: np.ndarray, scale: float, x: float, y: float, z: float) -> tuple[float, float, float]:
+    """(x, y, z) rotated by the rotation vector ``scale * theta`` (Rodrigues)."""
+    angle = scale * math.sqrt(theta[0] ** 2 + theta[1] ** 2 + theta[2] ** 2)
+    if angle <= 1e-12:
+        return x, y, z
+    norm = angle / scale
+    kx, ky, kz = theta[0] / norm, theta[1] / norm, theta[2] / norm
+    c, s = math.cos(angle), math.sin(angle)
+    kv = kx * x + ky * y + kz * z
+    return (
+        x * c + (ky * z - kz * y) * s + kx * kv * (1.0 - c),
+        y * c + (kz * x - kx * z) * s + ky * kv * (1.0 - c),
+        z * c + (kx * y - ky * x) * s + kz * kv * (1.0 - c),
+    )
 
-    Orientation by the single-axis closed form R(t) = tilt exp([theta(t)]x), theta the trapezoid integral
-    of the body rate; gravity removed in the level frame; velocity integrated by trapezoids and its value
-    at the last row removed as a linear drift in time, so the foot is still at both ends. The trapezoid
-    integral of that linear drift is exact, so the position needs one pass.
+
+@njit(cache=True, inline="always")
+def _to_level(
+    theta: np.ndarray, tilt: np.ndarray, drift: np.ndarray, s: float, x: float, y: float, z: float
+) -> tuple[float, float, float]:
+    """A sensor-frame vector in the level frame: into the start frame by ``theta``, levelled by
+    ``tilt``, the tilt error ``s * drift`` taken away."""
+    rx, ry, rz = _rotate(theta, 1.0, x, y, z)
+    lx = tilt[0, 0] * rx + tilt[0, 1] * ry + tilt[0, 2] * rz
+    ly = tilt[1, 0] * rx + tilt[1, 1] * ry + tilt[1, 2] * rz
+    lz = tilt[2, 0] * rx + tilt[2, 1] * ry + tilt[2, 2] * rz
+    return _rotate(drift, s, lx, ly, lz)
+
+
+@njit(cache=True)
+def stride_displacement(
+    t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, tilt: np.ndarray, drift: np.ndarray, runs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Strapdown integration of one stride (see gait/strapdown.py) before the zero-velocity update.
+
+    Orientation by the single-axis closed form R(t) = exp([s drift]x) tilt exp([theta(t)]x), theta the
+    trapezoid integral of the body rate, s = (t - t0) / (t_end - t0): the level frame's tilt error
+    ``drift`` (a rotation vector, rad) found at the end is taken away in proportion to time; gravity
+    removed in the level frame; velocity and position integrated by trapezoids from rest.
+
+    ``runs`` (int, shape (n, 3)) numbers the runs of clipped readings (-1: not clipped). Returns the
+    displacement (m) and the velocity (m/s) at the last row, both level frame, shape (3,); and per run,
+    the sum over its readings of the level-frame direction of the clipped axis (the way the lost area
+    points), shape (r, 3), and their mean time after the first row, s, shape (r,).
     """
     n = t.shape[0]
+    span = t[n - 1] - t[0]
+    count = runs.max() + 1
+    lost = np.zeros((count, 3))
+    lost_t = np.zeros(count)
+    lost_n = np.zeros(count)
     theta = np.zeros(3)
     vel = np.zeros(3)
     pos = np.zeros(3)
@@ -215,20 +294,17 @@ def stride_displacement(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, tilt: 
             dt = t[i] - t[i - 1]
             for k in range(3):
                 theta[k] += 0.5 * (gyro[i, k] + gyro[i - 1, k]) * dt
-        # Rodrigues: rotate acc[i] by the rotation vector theta into the start frame.
-        angle = math.sqrt(theta[0] ** 2 + theta[1] ** 2 + theta[2] ** 2)
-        ax, ay, az = acc[i, 0], acc[i, 1], acc[i, 2]
-        if angle > 1e-12:
-            kx, ky, kz = theta[0] / angle, theta[1] / angle, theta[2] / angle
-            c, s = math.cos(angle), math.sin(angle)
-            kv = kx * ax + ky * ay + kz * az
-            rx = ax * c + (ky * az - kz * ay) * s + kx * kv * (1.0 - c)
-            ry = ay * c + (kz * ax - kx * az) * s + ky * kv * (1.0 - c)
-            rz = az * c + (kx * ay - ky * ax) * s + kz * kv * (1.0 - c)
-        else:
-            rx, ry, rz = ax, ay, az
+        s = (t[i] - t[0]) / span if span > 0.0 else 0.0
+        a_level[0], a_level[1], a_level[2] = _to_level(theta, tilt, drift, s, acc[i, 0], acc[i, 1], acc[i, 2])
         for k in range(3):
-            a_level[k] = tilt[k, 0] * rx + tilt[k, 1] * ry + tilt[k, 2] * rz
+            r = runs[i, k]
+            if r >= 0:
+                sign = math.copysign(1.0, acc[i, k])
+                d = _to_level(theta, tilt, drift, s, sign * (k == 0), sign * (k == 1), sign * (k == 2))
+                for c in range(3):
+                    lost[r, c] += d[c]
+                lost_t[r] += t[i] - t[0]
+                lost_n[r] += 1.0
         a_level[2] -= GRAVITY
         if i > 0:
             dt = t[i] - t[i - 1]
@@ -239,10 +315,7 @@ def stride_displacement(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, tilt: 
         for k in range(3):
             prev_a[k] = a_level[k]
             prev_v[k] = vel[k]
-    span = t[n - 1] - t[0]
-    for k in range(3):
-        pos[k] -= vel[k] * span / 2.0
-    return pos
+    return pos, vel, lost, lost_t / np.maximum(lost_n, 1.0)
 
 
 _compiled: set[str] = set()
@@ -305,9 +378,9 @@ def _foot_calls() -> list[tuple[Dispatcher, tuple]]:
         (first_still, (acc, gyro, 0, 8, 2, *bounds)),
         (first_trend_break, (jerk, 0, 8, 1.0, 1.8, 0.0)),
         (quietest, (acc, gyro, 0, 8, *bounds[1:])),
-        (mean_still_force, (acc, gyro, 0, 8, *bounds)),
+        (still_force, (acc, gyro, 2, 0, 8, 1.0, 1.0)),
         (peak_norm, (acc, 0, 8)),
-        (stride_displacement, (t, acc, gyro, cov)),
+        (stride_displacement, (t, acc, gyro, cov, np.zeros(3), np.full(acc.shape, -1))),
     ]
     for axis in (np.array([0.0, 1.0, 0.0]), np.eye(3)[:, 1]):
         calls += [

@@ -403,7 +403,11 @@ class FootStepDetector(StepDetector[FootOutput]):
         cur = self.steps.current
         if cur is not None and h.holds(cur.ic_index):
             self._measure_landing(cur, zv)
-        if self._prev_zv is not None and h.holds(self._prev_zv[0]) and not self._stride(zv, push, cur, out):
+        if (
+            self._prev_zv is not None
+            and h.holds(self._prev_zv[0])
+            and not self._stride(zv, force, push, cur, out)
+        ):
             return  # the pitch axis was turned round: the cycle starts again
         self._prev_zv = (zv, force)
 
@@ -419,9 +423,9 @@ class FootStepDetector(StepDetector[FootOutput]):
         a, b = span(h, cur.ic_index - 1, cur.ic_index + max(2, int(IMPACT_WINDOW_S / self.dt)))
         ev.impact_g = kernels.peak_norm(h.acc, a, b) / GRAVITY
 
-    def _stride(self, zv: int, push: int, cur: FootStep | None, out: FootOutput) -> bool:
-        """Integrate the stride from the previous stance's quietest sample to ``zv`` and let it judge the
-        pitch axis; a stride that agrees is handed on (known at sample ``push``), gives the step in
+    def _stride(self, zv: int, force: np.ndarray, push: int, cur: FootStep | None, out: FootOutput) -> bool:
+        """Integrate the stride from the previous stance's quietest sample to ``zv`` (``force``: gravity
+        there) and let it judge the pitch axis; a stride that agrees is handed on (known at sample ``push``), gives the step in
         progress its length and speed, and refines the axis. False if the axis was turned round."""
         h = self.hist
         assert h is not None and self._prev_zv is not None
@@ -430,7 +434,7 @@ class FootStepDetector(StepDetector[FootOutput]):
         duration = h.t[r][-1] - h.t[r][0]
         if not MIN_STRIDE_S <= duration <= MAX_STRIDE_S:
             return True
-        traj = integrate_stride(h.t[r], h.acc[r], h.gyro[r], prev_force)
+        traj = integrate_stride(h.t[r], h.acc[r], h.gyro[r], prev_force, force)
         verdict = self.pitch.judge(traj, h, self.pos)
         if verdict is AxisVerdict.FLIP:
             self._flip_axis(out)

@@ -9,18 +9,15 @@ import numpy as np
 
 from .. import kernels
 from ..history import SampleHistory
-from .search import STILL_BOUNDS
+from ..strapdown import stance_gravity_force
 
 
 def stance_gravity(h: SampleHistory, lo: int, hi: int) -> tuple[int, np.ndarray]:
     """The stance's quietest sample in rows [lo, hi) (absolute index: the stride integration starts and
-    ends there) and the specific force of gravity (m/s^2, sensor frame): the mean over the still samples,
-    or for a stance without a still phase over the five samples around the quietest."""
+    ends there) and the specific force of gravity there (m/s^2, sensor frame; gait/strapdown.py reads it
+    from the stationary samples around the quietest)."""
     zv = kernels.quietest(h.acc, h.gyro, lo, hi, -1.0, math.inf)[0] + h.base  # any specific force
-    force, still_rows = kernels.mean_still_force(h.acc, h.gyro, lo, hi, *STILL_BOUNDS)
-    if not still_rows:
-        force = h.acc[h.rows(zv - 2, zv + 3)].mean(axis=0)
-    return zv, force
+    return zv, stance_gravity_force(h.t, h.acc, h.gyro, zv - h.base, lo, hi)
 
 
 def strike_angle_deg(h: SampleHistory, axis: np.ndarray, lo: int, hi: int, t_ic_s: float) -> float:
