@@ -65,8 +65,8 @@ def test_demo_interrupted_prints_its_summary(tmp_path):
     assert "interrupted: " in err and "baseline not updated" in err
 
 
-@pytest.mark.parametrize("sig, after_s", [(signal.SIGINT, 5.0), (signal.SIGTERM, 13.0)])
-def test_an_interrupted_simulate_leaves_no_file(sig, after_s, tmp_path):
+@pytest.mark.parametrize("sig, while_writing", [(signal.SIGINT, False), (signal.SIGTERM, True)])
+def test_an_interrupted_simulate_leaves_no_file(sig, while_writing, tmp_path):
     out = tmp_path / "run.ccrec"
     proc = start(
         [
@@ -83,7 +83,14 @@ def test_an_interrupted_simulate_leaves_no_file(sig, after_s, tmp_path):
             str(out),
         ]
     )
-    time.sleep(after_s)  # while simulating, or while writing
+    if while_writing:  # as soon as the temporary recording appears
+        deadline = time.monotonic() + 120.0
+        while not any(tmp_path.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert proc.poll() is None, "simulate ended before it could be interrupted while writing"
+    else:
+        time.sleep(2.0)  # while simulating: nothing written yet
+        assert not any(tmp_path.iterdir())
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
