@@ -67,10 +67,15 @@ def test_good_rows_with_damaged_ones_keep_the_good(n, damaged, chunk):
     lines = [
         f"{i * 0.005:.3f},{a:.4f},{b:.4f},{c:.4f}" for i, (a, b, c) in enumerate(rng.normal(0, 3, (n, 3)))
     ]
-    for k in rng.choice(n, min(damaged, n), replace=False):
+    bad = rng.choice(n, min(damaged, n), replace=False)
+    for k in bad:
         lines[k] = lines[k].replace(",", ";", 1)  # one field short: a bad row
     got = read(("t,ax,ay,az\n" + "\n".join(lines) + "\n").encode(), chunk_bytes=chunk)
-    if damaged >= n - 1:
+    kept = np.setdiff1d(np.arange(n), bad)
+    if kept.size < 2:
         assert isinstance(got, str)  # fewer than two rows left to import: one line says so
+        return
+    if isinstance(got, str):  # the rate comes from the first chunk's rows: damage may thin them out
+        assert "sample rate" in got and np.diff(kept).max() * 0.005 > 0.1, got  # below 10 Hz there
     else:
-        assert got == (n - damaged, damaged)
+        assert got == (n - len(bad), len(bad))

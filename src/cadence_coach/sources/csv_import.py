@@ -234,7 +234,9 @@ class CsvSource:
         t = rows.values[:, self._time]
         _check_monotonic(self.path, t, rows.lines, None, 0)
         median = float(np.median(np.diff(t)))
-        _check_rate(1.0 / median, "the t column's median sample rate", hint=" (is t in seconds?)")
+        _check_rate(
+            1.0 / median, f"{self.path}: the t column's median sample rate", hint=" (is t in seconds?)"
+        )
         return median
 
     def _times(self, rows: _Rows, period: float) -> np.ndarray:
